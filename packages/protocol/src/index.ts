@@ -1,0 +1,8 @@
+/** @parley/protocol: the wire contract between the Parley server and its clients. */
+export * from './version.js';
+export * from './errors.js';
+export * from './ids.js';
+export * from './model.js';
+export * from './client.js';
+export * from './server.js';
+export * from './api.js';

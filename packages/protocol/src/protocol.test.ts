@@ -1,0 +1,70 @@
+/** The wire schemas accept what the protocol says and nothing else. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  CLIENT_MESSAGE_TYPES,
+  ClientMessage,
+  DisplayName,
+  ERRORS,
+  ERROR_CODES,
+  MEETING_ID_PATTERN,
+  ParleyError,
+  READABLE_ALPHABET,
+  SERVER_MESSAGE_TYPES,
+  ServerMessage,
+  isErrorCode,
+  normaliseMeetingId,
+} from './index.js';
+
+const meetingId = 'k7qm-x2hd-9tfa-wr3p';
+
+test('client messages parse by type and require an id', () => {
+  const join = ClientMessage.parse({ type: 'join', id: 2, meetingId, passcode: 'ab12cd34', displayName: '  Ann  ' });
+  assert.equal(join.type === 'join' && join.displayName, 'Ann');
+  assert.equal(ClientMessage.safeParse({ type: 'join', meetingId, displayName: 'Ann' }).success, false, 'no id');
+  assert.equal(ClientMessage.safeParse({ type: 'join', id: 0, meetingId, displayName: 'Ann' }).success, false, 'id must be positive');
+  assert.equal(ClientMessage.safeParse({ type: 'nope', id: 1 }).success, false);
+  assert.deepEqual(CLIENT_MESSAGE_TYPES, ['hello', 'join', 'publish', 'unpublish', 'answer', 'setMuted', 'leave']);
+});
+
+test('publish checks source and kind values and bounds the SDP', () => {
+  const base = { type: 'publish', id: 1, source: 'camera', kind: 'video', mid: '0', sdp: 'v=0' };
+  assert.ok(ClientMessage.safeParse(base).success);
+  assert.equal(ClientMessage.safeParse({ ...base, source: 'hologram' }).success, false);
+  assert.equal(ClientMessage.safeParse({ ...base, sdp: 'x'.repeat(60_001) }).success, false);
+  assert.equal(ClientMessage.safeParse({ ...base, sdp: '' }).success, false);
+});
+
+test('display names are trimmed, bounded and free of control characters', () => {
+  assert.equal(DisplayName.parse(' Zoë '), 'Zoë');
+  for (const bad of ['', '   ', 'a'.repeat(65), 'evil\u0000name', 'line\nbreak', 'line\u2028separator', 'evil\u202egnp.exe']) {
+    assert.equal(DisplayName.safeParse(bad).success, false, JSON.stringify(bad));
+  }
+});
+
+test('meeting IDs use the unambiguous alphabet in four groups of four', () => {
+  assert.match(meetingId, MEETING_ID_PATTERN);
+  for (const bad of ['k7qm-x2hd-9tfa', 'K7QM-X2HD-9TFA-WR3P', 'k7qm-x2hd-9tfa-wr3i', 'k7qm-x2hd-9tfa-wr3l', 'k7qmx2hd9tfawr3p']) {
+    assert.doesNotMatch(bad, MEETING_ID_PATTERN, bad);
+  }
+  assert.equal(READABLE_ALPHABET.length, 32);
+  assert.equal(normaliseMeetingId(' K7QM X2HD 9TFA WR3P '), meetingId);
+});
+
+test('server messages: replies and events parse; an error code must be in the taxonomy', () => {
+  assert.ok(ServerMessage.safeParse({ type: 'error', id: null, code: 'bad_request', message: 'x' }).success);
+  assert.equal(ServerMessage.safeParse({ type: 'error', id: 1, code: 'made_up', message: 'x' }).success, false);
+  assert.ok(
+    ServerMessage.safeParse({ type: 'offer', negotiationId: 'abcdefgh', sdp: 'v=0', tracks: [{ mid: '0', trackId: 'abcdefgh' }] }).success,
+  );
+  assert.ok(SERVER_MESSAGE_TYPES.includes('participantLeft'));
+});
+
+test('errors carry their code and HTTP status', () => {
+  const err = new ParleyError('meeting_access_denied');
+  assert.equal(err.status, 403);
+  assert.equal(err.message, ERRORS.meeting_access_denied.text);
+  assert.ok(isErrorCode('forbidden'));
+  assert.ok(!isErrorCode('toString'));
+  assert.ok(ERROR_CODES.length >= 10);
+});

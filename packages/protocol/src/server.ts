@@ -1,0 +1,82 @@
+/**
+ * Server-to-client messages: replies to requests (`welcome`, `result`, `error`) and events, which
+ * carry no `id`. A socket that has not joined receives only replies; a joined one also receives
+ * events about its meeting and nothing about any other.
+ */
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from './errors.js';
+import { OpaqueId } from './ids.js';
+import { ParticipantInfo, TrackInfo } from './model.js';
+
+const ReplyId = z.number().int().positive();
+
+/** Reply to `hello`. */
+export const Welcome = z.object({
+  type: z.literal('welcome'),
+  id: ReplyId,
+  protocolVersion: z.number().int().positive(),
+  serverBuild: z.string(),
+});
+
+/** Successful reply to any other request; `result` is shaped by RESULTS[requestType]. */
+export const Result = z.object({
+  type: z.literal('result'),
+  id: ReplyId,
+  result: z.unknown(),
+});
+
+/** Failed reply. `id` is null when the request was too broken to read an id from. */
+export const ErrorMessage = z.object({
+  type: z.literal('error'),
+  id: ReplyId.nullable(),
+  code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
+  message: z.string(),
+});
+
+export const ParticipantJoined = z.object({ type: z.literal('participantJoined'), participant: ParticipantInfo });
+
+export const ParticipantLeft = z.object({
+  type: z.literal('participantLeft'),
+  participantId: OpaqueId,
+  reason: z.enum(['left', 'disconnected', 'media-failed', 'replaced']),
+});
+
+export const TrackPublished = z.object({ type: z.literal('trackPublished'), track: TrackInfo });
+export const TrackUnpublished = z.object({ type: z.literal('trackUnpublished'), trackId: OpaqueId });
+export const TrackUpdated = z.object({ type: z.literal('trackUpdated'), track: TrackInfo });
+
+/**
+ * The server's (re)offer for the client's subscriber connection. `tracks` maps each m-line that
+ * carries a remote track to that track; m-lines not listed are inactive. The client answers with
+ * `answer` quoting `negotiationId`. At most one offer is outstanding per socket.
+ */
+export const Offer = z.object({
+  type: z.literal('offer'),
+  negotiationId: OpaqueId,
+  sdp: z.string(),
+  tracks: z.array(z.object({ mid: z.string(), trackId: OpaqueId })),
+});
+
+/** The server is about to close this socket, and why. */
+export const Bye = z.object({
+  type: z.literal('bye'),
+  reason: z.enum(['left', 'shutdown', 'replaced', 'media-failed', 'protocol']),
+  message: z.string(),
+});
+
+export const ServerMessage = z.discriminatedUnion('type', [
+  Welcome,
+  Result,
+  ErrorMessage,
+  ParticipantJoined,
+  ParticipantLeft,
+  TrackPublished,
+  TrackUnpublished,
+  TrackUpdated,
+  Offer,
+  Bye,
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+export type ServerMessageType = ServerMessage['type'];
+export type ServerEvent = Exclude<ServerMessage, { type: 'welcome' | 'result' | 'error' }>;
+export const SERVER_MESSAGE_TYPES = ServerMessage.options.map((o) => o.shape.type.value);

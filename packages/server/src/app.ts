@@ -1,0 +1,79 @@
+/**
+ * Assembles a Parley server: storage, SFU, rooms, HTTP API, web client and signaling, and owns
+ * their orderly shutdown.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyWebsocket from '@fastify/websocket';
+import { createSfu, type SfuControl } from '@parley/sfu';
+import type { ParleyConfig } from './config.js';
+import type { Logger } from './log.js';
+import { errorHandling } from './http/errors.js';
+import { meetingsRoutes } from './http/meetings-routes.js';
+import { securityHeaders } from './http/security-headers.js';
+import { signalingRoute } from './http/signaling-route.js';
+import { webClient } from './http/web-client.js';
+import { Meetings } from './meetings/meetings.js';
+import { RoomRegistry } from './rooms/registry.js';
+import type { SignalingConnection } from './signaling/connection.js';
+import { AuditLog } from './storage/audit.js';
+import { openDatabase, type Db } from './storage/db.js';
+import { MeetingStore } from './storage/meetings.js';
+import { SERVER_BUILD } from './build-info.js';
+
+export interface ParleyServer {
+  readonly http: FastifyInstance;
+  readonly db: Db;
+  readonly sfu: SfuControl;
+  readonly rooms: RoomRegistry;
+  readonly audit: AuditLog;
+  /** Tells every client, closes sockets, rooms, the SFU, HTTP and the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function createParleyServer(config: ParleyConfig, log: Logger): Promise<ParleyServer> {
+  const db = await openDatabase(config.dataDir);
+  const audit = new AuditLog(db);
+  const meetings = new Meetings(new MeetingStore(db), audit);
+  const sfu = createSfu({
+    announcedAddress: config.announcedAddress,
+    portRange:
+      config.rtcMinPort !== undefined && config.rtcMaxPort !== undefined
+        ? { min: config.rtcMinPort, max: config.rtcMaxPort }
+        : undefined,
+  });
+  const rooms = new RoomRegistry({
+    sfu,
+    log,
+    audit,
+    mediaGraceMs: config.mediaGraceSeconds * 1000,
+    maxParticipants: 100,
+  });
+  const connections = new Set<SignalingConnection>();
+
+  const http = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    trustProxy: config.trustProxy,
+    bodyLimit: 16 * 1024,
+  });
+  securityHeaders(http);
+  errorHandling(http);
+  await http.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024 } });
+  http.get('/api/health', async () => ({ ok: true, build: SERVER_BUILD }));
+  meetingsRoutes(http, { meetings, publicUrl: config.publicUrl });
+  signalingRoute(http, { meetings, rooms, log, serverBuild: SERVER_BUILD, publicUrl: config.publicUrl, connections });
+  await webClient(http, config.webRoot);
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      log.info('shutting down');
+      await rooms.close('The server is restarting. Please rejoin in a moment.');
+      for (const connection of connections) connection.close('shutdown', 'The server is shutting down.');
+      await sfu.close();
+      await http.close();
+      await db.destroy();
+    })();
+    return closing;
+  };
+  return { http, db, sfu, rooms, audit, close };
+}

@@ -1,0 +1,58 @@
+/**
+ * Configuration: defaults, overridden by environment variables (main.ts) or by the options given to
+ * startParley (tests). Every field is documented in README.md and docs/operations.md.
+ */
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const defaultWebRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export const ParleyConfig = z.object({
+  port: z.number().int().min(0).max(65535).default(8080),
+  host: z.string().min(1).default('127.0.0.1'),
+  dataDir: z.string().min(1).default('./data'),
+  webRoot: z.string().min(1).default(defaultWebRoot),
+  /** Base URL used in join links; defaults to the request's own origin. */
+  publicUrl: z.url().optional(),
+  /** Public IP announced in ICE candidates (servers behind 1:1 NAT). */
+  announcedAddress: z.string().optional(),
+  rtcMinPort: z.number().int().min(1024).max(65535).optional(),
+  rtcMaxPort: z.number().int().min(1024).max(65535).optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Seconds a participant whose media connection failed may take to recover before removal. */
+  mediaGraceSeconds: z.number().min(0).max(120).default(5),
+  /** Trust X-Forwarded-For from a reverse proxy (only when one is in front). */
+  trustProxy: z.boolean().default(false),
+});
+export type ParleyConfig = z.infer<typeof ParleyConfig>;
+export type ParleyOptions = z.input<typeof ParleyConfig>;
+
+/** Reads PORT, HOST and PARLEY_* variables. Invalid values stop the start with a clear message. */
+export function configFromEnv(env: NodeJS.ProcessEnv): ParleyOptions {
+  const num = (name: string): number | undefined => (env[name] ? Number(env[name]) : undefined);
+  return {
+    port: num('PORT'),
+    host: env.HOST,
+    dataDir: env.PARLEY_DATA_DIR,
+    webRoot: env.PARLEY_WEB_ROOT,
+    publicUrl: env.PARLEY_PUBLIC_URL,
+    announcedAddress: env.PARLEY_ANNOUNCED_IP,
+    rtcMinPort: num('PARLEY_RTC_MIN_PORT'),
+    rtcMaxPort: num('PARLEY_RTC_MAX_PORT'),
+    logLevel: env.PARLEY_LOG_LEVEL as ParleyOptions['logLevel'],
+    mediaGraceSeconds: num('PARLEY_MEDIA_GRACE_SECONDS'),
+    trustProxy: env.PARLEY_TRUST_PROXY === 'true',
+  };
+}
+
+export function resolveConfig(options: ParleyOptions): ParleyConfig {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const config = ParleyConfig.parse(defined);
+  if ((config.rtcMinPort === undefined) !== (config.rtcMaxPort === undefined)) {
+    throw new Error('set both PARLEY_RTC_MIN_PORT and PARLEY_RTC_MAX_PORT, or neither');
+  }
+  if (config.rtcMinPort !== undefined && config.rtcMaxPort !== undefined && config.rtcMinPort > config.rtcMaxPort) {
+    throw new Error('PARLEY_RTC_MIN_PORT is above PARLEY_RTC_MAX_PORT');
+  }
+  return config;
+}

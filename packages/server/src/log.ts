@@ -1,0 +1,14 @@
+/** The process logger: pino JSON. Secrets (cookies, authorization, passcodes, SDP) are redacted. */
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    redact: {
+      paths: ['req.headers.cookie', 'req.headers.authorization', '*.passcode', 'passcode', '*.sdp', 'sdp'],
+      censor: '[redacted]',
+    },
+  });
+}

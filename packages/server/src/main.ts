@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/** `npm start`: runs Parley from environment configuration until SIGTERM or SIGINT. */
+import { configFromEnv } from './config.js';
+import { startParley } from './index.js';
+
+const parley = await startParley(configFromEnv(process.env)).catch((err: unknown) => {
+  console.error(`Parley could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
+parley.server.http.log.info(`Parley is running at ${parley.url}`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    parley.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,62 @@
+/** The database's tables as Kysely sees them. */
+import type { Generated } from 'kysely';
+
+export interface MeetingsTable {
+  id: string;
+  title: string;
+  /** scrypt hash of the passcode (see util/secrets.ts); never the passcode itself. Null for public meetings. */
+  passcode_hash: string | null;
+  /** The account that created the meeting and hosts it; null for meetings created without an account. */
+  host_user_id: string | null;
+  /** JSON of the meeting's own settings (see meetings/settings.ts). */
+  settings: string;
+  created_at: number;
+  ended_at: number | null;
+}
+
+export interface AuditTable {
+  seq: Generated<number>;
+  at: number;
+  meeting_id: string | null;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  client_address: string | null;
+  details: string;
+}
+
+/** Organization role: admins manage accounts; members host meetings; external users only attend. */
+export type OrgRole = 'admin' | 'member' | 'external';
+
+export interface UsersTable {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  display_name: string;
+  password_hash: string;
+  org_role: OrgRole;
+  created_at: number;
+  disabled: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session token; the token itself lives only in the browser's HttpOnly cookie. */
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  meetings: MeetingsTable;
+  audit_events: AuditTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  settings: SettingsTable;
+}

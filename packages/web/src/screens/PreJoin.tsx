@@ -1,0 +1,249 @@
+/**
+ * The pre-join screen: camera preview, microphone meter, device pickers, mic/camera toggles, name
+ * and (when the link had none) passcode. On Join it hands its open tracks to the meeting session.
+ */
+import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactElement, type RefObject } from 'react';
+import { DisplayName } from '@parley/protocol';
+import { DeviceSelect } from '../components/DeviceSelect.js';
+import { CamIcon, CamOffIcon, MicIcon, MicOffIcon } from '../components/Icons.js';
+import { MicMeter } from '../components/MicMeter.js';
+import { VideoView } from '../components/VideoView.js';
+import {
+  describeMediaError,
+  listDevices,
+  openCamera,
+  openMicrophone,
+  supportsSpeakerSelection,
+  type DeviceLists,
+} from '../lib/media.js';
+import { loadPrefs, savePrefs } from '../lib/prefs.js';
+import type { JoinOptions } from '../lib/session.js';
+
+const NO_DEVICES: DeviceLists = { cameras: [], microphones: [], speakers: [] };
+
+/** Opens a device track while `enabled`, reopening when `deviceId` changes; stops it unless handed over. */
+function useDeviceTrack(
+  open: (deviceId: string) => Promise<MediaStreamTrack>,
+  enabled: boolean,
+  deviceId: string,
+  handedOver: RefObject<boolean>,
+  onOpened: () => void,
+  onError: (err: unknown) => void,
+): MediaStreamTrack | null {
+  const [track, setTrack] = useState<MediaStreamTrack | null>(null);
+  useEffect(() => {
+    if (!enabled) {
+      setTrack(null);
+      return;
+    }
+    let cancelled = false;
+    let opened: MediaStreamTrack | null = null;
+    open(deviceId).then(
+      (t) => {
+        if (cancelled) return t.stop();
+        opened = t;
+        setTrack(t);
+        onOpened();
+      },
+      (err: unknown) => {
+        if (!cancelled) onError(err);
+      },
+    );
+    return () => {
+      cancelled = true;
+      if (opened && !handedOver.current) opened.stop();
+    };
+    // Only `enabled` and `deviceId` reopen the device; the callbacks are read at settle time.
+  }, [enabled, deviceId]);
+  return track;
+}
+
+export function PreJoin({
+  meetingId,
+  passcode: linkPasscode,
+  onJoin,
+}: {
+  meetingId: string;
+  passcode: string | null;
+  onJoin: (opts: JoinOptions) => void;
+}): ReactElement {
+  const [prefs] = useState(loadPrefs);
+  const [name, setName] = useState(prefs.displayName);
+  const [passcode, setPasscode] = useState('');
+  const [micOn, setMicOn] = useState(true);
+  const [camOn, setCamOn] = useState(true);
+  const [cameraId, setCameraId] = useState(prefs.cameraId);
+  const [micId, setMicId] = useState(prefs.micId);
+  const [speakerId, setSpeakerId] = useState(prefs.speakerId);
+  const [devices, setDevices] = useState<DeviceLists>(NO_DEVICES);
+  const [camError, setCamError] = useState<string | null>(null);
+  const [micError, setMicError] = useState<string | null>(null);
+  const handedOver = useRef(false);
+
+  const refreshDevices = useCallback(() => {
+    listDevices().then(setDevices, () => setDevices(NO_DEVICES));
+  }, []);
+  useEffect(() => {
+    refreshDevices();
+    navigator.mediaDevices?.addEventListener('devicechange', refreshDevices);
+    return () => navigator.mediaDevices?.removeEventListener('devicechange', refreshDevices);
+  }, [refreshDevices]);
+
+  const onCamOpened = useCallback(() => {
+    setCamError(null);
+    refreshDevices();
+  }, [refreshDevices]);
+  const onCamError = useCallback(
+    (err: unknown) => {
+      // A remembered device that is gone: fall back to the default one.
+      if (err instanceof DOMException && err.name === 'OverconstrainedError' && cameraId) return setCameraId('');
+      setCamError(describeMediaError(err, 'camera'));
+      setCamOn(false);
+    },
+    [cameraId],
+  );
+  const onMicOpened = useCallback(() => {
+    setMicError(null);
+    refreshDevices();
+  }, [refreshDevices]);
+  const onMicError = useCallback(
+    (err: unknown) => {
+      if (err instanceof DOMException && err.name === 'OverconstrainedError' && micId) return setMicId('');
+      setMicError(describeMediaError(err, 'microphone'));
+      setMicOn(false);
+    },
+    [micId],
+  );
+
+  const cameraTrack = useDeviceTrack(openCamera, camOn, cameraId, handedOver, onCamOpened, onCamError);
+  // The microphone stays open while muted, so unmuting is instant; muting disables the track.
+  const micWanted = micOn || micError === null;
+  const micTrack = useDeviceTrack(openMicrophone, micWanted, micId, handedOver, onMicOpened, onMicError);
+  useEffect(() => {
+    if (micTrack) micTrack.enabled = micOn;
+  }, [micTrack, micOn]);
+
+  const validName = DisplayName.safeParse(name);
+  const needsPasscode = !linkPasscode;
+  const canJoin = validName.success && (!needsPasscode || passcode.trim().length > 0);
+
+  const join = (e: FormEvent): void => {
+    e.preventDefault();
+    if (!validName.success) return;
+    savePrefs({ displayName: validName.data, cameraId, micId, speakerId });
+    handedOver.current = true;
+    onJoin({
+      meetingId,
+      passcode: linkPasscode ?? passcode.trim(),
+      displayName: validName.data,
+      microphone: micTrack,
+      camera: camOn ? cameraTrack : null,
+      micOn: micOn && micTrack !== null,
+      camOn: camOn && cameraTrack !== null,
+      cameraId,
+      micId,
+      speakerId,
+    });
+  };
+
+  return (
+    <main className="prejoin">
+      <section className="prejoin-preview">
+        <div className="preview-frame">
+          {cameraTrack && camOn ? (
+            <VideoView track={cameraTrack} mirrored testId="preview-video" />
+          ) : (
+            <>
+              <video className="video hidden" muted playsInline data-testid="preview-video" />
+              <div className="preview-off">{camError ?? 'Camera is off'}</div>
+            </>
+          )}
+          <div className="preview-toggles">
+            <button
+              type="button"
+              className={`ctl ctl-round${micOn ? '' : ' ctl-off'}`}
+              onClick={() => setMicOn((v) => !v)}
+              aria-pressed={!micOn}
+              data-testid="prejoin-toggle-mic"
+              title={micOn ? 'Mute microphone' : 'Unmute microphone'}
+            >
+              {micOn ? <MicIcon /> : <MicOffIcon />}
+            </button>
+            <button
+              type="button"
+              className={`ctl ctl-round${camOn ? '' : ' ctl-off'}`}
+              onClick={() => {
+                setCamError(null);
+                setCamOn((v) => !v);
+              }}
+              aria-pressed={!camOn}
+              data-testid="prejoin-toggle-camera"
+              title={camOn ? 'Turn camera off' : 'Turn camera on'}
+            >
+              {camOn ? <CamIcon /> : <CamOffIcon />}
+            </button>
+          </div>
+        </div>
+        <MicMeter track={micOn ? micTrack : null} />
+        {micError && <p className="error-text small">{micError}</p>}
+      </section>
+      <section className="card prejoin-form">
+        <h1>Ready to join?</h1>
+        <p className="muted small mono">{meetingId}</p>
+        <form onSubmit={join} className="stack">
+          <label className="field">
+            <span className="field-label">Your name</span>
+            <input
+              className="input"
+              value={name}
+              maxLength={64}
+              onChange={(e) => setName(e.target.value)}
+              autoComplete="name"
+              autoFocus
+              data-testid="display-name"
+            />
+          </label>
+          {needsPasscode && (
+            <label className="field">
+              <span className="field-label">Passcode</span>
+              <input
+                className="input mono"
+                type="password"
+                value={passcode}
+                maxLength={128}
+                onChange={(e) => setPasscode(e.target.value)}
+                autoComplete="off"
+                data-testid="passcode"
+              />
+            </label>
+          )}
+          <DeviceSelect
+            label="Camera"
+            devices={devices.cameras}
+            value={cameraId || (cameraTrack?.getSettings().deviceId ?? '')}
+            onChange={setCameraId}
+            testId="camera-select"
+          />
+          <DeviceSelect
+            label="Microphone"
+            devices={devices.microphones}
+            value={micId || (micTrack?.getSettings().deviceId ?? '')}
+            onChange={setMicId}
+            testId="mic-select"
+          />
+          <DeviceSelect
+            label="Speaker"
+            devices={devices.speakers}
+            value={speakerId}
+            onChange={setSpeakerId}
+            testId="speaker-select"
+            disabled={!supportsSpeakerSelection()}
+          />
+          <button type="submit" className="btn btn-primary btn-large" disabled={!canJoin} data-testid="join-button">
+            Join meeting
+          </button>
+        </form>
+      </section>
+    </main>
+  );
+}

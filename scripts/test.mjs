@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Runs the test suites with node's test runner (TypeScript through tsx).
+//   unit:        packages/*/src/**/*.test.ts      (but not *.int.test.ts)
+//   integration: packages/*/src/**/*.int.test.ts  (real server, sockets, WebRTC peers)
+//   browser:     tests/browser/*.test.ts          (Debian Chromium through playwright-core)
+// With no argument all three run, in that order. Browser tests are mandatory when CI=true; elsewhere a
+// missing /usr/bin/chromium skips them with a loud message.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const wanted = process.argv.slice(2);
+const suites = wanted.length > 0 ? wanted : ['unit', 'integration', 'browser'];
+
+function walk(dir, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist') continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path, out);
+    else out.push(path);
+  }
+  return out;
+}
+
+const packageFiles = readdirSync(join(root, 'packages')).flatMap((p) => walk(join(root, 'packages', p, 'src')));
+const files = {
+  unit: packageFiles.filter((f) => f.endsWith('.test.ts') && !f.endsWith('.int.test.ts')),
+  integration: packageFiles.filter((f) => f.endsWith('.int.test.ts')),
+  browser: walk(join(root, 'tests', 'browser')).filter((f) => f.endsWith('.test.ts')),
+};
+
+const chromium = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
+let failed = false;
+for (const suite of suites) {
+  const list = files[suite];
+  if (!list) {
+    console.error(`unknown suite "${suite}" (unit, integration, browser)`);
+    process.exit(2);
+  }
+  if (suite === 'browser' && !existsSync(chromium)) {
+    if (process.env.CI === 'true') {
+      console.error(`\n!!! CI=true but ${chromium} is missing: browser tests are mandatory in CI.\n`);
+      process.exit(1);
+    }
+    console.error(`\n!!!!!!!! SKIPPING BROWSER TESTS: ${chromium} not found (apt-get install -y chromium) !!!!!!!!\n`);
+    continue;
+  }
+  if (list.length === 0) continue;
+  console.log(`\n=== ${suite} tests (${list.length} files) ===`);
+  const args = ['--import', 'tsx', '--test', '--test-reporter=spec'];
+  // Media and browser tests share two cores: run their files one at a time.
+  if (suite !== 'unit') args.push('--test-concurrency=1');
+  const res = spawnSync(process.execPath, [...args, ...list.map((f) => relative(root, f))], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, PARLEY_LOG_LEVEL: process.env.PARLEY_LOG_LEVEL ?? 'silent' },
+  });
+  if (res.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,170 @@
+/// <reference lib="dom" />
+/**
+ * The pre-join screen and its refusals: the passcode leaves the address bar, a link without one asks
+ * for it, a wrong one shows the coded error screen, a refused camera/microphone still lets you in,
+ * and an outdated client is told to reload.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { eventually, launchBrowser, newParticipant, startServer, type Participant, type TestServer } from './helpers.js';
+
+interface Created {
+  id: string;
+  passcode: string;
+  joinUrl: string;
+}
+
+describe('pre-join and error screens', { timeout: 120_000 }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  const contexts: Participant[] = [];
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    for (const p of contexts) await p.context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function person(name: string): Promise<Participant> {
+    const p = await newParticipant(browser, name);
+    contexts.push(p);
+    return p;
+  }
+
+  async function createMeeting(): Promise<Created> {
+    const res = await fetch(`${server.url}/api/meetings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Pre-join test' }),
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    return (await res.json()) as Created;
+  }
+
+  test('a wrong passcode shows "Meeting not found or wrong passcode", and the fragment is scrubbed', async () => {
+    const { id } = await createMeeting();
+    const p = await person('Mallory');
+    await p.page.goto(`${server.url}/m/${id}#pwd=wrongpass`);
+    assert.equal(new URL(p.page.url()).hash, '');
+    await p.page.getByTestId('display-name').fill('Mallory');
+    await p.page.getByTestId('join-button').click();
+    const screen = p.page.locator('[data-testid="error-screen"][data-code="meeting_access_denied"]');
+    await screen.waitFor({ timeout: 10_000 });
+    assert.match((await screen.textContent()) ?? '', /Meeting not found or wrong passcode/);
+  });
+
+  test('a link without a passcode asks for one; the name is remembered for next time', async () => {
+    const meeting = await createMeeting();
+    const p = await person('Dora');
+    await p.page.goto(`${server.url}/m/${meeting.id}`);
+    await p.page.getByTestId('display-name').fill('Dora the Tester');
+    const join = p.page.getByTestId('join-button');
+    assert.equal(await join.isDisabled(), true, 'cannot join without a passcode');
+    await p.page.getByTestId('passcode').fill(meeting.passcode);
+    for (const testId of ['camera-select', 'mic-select', 'speaker-select']) {
+      await p.page.getByTestId(testId).waitFor();
+    }
+    await eventually('a camera in the picker', async () => (await p.page.getByTestId('camera-select').locator('option').count()) > 0);
+    await join.click();
+    await p.page.getByTestId('video-grid').waitFor({ timeout: 10_000 });
+    assert.equal(await p.page.getByTestId('tile').count(), 1);
+
+    await p.page.getByTestId('leave').click();
+    await p.page.locator('[data-testid="error-screen"][data-code="left"]').waitFor();
+    await p.page.goto(`${server.url}/m/${meeting.id}`);
+    assert.equal(await p.page.getByTestId('display-name').inputValue(), 'Dora the Tester');
+  });
+
+  test('with camera and microphone refused, one still joins (avatar, muted)', async () => {
+    const meeting = await createMeeting();
+    const p = await person('Nodevice');
+    await p.context.addInitScript(`navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));`);
+    await p.page.goto(meeting.joinUrl);
+    await p.page.getByTestId('display-name').fill('No Devices');
+    await p.page.getByText(/was blocked/).first().waitFor();
+    await p.page.getByTestId('join-button').click();
+    const tile = p.page.getByTestId('tile');
+    await tile.waitFor({ timeout: 10_000 });
+    assert.equal(await tile.locator('video').count(), 0, 'no video, an avatar instead');
+    assert.equal(await p.page.getByTestId('toggle-mic').getAttribute('aria-pressed'), 'true', 'microphone shows as off');
+  });
+
+  test('an outdated client is told to reload (update_required)', async () => {
+    const meeting = await createMeeting();
+    const p = await person('Oldie');
+    // Stand in for a server that refuses this build.
+    await p.page.routeWebSocket(/\/ws$/, (ws) => {
+      ws.onMessage((raw) => {
+        const msg = JSON.parse(String(raw)) as { id: number; type: string };
+        ws.send(JSON.stringify({ type: 'error', id: msg.id, code: 'update_required', message: 'Reload to update.' }));
+      });
+    });
+    await p.page.goto(meeting.joinUrl);
+    await p.page.getByTestId('display-name').fill('Oldie');
+    await p.page.getByTestId('join-button').click();
+    const screen = p.page.locator('[data-testid="error-screen"][data-code="update_required"]');
+    await screen.waitFor({ timeout: 10_000 });
+    assert.match((await screen.textContent()) ?? '', /new version of Parley is available/);
+  });
+
+  test('a dropped socket shows "Connection lost"; Rejoin gets back in without the passcode again', async () => {
+    const meeting = await createMeeting();
+    const p = await person('Flaky');
+    let drop: (() => Promise<void>) | undefined;
+    let sockets = 0;
+    // Pass signaling through unchanged, but keep a handle to cut the first connection.
+    await p.page.routeWebSocket(/\/ws$/, (ws) => {
+      sockets++;
+      const upstream = ws.connectToServer();
+      if (sockets === 1) drop = () => ws.close({ code: 1006, reason: 'network' }).then(() => upstream.close());
+    });
+    await p.page.goto(meeting.joinUrl);
+    await p.page.getByTestId('display-name').fill('Flaky');
+    await p.page.getByTestId('join-button').click();
+    await p.page.getByTestId('video-grid').waitFor({ timeout: 10_000 });
+    assert.ok(drop, 'the signaling socket went through the route');
+    await drop();
+    const screen = p.page.locator('[data-testid="error-screen"][data-code="connection_lost"]');
+    await screen.waitFor({ timeout: 5_000 });
+    assert.match((await screen.textContent()) ?? '', /Connection lost/);
+
+    await p.page.getByTestId('rejoin').click();
+    assert.equal(await p.page.getByTestId('passcode').count(), 0, 'the passcode is remembered in memory');
+    await p.page.getByTestId('join-button').click();
+    await p.page.getByTestId('video-grid').waitFor({ timeout: 10_000 });
+    assert.equal(await p.page.getByTestId('tile').count(), 1);
+  });
+
+  test('mic and camera off before joining: the others see it; the camera is published when first turned on', async () => {
+    const meeting = await createMeeting();
+    const [ann, ben] = [await person('Ann'), await person('Ben')];
+    await ann.page.goto(meeting.joinUrl);
+    await ann.page.getByTestId('display-name').fill('Ann');
+    await ann.page.getByTestId('join-button').click();
+    await ann.page.getByTestId('video-grid').waitFor({ timeout: 10_000 });
+
+    await ben.page.goto(meeting.joinUrl);
+    await ben.page.getByTestId('display-name').fill('Ben');
+    await ben.page.getByTestId('prejoin-toggle-mic').click();
+    await ben.page.getByTestId('prejoin-toggle-camera').click();
+    await ben.page.getByTestId('join-button').click();
+    await ben.page.getByTestId('video-grid').waitFor({ timeout: 10_000 });
+    const benId = (await ben.page.getByTestId('self-id').textContent()) ?? '';
+    const benTile = ann.page.locator(`[data-testid="tile"][data-participant-id="${benId}"][data-source="camera"]`);
+    await benTile.getByLabel('Microphone off').waitFor({ timeout: 5_000 });
+    assert.equal(await benTile.locator('video').count(), 0, 'an avatar, not video');
+
+    await ben.page.getByTestId('toggle-camera').click();
+    await ben.page.getByTestId('toggle-mic').click();
+    await eventually("Ann to see Ben's camera", () =>
+      benTile.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth > 0 && v.readyState >= 2),
+    10_000);
+    await benTile.getByLabel('Microphone off').waitFor({ state: 'detached', timeout: 5_000 });
+  });
+});
