@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DisplayName, MeetingId, OpaqueId, Passcode } from './ids.js';
-import { IceServer, MediaKind, MeetingInfo, ParticipantInfo, TrackInfo, TrackSource } from './model.js';
+import { MediaKind, MeetingSettingsPatch, RoomState, TrackSource } from './model.js';
 
 /** SDP bodies from clients: a publisher offer with a few m-lines fits well inside this. */
 const Sdp = z.string().min(1).max(60_000);
@@ -20,13 +20,16 @@ export const Hello = z.object({
   clientBuild: z.string().min(1).max(64),
 });
 
-/** Ask to enter a meeting. */
+/**
+ * Ask to enter a meeting. Signed-in users (session cookie on the WebSocket upgrade) get their
+ * account's name and may omit `displayName`; guests must give one.
+ */
 export const Join = z.object({
   type: z.literal('join'),
   id: RequestId,
   meetingId: MeetingId,
   passcode: Passcode.optional(),
-  displayName: DisplayName,
+  displayName: DisplayName.optional(),
 });
 
 /**
@@ -72,7 +75,56 @@ export const Leave = z.object({
   id: RequestId,
 });
 
-export const ClientMessage = z.discriminatedUnion('type', [Hello, Join, Publish, Unpublish, Answer, SetMuted, Leave]);
+/** Host or co-host: let someone in the lobby into the meeting. */
+export const Admit = z.object({ type: z.literal('admit'), id: RequestId, lobbyId: OpaqueId });
+
+/** Host or co-host: turn someone in the lobby away, with an optional message shown to them. */
+export const Deny = z.object({
+  type: z.literal('deny'),
+  id: RequestId,
+  lobbyId: OpaqueId,
+  message: z.string().trim().max(200).optional(),
+});
+
+/** Host or co-host: admit everyone waiting. */
+export const AdmitAll = z.object({ type: z.literal('admitAll'), id: RequestId });
+
+/** Host or co-host: lock or unlock the meeting. While locked nobody new may join or reach the lobby. */
+export const Lock = z.object({ type: z.literal('lock'), id: RequestId, locked: z.boolean() });
+
+/**
+ * Change a participant's role. Hosts promote to and demote from co-host; hosts and co-hosts
+ * promote a view-only attendee to participant.
+ */
+export const SetRole = z.object({
+  type: z.literal('setRole'),
+  id: RequestId,
+  participantId: OpaqueId,
+  role: z.enum(['cohost', 'participant']),
+});
+
+/** Host: change the meeting's settings live (lobby, join before host, members skip lobby, access). */
+export const UpdateSettings = z.object({ type: z.literal('updateSettings'), id: RequestId, settings: MeetingSettingsPatch });
+
+/** Host: end the meeting for everyone. */
+export const EndMeeting = z.object({ type: z.literal('endMeeting'), id: RequestId });
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  Hello,
+  Join,
+  Publish,
+  Unpublish,
+  Answer,
+  SetMuted,
+  Leave,
+  Admit,
+  Deny,
+  AdmitAll,
+  Lock,
+  SetRole,
+  UpdateSettings,
+  EndMeeting,
+]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
 export type ClientRequest<T extends ClientMessageType> = Extract<ClientMessage, { type: T }>;
@@ -81,19 +133,25 @@ export const CLIENT_MESSAGE_TYPES = ClientMessage.options.map((o) => o.shape.typ
 /** The `result` payload of each request (hello is answered by `welcome` instead). */
 export const RESULTS = {
   hello: z.object({}),
-  join: z.object({
-    meeting: MeetingInfo,
-    self: ParticipantInfo,
-    /** Everyone already in the meeting, not including `self`. */
-    participants: z.array(ParticipantInfo),
-    /** Every track published in the meeting (the joiner has none yet). */
-    tracks: z.array(TrackInfo),
-    iceServers: z.array(IceServer),
-  }),
+  /**
+   * Either admitted at once (with the room state), or waiting: in the lobby for a host's decision,
+   * or for a host to arrive. A waiting socket then receives only `lobbyStatus` and, if let in, `admitted`.
+   */
+  join: z.discriminatedUnion('status', [
+    z.object({ status: z.literal('admitted'), state: RoomState }),
+    z.object({ status: z.literal('waiting'), reason: z.enum(['lobby', 'host-absent']) }),
+  ]),
   publish: z.object({ trackId: OpaqueId, sdp: z.string() }),
   unpublish: z.object({ sdp: z.string() }),
   answer: z.object({}),
   setMuted: z.object({}),
   leave: z.object({}),
+  admit: z.object({}),
+  deny: z.object({}),
+  admitAll: z.object({ admitted: z.number().int().nonnegative() }),
+  lock: z.object({}),
+  setRole: z.object({}),
+  updateSettings: z.object({}),
+  endMeeting: z.object({}),
 } satisfies Record<ClientMessageType, z.ZodType>;
 export type RequestResult<T extends ClientMessageType> = z.infer<(typeof RESULTS)[T]>;

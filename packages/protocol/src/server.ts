@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { OpaqueId } from './ids.js';
-import { ParticipantInfo, TrackInfo } from './model.js';
+import { LobbyEntry, MeetingSettings, ParticipantInfo, RoomState, TrackInfo } from './model.js';
 
 const ReplyId = z.number().int().positive();
 
@@ -57,10 +57,47 @@ export const Offer = z.object({
   tracks: z.array(z.object({ mid: z.string(), trackId: OpaqueId })),
 });
 
+/** A participant's role changed (promotion, demotion, host hand-over). */
+export const ParticipantUpdated = z.object({ type: z.literal('participantUpdated'), participant: ParticipantInfo });
+
+/** The meeting's effective settings changed (lock, lobby, ...). */
+export const SettingsUpdated = z.object({ type: z.literal('settingsUpdated'), settings: MeetingSettings });
+
+/**
+ * To a socket in the lobby, and only to it: where it stands. `waiting` for a host's decision,
+ * `waiting-for-host` until a host arrives, `denied` (with the host's optional message) or `ended`;
+ * after `denied` and `ended` the server closes the socket.
+ */
+export const LobbyStatus = z.object({
+  type: z.literal('lobbyStatus'),
+  status: z.enum(['waiting', 'waiting-for-host', 'denied', 'ended']),
+  message: z.string().optional(),
+});
+
+/** To a socket in the lobby: a host let it in. It is now a participant with this state. */
+export const Admitted = z.object({ type: z.literal('admitted'), state: RoomState });
+
+/**
+ * To hosts and co-hosts: the lobby queue, whenever it changes. `knock` names the entry that just
+ * arrived (play a sound, show a notice).
+ */
+export const LobbyUpdated = z.object({
+  type: z.literal('lobbyUpdated'),
+  entries: z.array(LobbyEntry),
+  knock: z.string().optional(),
+});
+
+/** To hosts and co-hosts: something a moderator should look at. */
+export const Alert = z.object({
+  type: z.literal('alert'),
+  kind: z.enum(['passcode-guessing']),
+  message: z.string(),
+});
+
 /** The server is about to close this socket, and why. */
 export const Bye = z.object({
   type: z.literal('bye'),
-  reason: z.enum(['left', 'shutdown', 'replaced', 'media-failed', 'protocol']),
+  reason: z.enum(['left', 'shutdown', 'replaced', 'media-failed', 'protocol', 'ended']),
   message: z.string(),
 });
 
@@ -74,6 +111,12 @@ export const ServerMessage = z.discriminatedUnion('type', [
   TrackUnpublished,
   TrackUpdated,
   Offer,
+  ParticipantUpdated,
+  SettingsUpdated,
+  LobbyStatus,
+  Admitted,
+  LobbyUpdated,
+  Alert,
   Bye,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

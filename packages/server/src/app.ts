@@ -12,6 +12,11 @@ import { meetingsRoutes } from './http/meetings-routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import { signalingRoute } from './http/signaling-route.js';
 import { webClient } from './http/web-client.js';
+import { Accounts } from './accounts/accounts.js';
+import { SessionStore } from './accounts/sessions.js';
+import { UserStore } from './accounts/users.js';
+import { authRoutes } from './http/auth-routes.js';
+import { sessions } from './http/session.js';
 import { Meetings } from './meetings/meetings.js';
 import { RoomRegistry } from './rooms/registry.js';
 import type { SignalingConnection } from './signaling/connection.js';
@@ -26,6 +31,7 @@ export interface ParleyServer {
   readonly sfu: SfuControl;
   readonly rooms: RoomRegistry;
   readonly audit: AuditLog;
+  readonly accounts: Accounts;
   /** Tells every client, closes sockets, rooms, the SFU, HTTP and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -33,7 +39,9 @@ export interface ParleyServer {
 export async function createParleyServer(config: ParleyConfig, log: Logger): Promise<ParleyServer> {
   const db = await openDatabase(config.dataDir);
   const audit = new AuditLog(db);
-  const meetings = new Meetings(new MeetingStore(db), audit);
+  const meetingStore = new MeetingStore(db);
+  const meetings = new Meetings(meetingStore, audit);
+  const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit);
   const sfu = createSfu({
     announcedAddress: config.announcedAddress,
     portRange:
@@ -45,10 +53,15 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     sfu,
     log,
     audit,
+    policy: meetings.policy,
+    store: meetingStore,
     mediaGraceMs: config.mediaGraceSeconds * 1000,
     maxParticipants: 100,
   });
   const connections = new Set<SignalingConnection>();
+  meetings.on('guessingLockout', (meetingId) =>
+    rooms.get(meetingId)?.alertModerators('passcode-guessing', 'Many wrong passcodes were tried for this meeting; it takes no passcode guesses for the next 10 minutes.'),
+  );
 
   const http = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -58,7 +71,9 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   securityHeaders(http);
   errorHandling(http);
   await http.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024 } });
+  await sessions(http, { accounts, publicUrl: config.publicUrl });
   http.get('/api/health', async () => ({ ok: true, build: SERVER_BUILD }));
+  authRoutes(http, { accounts });
   meetingsRoutes(http, { meetings, publicUrl: config.publicUrl });
   signalingRoute(http, { meetings, rooms, log, serverBuild: SERVER_BUILD, publicUrl: config.publicUrl, connections });
   await webClient(http, config.webRoot);
@@ -75,5 +90,5 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     })();
     return closing;
   };
-  return { http, db, sfu, rooms, audit, close };
+  return { http, db, sfu, rooms, audit, accounts, close };
 }

@@ -10,6 +10,8 @@ export interface RunningParley {
   /** The base URL it listens on, e.g. http://127.0.0.1:8080. */
   readonly url: string;
   readonly server: ParleyServer;
+  /** On a fresh install (no accounts yet): the one-time link that creates the first administrator. */
+  readonly setupUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -26,5 +28,8 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
   const address = server.http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? 'localhost' : config.host;
-  return { url: `http://${host}:${port}`, server, close: () => server.close() };
+  const url = `http://${host}:${port}`;
+  const token = await server.accounts.setupToken();
+  const setupUrl = token ? `${config.publicUrl ?? url}/setup#token=${token}` : undefined;
+  return { url, server, setupUrl, close: () => server.close() };
 }

@@ -8,6 +8,10 @@ const parley = await startParley(configFromEnv(process.env)).catch((err: unknown
   process.exit(1);
 });
 parley.server.http.log.info(`Parley is running at ${parley.url}`);
+if (parley.setupUrl) {
+  // Printed, never logged as data: the token is a one-time secret for whoever runs the server.
+  console.log(`\nNo administrator yet. Open this link once to create the first one:\n\n  ${parley.setupUrl}\n\n(or run: npm run parley -- create-admin --email you@example.org --name "Your Name")\n`);
+}
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -31,11 +31,13 @@ export class LivenessWatch {
   #lastCount: number;
   #lastChange: number;
   #reported: Liveness = 'alive';
+  #stopped = false;
 
   constructor(count: () => number, report: (liveness: Liveness) => void, options: LivenessOptions = DEFAULT_LIVENESS, now: () => number = () => performance.now()) {
     this.#lastCount = count();
     this.#lastChange = now();
     this.#timer = setInterval(() => {
+      if (this.#stopped) return;
       const current = count();
       if (current !== this.#lastCount) {
         this.#lastCount = current;
@@ -52,6 +54,7 @@ export class LivenessWatch {
   }
 
   close(): void {
+    this.#stopped = true;
     clearInterval(this.#timer);
   }
 }

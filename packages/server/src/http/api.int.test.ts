@@ -16,18 +16,15 @@ after(async () => {
 });
 
 test('POST /api/meetings creates a meeting with a random ID and a passcode carried in the fragment', async () => {
-  const res = await fetch(`${server.url}/api/meetings`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title: 'Budget review' }),
-  });
+  const res = await server.api('POST', '/api/meetings', { title: 'Budget review' }, server.admin);
   assert.equal(res.status, 201);
   assert.equal(res.headers.get('cache-control'), 'no-store');
   const body = CreateMeetingResponse.parse(await res.json());
   assert.match(body.id, MEETING_ID_PATTERN);
   assert.equal(body.title, 'Budget review');
   assert.equal(body.joinUrl, `${server.url}/m/${body.id}#pwd=${body.passcode}`);
-  assert.ok(body.passcode.length >= 8);
+  assert.ok(body.passcode && body.passcode.length >= 8);
+  assert.deepEqual(body.settings, { access: 'anyone', lobby: true, joinBeforeHost: false, membersSkipLobby: false, public: false, locked: false });
   const other = await server.createMeeting();
   assert.notEqual(other.id, body.id);
   // Only a hash is stored: the passcode appears nowhere in the database files.
@@ -40,7 +37,7 @@ test('POST /api/meetings creates a meeting with a random ID and a passcode carri
     }
   });
   assert.ok(files.some((f) => f.includes(body.id)), 'the meeting is stored');
-  assert.ok(!files.some((f) => f.includes(body.passcode)), 'the passcode is not stored');
+  assert.ok(!files.some((f) => f.includes(body.passcode ?? '')), 'the passcode is not stored');
 });
 
 test('bad bodies get coded errors', async () => {
@@ -52,7 +49,8 @@ test('bad bodies get coded errors', async () => {
     [{ headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'x'.repeat(20_000) }) }, 413, 'message_too_large'],
   ];
   for (const [init, status, code] of cases) {
-    const res = await fetch(`${server.url}/api/meetings`, { method: 'POST', ...init });
+    const headers = { ...(init.headers as Record<string, string>), cookie: server.admin.cookie, 'x-csrf-token': server.admin.csrfToken };
+    const res = await fetch(`${server.url}/api/meetings`, { method: 'POST', ...init, headers });
     assert.equal(res.status, status, String(init.body).slice(0, 40));
     const body = (await res.json()) as { error: { code: string } };
     assert.equal(body.error.code, code);

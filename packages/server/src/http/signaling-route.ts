@@ -1,17 +1,11 @@
 /**
  * The WebSocket endpoint `/ws`. Browsers must come from this origin (no cross-site WebSocket
- * hijacking); each socket gets a SignalingConnection.
+ * hijacking); each socket gets a SignalingConnection knowing who signed in.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { ParleyError } from '@parley/protocol';
 import { SignalingConnection, type ConnectionDeps } from '../signaling/connection.js';
-
-function sameOrigin(request: FastifyRequest, publicUrl: string | undefined): boolean {
-  const origin = request.headers.origin;
-  if (origin === undefined) return true; // not a browser: no ambient credentials to hijack
-  const expected = publicUrl ? new URL(publicUrl).origin : `${request.protocol}://${request.host}`;
-  return origin === expected;
-}
+import { expectedOrigin } from './session.js';
 
 export function signalingRoute(
   app: FastifyInstance,
@@ -22,14 +16,16 @@ export function signalingRoute(
     {
       websocket: true,
       preValidation: async (request) => {
-        if (!sameOrigin(request, deps.publicUrl)) {
-          request.log.warn({ origin: request.headers.origin }, 'cross-origin WebSocket refused');
+        const origin = request.headers.origin;
+        // No Origin: not a browser, so no ambient credentials to hijack.
+        if (origin !== undefined && origin !== expectedOrigin(request, deps.publicUrl)) {
+          request.log.warn({ origin }, 'cross-origin WebSocket refused');
           throw new ParleyError('forbidden', 'cross-origin WebSocket');
         }
       },
     },
     (socket, request) => {
-      const connection = new SignalingConnection(socket, request.ip, deps);
+      const connection = new SignalingConnection(socket, { clientAddress: request.ip, user: request.parleySession?.user }, deps);
       deps.connections.add(connection);
       socket.on('close', () => deps.connections.delete(connection));
     },

@@ -26,4 +26,6 @@ export async function webClient(app: FastifyInstance, webRoot: string): Promise<
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(index);
   app.get('/', sendIndex);
   app.get('/m/:meetingId', sendIndex);
+  app.get('/setup', sendIndex);
+  app.get('/signin', sendIndex);
 }

@@ -1,55 +1,142 @@
 /**
- * Creating meetings and checking who may enter one. Unknown meeting and wrong passcode are the same
- * error and cost the same time (a decoy hash is verified for unknown IDs), so a guesser learns nothing.
+ * Creating meetings and deciding whether a joiner knows the way in. Unknown meeting and wrong
+ * passcode are the same error and cost the same time (a decoy hash is verified for unknown IDs),
+ * and guesses are throttled per client address and per meeting, so a guesser learns nothing and
+ * gets few tries.
  */
-import { ParleyError, type MeetingInfo } from '@parley/protocol';
+import { ParleyError, type MeetingInfo, type MeetingSettings, type MeetingSettingsPatch } from '@parley/protocol';
+import type { UserRecord } from '../accounts/users.js';
 import type { AuditLog } from '../storage/audit.js';
 import type { MeetingStore } from '../storage/meetings.js';
+import { ADDRESS_POLICY, FailureThrottle, MEETING_POLICY } from '../util/failure-throttle.js';
 import { decoyHash, hashSecret, newMeetingId, newPasscode, verifySecret } from '../util/secrets.js';
+import { TypedEmitter } from '../util/typed-emitter.js';
+import { OPEN_POLICY, resolveSettings, weakenings, type OrgPolicy } from './settings.js';
 
 export interface CreatedMeeting {
   meeting: MeetingInfo;
-  /** Returned once to the creator; only its hash is stored. */
-  passcode: string;
+  /** Returned once to the creator; only its hash is stored. Null for public meetings. */
+  passcode: string | null;
+  settings: MeetingSettings;
 }
 
-export class Meetings {
+/** A meeting the joiner may try to enter: its facts for the room. */
+export interface AdmittedMeeting {
+  meeting: MeetingInfo;
+  hostUserId: string | null;
+  /** The meeting's own settings (the room resolves them with live state). */
+  settings: MeetingSettingsPatch;
+}
+
+export interface MeetingsEvents {
+  /** A meeting stopped taking passcode guesses: too many failures. Its moderators should know. */
+  guessingLockout: [meetingId: string];
+}
+
+function parseSettings(json: string): MeetingSettingsPatch {
+  try {
+    return JSON.parse(json) as MeetingSettingsPatch;
+  } catch {
+    return {};
+  }
+}
+
+export class Meetings extends TypedEmitter<MeetingsEvents> {
   readonly #store: MeetingStore;
   readonly #audit: AuditLog;
+  readonly policy: OrgPolicy;
+  readonly #byAddress: FailureThrottle;
+  readonly #byMeeting: FailureThrottle;
+  /** Meetings whose moderators were told of a guessing lockout, and when. */
+  readonly #lockoutsAlerted = new Map<string, number>();
+  readonly #now: () => number;
 
-  constructor(store: MeetingStore, audit: AuditLog) {
+  constructor(store: MeetingStore, audit: AuditLog, options: { policy?: OrgPolicy; now?: () => number } = {}) {
+    super();
     this.#store = store;
     this.#audit = audit;
+    this.policy = options.policy ?? OPEN_POLICY;
+    this.#byAddress = new FailureThrottle(ADDRESS_POLICY, options.now);
+    this.#byMeeting = new FailureThrottle(MEETING_POLICY, options.now);
+    this.#now = options.now ?? Date.now;
   }
 
-  async create(input: { title?: string | undefined; clientAddress: string }): Promise<CreatedMeeting> {
-    const passcode = newPasscode();
+  async create(input: {
+    host: UserRecord;
+    title?: string | undefined;
+    passcode?: string | undefined;
+    settings?: MeetingSettingsPatch | undefined;
+    clientAddress: string;
+  }): Promise<CreatedMeeting> {
+    const settings = input.settings ?? {};
+    const effective = resolveSettings({ policy: this.policy, meeting: settings, live: { locked: false } });
+    const passcode = effective.public ? null : (input.passcode ?? newPasscode());
     const meeting: MeetingInfo = { id: newMeetingId(), title: input.title || 'Meeting' };
     await this.#store.create({
       id: meeting.id,
       title: meeting.title,
-      passcode_hash: await hashSecret(passcode),
-      host_user_id: null,
-      settings: '{}',
+      passcode_hash: passcode === null ? null : await hashSecret(passcode),
+      host_user_id: input.host.id,
+      settings: JSON.stringify(settings),
       created_at: Date.now(),
     });
-    await this.#audit.append({ meetingId: meeting.id, action: 'meeting.created', clientAddress: input.clientAddress });
-    return { meeting, passcode };
+    await this.#audit.append({
+      meetingId: meeting.id,
+      actor: input.host.id,
+      action: 'meeting.created',
+      clientAddress: input.clientAddress,
+      details: { settings, weakened: weakenings(settings), passcode: passcode === null ? 'none' : input.passcode ? 'chosen' : 'generated' },
+    });
+    return { meeting, passcode, settings: effective };
   }
 
-  /** The meeting, if it exists, has not ended, and `passcode` is its passcode; otherwise meeting_access_denied. */
-  async admit(meetingId: string, passcode: string | undefined, clientAddress: string): Promise<MeetingInfo> {
-    const record = await this.#store.find(meetingId);
-    const ok = await verifySecret(passcode ?? '', record?.passcode_hash ?? (await decoyHash()));
-    if (!record || !ok || record.ended_at !== null) {
-      await this.#audit.append({
-        meetingId: record ? meetingId : null,
-        action: 'join.denied',
-        clientAddress,
-        details: { reason: record ? 'bad-passcode' : 'unknown-meeting', attemptedMeetingId: meetingId },
-      });
-      throw new ParleyError('meeting_access_denied');
+  /**
+   * The meeting, if the joiner may try to enter it: it exists and has not ended, and the passcode is
+   * right (the meeting's host and public meetings need none). Otherwise meeting_access_denied, or
+   * rate_limited while the address or the meeting is throttled.
+   */
+  async admit(meetingId: string, passcode: string | undefined, user: UserRecord | undefined, clientAddress: string): Promise<AdmittedMeeting> {
+    const wait = Math.max(this.#byAddress.retryAfter(clientAddress), this.#byMeeting.retryAfter(meetingId));
+    if (wait > 0) {
+      await this.#audit.append({ meetingId, action: 'passcode.throttled', clientAddress, details: { retryAfterMs: wait } });
+      throw new ParleyError('rate_limited', `too many wrong passcodes; retry in ${Math.ceil(wait / 1000)} s`);
     }
-    return { id: record.id, title: record.title };
+    const record = await this.#store.find(meetingId);
+    const settings = parseSettings(record?.settings ?? '{}');
+    const isHost = record !== undefined && user !== undefined && record.host_user_id === user.id;
+    const open = record !== undefined && resolveSettings({ policy: this.policy, meeting: settings, live: { locked: false } }).public;
+    if (!isHost && !open) {
+      const addressAttempt = this.#byAddress.begin(clientAddress);
+      const meetingAttempt = this.#byMeeting.begin(meetingId);
+      const ok = await verifySecret(passcode ?? '', record?.passcode_hash ?? (await decoyHash()));
+      if (!record || !ok) {
+        await this.#denied(meetingId, record !== undefined, clientAddress);
+        throw new ParleyError('meeting_access_denied');
+      }
+      this.#byAddress.succeeded(clientAddress, addressAttempt);
+      this.#byMeeting.succeeded(meetingId, meetingAttempt);
+    }
+    if (!record) throw new ParleyError('meeting_access_denied');
+    if (record.ended_at !== null) throw new ParleyError('meeting_ended');
+    return { meeting: { id: record.id, title: record.title }, hostUserId: record.host_user_id, settings };
+  }
+
+  async end(meetingId: string): Promise<void> {
+    await this.#store.end(meetingId);
+  }
+
+  async #denied(meetingId: string, exists: boolean, clientAddress: string): Promise<void> {
+    await this.#audit.append({
+      meetingId: exists ? meetingId : null,
+      action: 'join.denied',
+      clientAddress,
+      details: { reason: exists ? 'bad-passcode' : 'unknown-meeting', attemptedMeetingId: meetingId },
+    });
+    if (!exists || this.#byMeeting.failures(meetingId) < MEETING_POLICY.freeFailures) return;
+    const alertedAt = this.#lockoutsAlerted.get(meetingId);
+    if (alertedAt !== undefined && this.#now() - alertedAt < MEETING_POLICY.windowMs) return;
+    this.#lockoutsAlerted.set(meetingId, this.#now());
+    await this.#audit.append({ meetingId, action: 'meeting.guessing-lockout', clientAddress, details: { failures: this.#byMeeting.failures(meetingId) } });
+    this.emit('guessingLockout', meetingId);
   }
 }

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startTestServer, type TestServer } from '../test-support/server.js';
-import { TestClient } from '../test-support/ws-client.js';
+import { joinAdmitted } from '../test-support/join.js';
+import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
 import { TestPublisher, TestSubscriber } from '../test-support/media-peer.js';
 
 let server: TestServer;
@@ -16,11 +16,7 @@ after(async () => {
   await server.close();
 });
 
-async function join(meeting: { id: string; passcode: string }, name: string) {
-  const client = await TestClient.ready(server.wsUrl);
-  const state = await client.request('join', { meetingId: meeting.id, passcode: meeting.passcode, displayName: name });
-  return { client, state };
-}
+const join = (meeting: { id: string; passcode: string | null }, name: string) => joinAdmitted(server, meeting, name);
 
 async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -31,7 +27,7 @@ async function until(predicate: () => boolean | Promise<boolean>, what: string, 
 }
 
 test('joiners see each other arrive and leave, with names', async () => {
-  const meeting = await server.createMeeting('Standup');
+  const meeting = await server.createMeeting({ title: 'Standup', settings: OPEN_DOORS });
   const ann = await join(meeting, 'Ann');
   assert.equal(ann.state.meeting.title, 'Standup');
   assert.deepEqual(ann.state.participants, []);
@@ -48,7 +44,7 @@ test('joiners see each other arrive and leave, with names', async () => {
 });
 
 test("a publisher's RTP reaches every subscriber through the SFU, unchanged, and unpublish stops it", async () => {
-  const meeting = await server.createMeeting();
+  const meeting = await server.createMeeting({ settings: OPEN_DOORS });
   const pub = await join(meeting, 'Publisher');
   const sub1 = await join(meeting, 'Sub 1');
   const sub2 = await join(meeting, 'Sub 2');
@@ -93,7 +89,7 @@ test("a publisher's RTP reaches every subscriber through the SFU, unchanged, and
 });
 
 test('a late joiner receives tracks published before they came', async () => {
-  const meeting = await server.createMeeting();
+  const meeting = await server.createMeeting({ settings: OPEN_DOORS });
   const pub = await join(meeting, 'Early');
   const publisher = new TestPublisher(pub.client);
   const audio = await publisher.publish('microphone', 'early');
@@ -108,7 +104,7 @@ test('a late joiner receives tracks published before they came', async () => {
 });
 
 test('mute state reaches the others', async () => {
-  const meeting = await server.createMeeting();
+  const meeting = await server.createMeeting({ settings: OPEN_DOORS });
   const a = await join(meeting, 'A');
   const b = await join(meeting, 'B');
   const publisher = new TestPublisher(a.client);
@@ -121,7 +117,7 @@ test('mute state reaches the others', async () => {
 });
 
 test('closing a socket removes the participant and frees their SFU peer and tracks', async () => {
-  const meeting = await server.createMeeting();
+  const meeting = await server.createMeeting({ settings: OPEN_DOORS });
   const stay = await join(meeting, 'Stays');
   const go = await join(meeting, 'Goes');
   const publisher = new TestPublisher(go.client);
@@ -144,7 +140,7 @@ test('closing a socket removes the participant and frees their SFU peer and trac
 });
 
 test('a participant whose media connection fails is removed after the grace period', async () => {
-  const meeting = await server.createMeeting();
+  const meeting = await server.createMeeting({ settings: OPEN_DOORS });
   const stay = await join(meeting, 'Stays');
   const flaky = await join(meeting, 'Flaky');
   const publisher = new TestPublisher(flaky.client);

@@ -1,25 +1,39 @@
 /**
- * One admitted person in a room: identity, the socket they are reached through, and the state of
- * their subscriber negotiation. Owned and mutated only by its Room, inside the room's queue.
+ * One admitted person in a room: identity, role, the socket they are reached through, and the
+ * state of their subscriber negotiation. Owned and mutated only by its Room, inside the room's queue.
  */
-import type { ParticipantInfo, Role, ServerMessage } from '@parley/protocol';
+import type { IdentityKind, ParticipantInfo, Role, ServerMessage } from '@parley/protocol';
 
 export type ByeReason = Extract<ServerMessage, { type: 'bye' }>['reason'];
 
-/** How the room reaches a participant: their signaling connection. */
+/** How the room reaches a person: their signaling connection. */
 export interface ParticipantSink {
   send(message: ServerMessage): void;
   /** Sends `bye` and closes the socket. */
   close(reason: ByeReason, message: string): void;
+  /** Closes the socket without a word (the lobby's last word is its `lobbyStatus`). */
+  drop(): void;
+  /** The person is now this participant (admitted at once or from the lobby). */
+  admitted(participantId: string): void;
+}
+
+/** Who is asking to enter, as the connection established it. */
+export interface Entrant {
+  identity: IdentityKind;
+  userId: string | null;
+  email: string | null;
+  displayName: string;
+  clientAddress: string;
+  /** The meeting's host account. */
+  isOwner: boolean;
+  sink: ParticipantSink;
 }
 
 export class Participant {
   readonly id: string;
-  readonly displayName: string;
-  readonly role: Role;
+  readonly entrant: Entrant;
+  role: Role;
   readonly joinedAt: number;
-  readonly clientAddress: string;
-  readonly #sink: ParticipantSink;
   /** The negotiation ID of the subscriber offer awaiting an answer, if any. */
   pendingNegotiation: string | null = null;
   /** Subscriptions changed while an offer was outstanding: offer again after the answer. */
@@ -28,13 +42,23 @@ export class Participant {
   mediaGraceTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(init: { id: string; displayName: string; role: Role; clientAddress: string; sink: ParticipantSink }) {
-    this.id = init.id;
-    this.displayName = init.displayName;
-    this.role = init.role;
-    this.clientAddress = init.clientAddress;
+  constructor(id: string, entrant: Entrant, role: Role) {
+    this.id = id;
+    this.entrant = entrant;
+    this.role = role;
     this.joinedAt = Date.now();
-    this.#sink = init.sink;
+  }
+
+  get displayName(): string {
+    return this.entrant.displayName;
+  }
+
+  get identity(): IdentityKind {
+    return this.entrant.identity;
+  }
+
+  get clientAddress(): string {
+    return this.entrant.clientAddress;
   }
 
   get closed(): boolean {
@@ -42,11 +66,11 @@ export class Participant {
   }
 
   info(): ParticipantInfo {
-    return { id: this.id, displayName: this.displayName, role: this.role, joinedAt: this.joinedAt };
+    return { id: this.id, displayName: this.displayName, role: this.role, identity: this.identity, joinedAt: this.joinedAt };
   }
 
   send(message: ServerMessage): void {
-    if (!this.#closed) this.#sink.send(message);
+    if (!this.#closed) this.entrant.sink.send(message);
   }
 
   /** Stops all delivery; with a reason, also tells the client and closes its socket. Idempotent. */
@@ -54,6 +78,6 @@ export class Participant {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.mediaGraceTimer);
-    if (bye) this.#sink.close(bye.reason, bye.message);
+    if (bye) this.entrant.sink.close(bye.reason, bye.message);
   }
 }

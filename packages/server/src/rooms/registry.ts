@@ -1,11 +1,11 @@
 /**
- * The live rooms of this server, by meeting ID. A room exists while someone is in it; the registry
- * routes the SFU's per-peer events to the room that owns the peer.
+ * The live rooms of this server, by meeting ID. A room exists while someone is in it or its lobby;
+ * the registry routes the SFU's per-peer events and moderator alerts to the right room.
  */
-import type { MeetingInfo, RequestResult } from '@parley/protocol';
+import type { RequestResult } from '@parley/protocol';
 import type { ConnectionRole, ConnectionState, SfuControl } from '@parley/sfu';
-import type { Participant, ParticipantSink } from './participant.js';
-import { Room, RoomClosedError, type Reply, type RoomDeps } from './room.js';
+import type { Entrant } from './participant.js';
+import { Room, RoomClosedError, type Reply, type RoomDeps, type RoomInit } from './room.js';
 
 export class RoomRegistry {
   readonly #deps: RoomDeps;
@@ -29,17 +29,19 @@ export class RoomRegistry {
     return this.#rooms.size;
   }
 
-  /** Joins the meeting's room, opening it if nobody is in it. */
-  async join(
-    meeting: MeetingInfo,
-    init: { displayName: string; clientAddress: string; sink: ParticipantSink },
-    reply: Reply<RequestResult<'join'>>,
-  ): Promise<{ room: Room; participant: Participant }> {
+  /** The live room of a meeting, if anyone is in it. */
+  get(meetingId: string): Room | undefined {
+    return this.#rooms.get(meetingId);
+  }
+
+  /** Enters the meeting's room, opening it if nobody is in it. */
+  async enter(init: RoomInit, entrant: Entrant, reply: Reply<RequestResult<'join'>>): Promise<Room> {
     for (;;) {
       if (this.#closed) throw new RoomClosedError('server closing');
-      const room = this.#room(meeting);
+      const room = this.#room(init);
       try {
-        return { room, participant: await room.join(init, reply) };
+        await room.enter(entrant, reply);
+        return room;
       } catch (err) {
         // The room emptied and closed while this join waited in its queue: open a fresh one.
         if (!(err instanceof RoomClosedError)) throw err;
@@ -54,17 +56,17 @@ export class RoomRegistry {
     this.#rooms.clear();
   }
 
-  #room(meeting: MeetingInfo): Room {
-    const existing = this.#rooms.get(meeting.id);
+  #room(init: RoomInit): Room {
+    const existing = this.#rooms.get(init.meeting.id);
     if (existing && !existing.closed) return existing;
-    const room = new Room(meeting, this.#deps);
+    const room = new Room(init, this.#deps);
     room.on('participantAdded', (id) => this.#peerRooms.set(id, room));
     room.on('participantRemoved', (id) => this.#peerRooms.delete(id));
     room.on('empty', () => {
-      if (this.#rooms.get(meeting.id) === room) this.#rooms.delete(meeting.id);
+      if (this.#rooms.get(init.meeting.id) === room) this.#rooms.delete(init.meeting.id);
       room.close().catch((err: unknown) => this.#deps.log.error({ err }, 'room close failed'));
     });
-    this.#rooms.set(meeting.id, room);
+    this.#rooms.set(init.meeting.id, room);
     return room;
   }
 }

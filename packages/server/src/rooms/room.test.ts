@@ -4,32 +4,43 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
-import { ParleyError, type ServerMessage } from '@parley/protocol';
+import { ParleyError, type MeetingSettingsPatch, type RequestResult, type RoomState, type ServerMessage } from '@parley/protocol';
 import pino from 'pino';
+import { OPEN_POLICY } from '../meetings/settings.js';
 import { AuditLog } from '../storage/audit.js';
 import { openDatabase, type Db } from '../storage/db.js';
 import { FakeSfu } from '../test-support/fake-sfu.js';
-import type { ByeReason, ParticipantSink } from './participant.js';
-import { Room } from './room.js';
+import type { ByeReason, Entrant, ParticipantSink } from './participant.js';
+import { Room, type RoomMessage } from './room.js';
 
 class Sink implements ParticipantSink {
   readonly messages: ServerMessage[] = [];
   bye: ByeReason | undefined;
+  dropped = false;
+  participantId: string | undefined;
   send(message: ServerMessage): void {
     this.messages.push(message);
   }
   close(reason: ByeReason): void {
     this.bye = reason;
   }
+  drop(): void {
+    this.dropped = true;
+  }
+  admitted(participantId: string): void {
+    this.participantId = participantId;
+  }
   of<T extends ServerMessage['type']>(type: T): Extract<ServerMessage, { type: T }>[] {
     return this.messages.filter((m): m is Extract<ServerMessage, { type: T }> => m.type === type);
   }
 }
 
+const MEETING_ID = 'k7qm-x2hd-9tfa-wr3p';
 let dir: string;
 let db: Db;
 let sfu: FakeSfu;
-let room: Room;
+let ended: string[];
+
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'parley-room-'));
   db = await openDatabase(dir);
@@ -40,44 +51,80 @@ after(async () => {
 });
 beforeEach(() => {
   sfu = new FakeSfu();
-  room = new Room({ id: 'k7qm-x2hd-9tfa-wr3p', title: 'T' }, { sfu, log: pino({ level: 'silent' }), audit: new AuditLog(db), mediaGraceMs: 50, maxParticipants: 3 });
+  ended = [];
 });
 
-async function enter(name: string) {
-  const sink = new Sink();
-  let reply: unknown;
-  const participant = await room.join({ displayName: name, clientAddress: '127.0.0.1', sink }, (r) => (reply = r));
-  return { sink, participant, reply: reply as { participants: { displayName: string }[]; tracks: unknown[] } };
+function newRoom(settings: MeetingSettingsPatch = { lobby: false, joinBeforeHost: true }, maxParticipants = 3): Room {
+  return new Room(
+    { meeting: { id: MEETING_ID, title: 'T' }, hostUserId: 'host-user', settings },
+    {
+      sfu,
+      log: pino({ level: 'silent' }),
+      audit: new AuditLog(db),
+      policy: OPEN_POLICY,
+      store: { end: async (id) => void ended.push(id), saveSettings: async () => undefined },
+      mediaGraceMs: 50,
+      maxParticipants,
+    },
+  );
 }
 
-async function publish(id: string, source: 'camera' | 'microphone' = 'camera', mid = '0') {
-  let trackId = '';
-  await room.publish(id, { type: 'publish', id: 1, source, kind: source === 'camera' ? 'video' : 'audio', mid, sdp: 'offer' }, (r) => (trackId = r.trackId));
-  return trackId;
+interface Person {
+  sink: Sink;
+  result: RequestResult<'join'>;
+  id: string;
+  state: RoomState;
 }
+
+async function enter(room: Room, name: string, who: Partial<Entrant> = {}): Promise<Person> {
+  const sink = new Sink();
+  let result: RequestResult<'join'> | undefined;
+  await room.enter({ identity: 'guest', userId: null, email: null, displayName: name, clientAddress: '127.0.0.1', isOwner: false, sink, ...who }, (r) => (result = r));
+  assert.ok(result);
+  const state = result.status === 'admitted' ? result.state : (undefined as unknown as RoomState);
+  return { sink, result, get id() { return sink.participantId ?? ''; }, state };
+}
+
+const host = (room: Room) => enter(room, 'Hester', { identity: 'member', userId: 'host-user', isOwner: true });
+
+type Unsent<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+function send(room: Room, who: Person, message: Unsent<RoomMessage>): Promise<object> {
+  let reply: object | undefined;
+  return room.handle(who.id, { ...message, id: 1 } as RoomMessage, (r) => (reply = r)).then(() => reply ?? {});
+}
+
+async function publish(room: Room, who: Person, source: 'camera' | 'microphone' = 'camera', mid = '0'): Promise<string> {
+  const reply = (await send(room, who, { type: 'publish', source, kind: source === 'camera' ? 'video' : 'audio', mid, sdp: 'offer' })) as { trackId: string };
+  return reply.trackId;
+}
+
+const code = (c: string) => (e: unknown) => e instanceof ParleyError && e.code === c;
 
 test('join creates an SFU peer, replies with the others, and announces the joiner', async () => {
-  const a = await enter('Ann');
-  const b = await enter('Bob');
-  assert.deepEqual(b.reply.participants.map((p) => p.displayName), ['Ann']);
+  const room = newRoom();
+  const a = await enter(room, 'Ann');
+  const b = await enter(room, 'Bob');
+  assert.deepEqual(b.state.participants.map((p) => p.displayName), ['Ann']);
   assert.equal(a.sink.of('participantJoined')[0]?.participant.displayName, 'Bob');
   assert.equal(b.sink.of('participantJoined').length, 0, 'no echo of oneself');
-  assert.ok(sfu.peers.has(a.participant.id) && sfu.peers.has(b.participant.id));
+  assert.ok(sfu.peers.has(a.id) && sfu.peers.has(b.id));
+  assert.equal(b.state.self.role, 'guest');
+  assert.equal(b.state.self.identity, 'guest');
 });
 
 test('publishing subscribes the others and offers them one negotiation at a time', async () => {
-  const a = await enter('Ann');
-  const b = await enter('Bob');
-  const cam = await publish(a.participant.id);
+  const room = newRoom();
+  const a = await enter(room, 'Ann');
+  const b = await enter(room, 'Bob');
+  const cam = await publish(room, a);
   assert.equal(b.sink.of('trackPublished')[0]?.track.id, cam);
   const offers = b.sink.of('offer');
   assert.equal(offers.length, 1);
   assert.deepEqual(offers[0]?.tracks.map((t) => t.trackId), [cam]);
-
-  // A second track while the first offer is unanswered: no second offer yet.
-  const mic = await publish(a.participant.id, 'microphone', '1');
-  assert.equal(b.sink.of('offer').length, 1);
-  await room.answer(b.participant.id, { type: 'answer', id: 2, negotiationId: offers[0]!.negotiationId, sdp: 'answer' }, () => {});
+  const mic = await publish(room, a, 'microphone', '1');
+  assert.equal(b.sink.of('offer').length, 1, 'no second offer while one is unanswered');
+  await send(room, b, { type: 'answer', negotiationId: offers[0]!.negotiationId, sdp: 'answer' });
   const again = b.sink.of('offer');
   assert.equal(again.length, 2, 'renegotiated after the answer');
   assert.deepEqual(new Set(again[1]?.tracks.map((t) => t.trackId)), new Set([cam, mic]));
@@ -85,75 +132,67 @@ test('publishing subscribes the others and offers them one negotiation at a time
 });
 
 test('an answer that quotes no outstanding offer is wrong_state and changes nothing', async () => {
-  const a = await enter('Ann');
-  await assert.rejects(
-    room.answer(a.participant.id, { type: 'answer', id: 2, negotiationId: 'nothing-pending', sdp: 'x' }, () => {}),
-    (e: unknown) => e instanceof ParleyError && e.code === 'wrong_state',
-  );
-  assert.ok(!sfu.calls.includes(`answer ${a.participant.id}`));
+  const room = newRoom();
+  const a = await enter(room, 'Ann');
+  await assert.rejects(send(room, a, { type: 'answer', negotiationId: 'nothing-pending', sdp: 'x' }), code('wrong_state'));
+  assert.ok(!sfu.calls.includes(`answer ${a.id}`));
 });
 
 test('publish refuses a wrong kind, a second camera, and a failed negotiation leaves no track', async () => {
-  const a = await enter('Ann');
-  const b = await enter('Bob');
-  await assert.rejects(
-    room.publish(a.participant.id, { type: 'publish', id: 1, source: 'camera', kind: 'audio', mid: '0', sdp: 'x' }, () => {}),
-    (e: unknown) => e instanceof ParleyError && e.code === 'bad_request',
-  );
+  const room = newRoom();
+  const a = await enter(room, 'Ann');
+  const b = await enter(room, 'Bob');
+  await assert.rejects(send(room, a, { type: 'publish', source: 'camera', kind: 'audio', mid: '0', sdp: 'x' }), code('bad_request'));
   sfu.failNextPublish = true;
-  await assert.rejects(publish(a.participant.id), (e: unknown) => e instanceof ParleyError && e.code === 'negotiation_failed');
+  await assert.rejects(publish(room, a), code('negotiation_failed'));
   assert.equal(b.sink.of('trackPublished').length, 0);
-  await publish(a.participant.id);
-  await assert.rejects(publish(a.participant.id, 'camera', '5'), (e: unknown) => e instanceof ParleyError && e.code === 'wrong_state');
+  await publish(room, a);
+  await assert.rejects(publish(room, a, 'camera', '5'), code('wrong_state'));
 });
 
 test("nobody may mute or unpublish someone else's track", async () => {
-  const a = await enter('Ann');
-  const b = await enter('Bob');
-  const cam = await publish(a.participant.id);
-  await assert.rejects(
-    room.setMuted(b.participant.id, { type: 'setMuted', id: 3, trackId: cam, muted: true }, () => {}),
-    (e: unknown) => e instanceof ParleyError && e.code === 'forbidden',
-  );
-  await assert.rejects(
-    room.setMuted(b.participant.id, { type: 'setMuted', id: 3, trackId: 'no-such-track', muted: true }, () => {}),
-    (e: unknown) => e instanceof ParleyError && e.code === 'not_found',
-  );
+  const room = newRoom();
+  const a = await enter(room, 'Ann');
+  const b = await enter(room, 'Bob');
+  const cam = await publish(room, a);
+  await assert.rejects(send(room, b, { type: 'setMuted', trackId: cam, muted: true }), code('forbidden'));
+  await assert.rejects(send(room, b, { type: 'setMuted', trackId: 'no-such-track', muted: true }), code('not_found'));
   assert.equal(a.sink.of('trackUpdated').length + b.sink.of('trackUpdated').length, 0);
 });
 
 test('removal closes the peer, unpublishes its tracks for the others, and empties the room', async () => {
-  const a = await enter('Ann');
-  const b = await enter('Bob');
-  const cam = await publish(a.participant.id);
+  const room = newRoom();
+  const a = await enter(room, 'Ann');
+  const b = await enter(room, 'Bob');
+  const cam = await publish(room, a);
   let emptied = false;
   room.on('empty', () => (emptied = true));
-  await room.remove(a.participant.id, 'disconnected');
-  assert.ok(!sfu.peers.has(a.participant.id));
+  await room.remove(a.id, 'disconnected');
+  assert.ok(!sfu.peers.has(a.id));
   assert.equal(b.sink.of('trackUnpublished')[0]?.trackId, cam);
-  assert.deepEqual(b.sink.of('participantLeft')[0], { type: 'participantLeft', participantId: a.participant.id, reason: 'disconnected' });
-  await room.remove(a.participant.id, 'disconnected'); // idempotent
-  assert.equal(b.sink.of('participantLeft').length, 1);
+  assert.deepEqual(b.sink.of('participantLeft')[0], { type: 'participantLeft', participantId: a.id, reason: 'disconnected' });
+  await room.remove(a.id, 'disconnected');
+  assert.equal(b.sink.of('participantLeft').length, 1, 'idempotent');
   assert.ok(!emptied);
-  await room.remove(b.participant.id, 'left');
+  await room.remove(b.id, 'left');
   assert.ok(emptied);
-  const audit = await new AuditLog(db).forMeeting('k7qm-x2hd-9tfa-wr3p');
-  assert.ok(audit.some((e) => e.action === 'participant.left' && e.actor === a.participant.id));
 });
 
 test('the room refuses joiners beyond its limit', async () => {
-  await enter('1');
-  await enter('2');
-  await enter('3');
-  await assert.rejects(enter('4'), (e: unknown) => e instanceof ParleyError && e.code === 'meeting_full');
+  const room = newRoom(undefined, 3);
+  await enter(room, '1');
+  await enter(room, '2');
+  await enter(room, '3');
+  await assert.rejects(enter(room, '4'), code('meeting_full'));
 });
 
 test('a media connection down past the grace period removes the participant; recovery in time keeps them', async () => {
-  const a = await enter('Ann');
-  const b = await enter('Bob');
-  room.connectionStateChanged(a.participant.id, 'publisher', 'disconnected');
-  room.connectionStateChanged(a.participant.id, 'publisher', 'connected');
-  room.connectionStateChanged(b.participant.id, 'subscriber', 'failed');
+  const room = newRoom();
+  const a = await enter(room, 'Ann');
+  const b = await enter(room, 'Bob');
+  room.connectionStateChanged(a.id, 'publisher', 'disconnected');
+  room.connectionStateChanged(a.id, 'publisher', 'connected');
+  room.connectionStateChanged(b.id, 'subscriber', 'failed');
   await new Promise((r) => setTimeout(r, 150));
   assert.equal(b.sink.bye, 'media-failed');
   assert.equal(a.sink.bye, undefined);
@@ -161,10 +200,125 @@ test('a media connection down past the grace period removes the participant; rec
   assert.equal(room.participantCount, 1);
 });
 
+test('by default newcomers wait for the host, then in the lobby, and hear nothing of the meeting', async () => {
+  const room = newRoom({});
+  const early = await enter(room, 'Early');
+  assert.deepEqual(early.result, { status: 'waiting', reason: 'host-absent' });
+  const h = await host(room);
+  assert.equal(h.state.self.role, 'host');
+  assert.deepEqual(early.sink.messages, [{ type: 'lobbyStatus', status: 'waiting' }], 'moved to the lobby when the host came');
+  assert.deepEqual(h.sink.of('lobbyUpdated').at(-1)?.entries.map((e) => e.displayName), ['Early'], 'the host sees the queue');
+  const late = await enter(room, 'Late');
+  assert.deepEqual(late.result, { status: 'waiting', reason: 'lobby' });
+  const knock = h.sink.of('lobbyUpdated').at(-1);
+  assert.deepEqual(knock?.entries.map((e) => e.displayName), ['Early', 'Late']);
+  assert.ok(knock?.knock, 'a knock names the newcomer');
+  await publish(room, h);
+  assert.deepEqual(late.sink.messages, [], 'a waiting socket learns nothing of the meeting');
+
+  await send(room, h, { type: 'admit', lobbyId: knock.entries[1]!.id });
+  const admitted = late.sink.of('admitted')[0];
+  assert.equal(admitted?.state.participants[0]?.displayName, 'Hester');
+  assert.equal(admitted?.state.tracks.length, 1);
+  await send(room, h, { type: 'deny', lobbyId: knock.entries[0]!.id, message: 'Not today' });
+  assert.deepEqual(early.sink.messages.at(-1), { type: 'lobbyStatus', status: 'denied', message: 'Not today' });
+  assert.ok(early.sink.dropped);
+});
+
+test('participants and guests cannot moderate: admit, lock, promote and end are forbidden and change nothing', async () => {
+  const room = newRoom({ joinBeforeHost: true });
+  const h = await host(room);
+  const waiting = await enter(room, 'Waiter');
+  const guest = await enter(room, 'Member', { identity: 'member', userId: 'u2' });
+  assert.deepEqual(await send(room, h, { type: 'admitAll' }), { admitted: 2 });
+  for (const message of [
+    { type: 'admitAll' },
+    { type: 'lock', locked: true },
+    { type: 'setRole', participantId: guest.id, role: 'cohost' },
+    { type: 'endMeeting' },
+    { type: 'updateSettings', settings: { lobby: false } },
+  ] as const) {
+    await assert.rejects(send(room, waiting, message), code('forbidden'), message.type);
+  }
+  assert.equal(room.settings.locked, false);
+  assert.equal(ended.length, 0);
+  assert.equal(room.participantCount, 3);
+});
+
+test('lock keeps newcomers out of the lobby; the host still enters', async () => {
+  const room = newRoom({});
+  const h = await host(room);
+  await send(room, h, { type: 'lock', locked: true });
+  await assert.rejects(enter(room, 'Latecomer'), code('meeting_locked'));
+  const again = await host(room);
+  assert.equal(again.result.status, 'admitted');
+  await send(room, h, { type: 'lock', locked: false });
+  assert.equal((await enter(room, 'Latecomer')).result.status, 'waiting');
+});
+
+test('hosts promote co-hosts, co-hosts admit but cannot demote; the host role passes on when the last host leaves', async () => {
+  const room = newRoom({ joinBeforeHost: true, lobby: false });
+  const h = await host(room);
+  const m = await enter(room, 'Member', { identity: 'member', userId: 'u2' });
+  const g = await enter(room, 'Guest');
+  await send(room, h, { type: 'setRole', participantId: g.id, role: 'cohost' });
+  assert.equal(m.sink.of('participantUpdated').at(-1)?.participant.role, 'cohost');
+  await assert.rejects(send(room, g, { type: 'setRole', participantId: m.id, role: 'cohost' }), code('forbidden'));
+  await room.remove(h.id, 'left');
+  const handover = m.sink.of('participantUpdated').at(-1)?.participant;
+  assert.deepEqual([handover?.id, handover?.role], [g.id, 'host'], 'the co-host becomes host');
+});
+
+test('without a co-host, the longest-present signed-in member becomes host; guests never do', async () => {
+  const room = newRoom({ joinBeforeHost: true, lobby: false });
+  const h = await host(room);
+  const g = await enter(room, 'Guest');
+  const m = await enter(room, 'Member', { identity: 'member', userId: 'u2' });
+  await room.remove(h.id, 'left');
+  assert.equal(g.sink.of('participantUpdated').at(-1)?.participant.id, m.id);
+});
+
+test('members skip the lobby only when the host allows it; restricted meetings refuse guests', async () => {
+  const room = newRoom({ joinBeforeHost: true, membersSkipLobby: true, access: 'signed-in' });
+  await host(room);
+  assert.equal((await enter(room, 'Member', { identity: 'member', userId: 'u2' })).result.status, 'admitted');
+  assert.equal((await enter(room, 'External', { identity: 'external', userId: 'u3' })).result.status, 'waiting');
+  await assert.rejects(enter(room, 'Guest'), code('sign_in_required'));
+  const orgOnly = newRoom({ access: 'organization', joinBeforeHost: true });
+  await assert.rejects(enter(orgOnly, 'External', { identity: 'external', userId: 'u3' }), code('forbidden'));
+});
+
+test('public meetings admit newcomers as view-only attendees until promoted', async () => {
+  const room = newRoom({ public: true, lobby: false, joinBeforeHost: true });
+  const h = await host(room);
+  const a = await enter(room, 'Viewer');
+  assert.equal(a.state.self.role, 'attendee');
+  await assert.rejects(publish(room, a), code('forbidden'));
+  await send(room, h, { type: 'setRole', participantId: a.id, role: 'participant' });
+  assert.equal(h.sink.of('participantUpdated').at(-1)?.participant.role, 'guest');
+  await publish(room, a);
+});
+
+test('ending the meeting tells everyone, in the room and the lobby, and records it', async () => {
+  const room = newRoom({ joinBeforeHost: true });
+  const h = await host(room);
+  const w = await enter(room, 'Waiter');
+  const g = await enter(room, 'Invited', { identity: 'member', userId: 'u9' });
+  void g;
+  await send(room, h, { type: 'endMeeting' });
+  assert.deepEqual(ended, [MEETING_ID]);
+  assert.equal(w.sink.messages.at(-1)?.type, 'lobbyStatus');
+  assert.ok(w.sink.dropped);
+  assert.equal(h.sink.bye, 'ended');
+  const audit = await new AuditLog(db).forMeeting(MEETING_ID);
+  assert.ok(audit.some((e) => e.action === 'meeting.ended'));
+});
+
 test('close says goodbye to everyone, frees every peer, and refuses later joins', async () => {
-  const a = await enter('Ann');
+  const room = newRoom();
+  const a = await enter(room, 'Ann');
   await room.close();
   assert.equal(a.sink.bye, 'shutdown');
   assert.equal(sfu.peers.size, 0);
-  await assert.rejects(enter('Late'));
+  await assert.rejects(enter(room, 'Late'));
 });

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, type ServerMessage } from '@parley/protocol';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { joinAdmitted } from '../test-support/join.js';
+import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
 import { TestClient } from '../test-support/ws-client.js';
 import { TestPublisher } from '../test-support/media-peer.js';
 
@@ -25,11 +26,11 @@ async function nextError(client: TestClient, send: () => void): Promise<ErrorRep
   return client.waitFor<ErrorReply>((m) => m.type === 'error', 5000, since);
 }
 
-async function joined(meeting: { id: string; passcode: string }, name: string): Promise<TestClient> {
-  const client = await TestClient.ready(server.wsUrl);
-  await client.request('join', { meetingId: meeting.id, passcode: meeting.passcode, displayName: name });
-  return client;
+async function joined(meeting: { id: string; passcode: string | null }, name: string): Promise<TestClient> {
+  return (await joinAdmitted(server, meeting, name)).client;
 }
+
+const openMeeting = () => server.createMeeting({ settings: OPEN_DOORS });
 
 describe('malformed frames', () => {
   test('malformed JSON gets bad_request with a null id, and the socket stays usable', async () => {
@@ -58,7 +59,7 @@ describe('malformed frames', () => {
   });
 
   test('a message over 64 KiB gets message_too_large and is not acted on', async () => {
-    const meeting = await server.createMeeting();
+    const meeting = await openMeeting();
     const client = await TestClient.ready(server.wsUrl);
     const huge = { type: 'join', id: 7, meetingId: meeting.id, passcode: meeting.passcode, displayName: 'x', pad: 'a'.repeat(MAX_MESSAGE_BYTES) };
     const error = await nextError(client, () => client.sendRaw(huge));
@@ -80,7 +81,7 @@ describe('malformed frames', () => {
 
 describe('messages out of order', () => {
   test('anything before hello is wrong_state', async () => {
-    const meeting = await server.createMeeting();
+    const meeting = await openMeeting();
     const client = await TestClient.connect(server.wsUrl);
     const reply = (await client.requestRaw('join', { meetingId: meeting.id, passcode: meeting.passcode, displayName: 'Early' })) as ErrorReply;
     assert.equal(reply.code, 'wrong_state');
@@ -109,7 +110,7 @@ describe('messages out of order', () => {
   });
 
   test('answering an offer that was never made is wrong_state, and joining twice too', async () => {
-    const meeting = await server.createMeeting();
+    const meeting = await openMeeting();
     const client = await joined(meeting, 'Ann');
     const reply = (await client.requestRaw('answer', { negotiationId: 'neverMadeOffer', sdp: 'v=0' })) as ErrorReply;
     assert.equal(reply.code, 'wrong_state');
@@ -119,14 +120,13 @@ describe('messages out of order', () => {
   });
 
   test('a garbage SDP offer gets negotiation_failed and publishes nothing', async () => {
-    const meeting = await server.createMeeting();
+    const meeting = await openMeeting();
     const a = await joined(meeting, 'Ann');
     const b = await joined(meeting, 'Bob');
     const reply = (await a.requestRaw('publish', { source: 'camera', kind: 'video', mid: '0', sdp: 'this is not sdp' })) as ErrorReply;
     assert.equal(reply.code, 'negotiation_failed');
     // Bob learns of no track: a fresh joiner sees none.
-    const c = await TestClient.ready(server.wsUrl);
-    const state = await c.request('join', { meetingId: meeting.id, passcode: meeting.passcode, displayName: 'Cy' });
+    const { client: c, state } = await joinAdmitted(server, meeting, 'Cy');
     assert.deepEqual(state.tracks, []);
     assert.equal(b.messages.filter((m) => m.type === 'trackPublished').length, 0);
     await Promise.all([a.close(), b.close(), c.close()]);
@@ -135,7 +135,7 @@ describe('messages out of order', () => {
 
 describe('access and isolation', () => {
   test('unknown meeting and wrong passcode get the same error', async () => {
-    const meeting = await server.createMeeting();
+    const meeting = await openMeeting();
     const client = await TestClient.ready(server.wsUrl);
     const wrong = (await client.requestRaw('join', { meetingId: meeting.id, passcode: 'wrongpass', displayName: 'Eve' })) as ErrorReply;
     const unknown = (await client.requestRaw('join', { meetingId: '0000-0000-0000-0000', passcode: meeting.passcode, displayName: 'Eve' })) as ErrorReply;
@@ -143,14 +143,14 @@ describe('access and isolation', () => {
     assert.equal(unknown.code, wrong.code);
     assert.equal(unknown.message, wrong.message);
     // Neither attempt changed the connection's state: a correct join now succeeds.
-    const state = await client.request('join', { meetingId: meeting.id, passcode: meeting.passcode, displayName: 'Eve' });
-    assert.equal(state.meeting.id, meeting.id);
+    const result = await client.request('join', { meetingId: meeting.id, passcode: meeting.passcode, displayName: 'Eve' });
+    assert.equal(result.status === 'admitted' && result.state.meeting.id, meeting.id);
     await client.close();
   });
 
   test("a request for another meeting's track gets not_found and changes nothing", async () => {
-    const m1 = await server.createMeeting();
-    const m2 = await server.createMeeting();
+    const m1 = await openMeeting();
+    const m2 = await openMeeting();
     const owner = await joined(m1, 'Owner');
     const watcher = await joined(m1, 'Watcher');
     const publisher = new TestPublisher(owner);
@@ -188,7 +188,7 @@ describe('access and isolation', () => {
     await Promise.all(clients.map((c) => c.waitFor((m) => m.type === 'error', 5000, 0)));
     const health = await fetch(`${server.url}/api/health`);
     assert.equal(health.status, 200);
-    const meeting = await server.createMeeting();
+    const meeting = await openMeeting();
     const ok = await joined(meeting, 'Still works');
     await Promise.all([...clients, ok].map((c) => c.close()));
   });

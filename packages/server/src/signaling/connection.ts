@@ -1,19 +1,15 @@
 /**
- * One client's signaling socket: the protocol state machine (new → ready → joined → closed), input
- * validation, per-socket rate limiting, and dispatch of requests into the meeting's room. Every
- * request gets exactly one reply; bad input gets a coded error and changes nothing.
+ * One client's signaling socket: the protocol state machine (new → ready → joining → waiting |
+ * joined → closed), input validation, per-socket rate limiting, and dispatch of requests into the
+ * meeting's room. Every request gets exactly one reply; bad input gets a coded error and changes
+ * nothing. Who the client is comes from the session cookie on the WebSocket upgrade.
  */
-import {
-  PROTOCOL_VERSION,
-  ParleyError,
-  type ClientMessage,
-  type ClientRequest,
-  type ServerMessage,
-} from '@parley/protocol';
+import { PROTOCOL_VERSION, ParleyError, type ClientMessage, type ClientRequest, type ServerMessage } from '@parley/protocol';
 import type { WebSocket } from 'ws';
+import type { UserRecord } from '../accounts/users.js';
 import type { Logger } from '../log.js';
 import type { Meetings } from '../meetings/meetings.js';
-import type { ByeReason, ParticipantSink } from '../rooms/participant.js';
+import type { ByeReason, Entrant, ParticipantSink } from '../rooms/participant.js';
 import type { RoomRegistry } from '../rooms/registry.js';
 import { RoomClosedError, type Room } from '../rooms/room.js';
 import { decode } from './codec.js';
@@ -26,7 +22,7 @@ export interface ConnectionDeps {
   serverBuild: string;
 }
 
-type State = 'new' | 'ready' | 'joining' | 'joined' | 'closed';
+type State = 'new' | 'ready' | 'joining' | 'waiting' | 'joined' | 'closed';
 
 /** A peer that lets this much unsent data pile up is too slow to keep: drop it. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -39,6 +35,7 @@ export class SignalingConnection implements ParticipantSink {
   readonly #deps: ConnectionDeps;
   readonly #log: Logger;
   readonly #clientAddress: string;
+  readonly #user: UserRecord | undefined;
   readonly #bucket = new TokenBucket(30, 60);
   readonly #helloTimer: NodeJS.Timeout;
   #state: State = 'new';
@@ -46,11 +43,12 @@ export class SignalingConnection implements ParticipantSink {
   #participantId: string | undefined;
   #rateViolations = 0;
 
-  constructor(ws: WebSocket, clientAddress: string, deps: ConnectionDeps) {
+  constructor(ws: WebSocket, init: { clientAddress: string; user: UserRecord | undefined }, deps: ConnectionDeps) {
     this.#ws = ws;
     this.#deps = deps;
-    this.#clientAddress = clientAddress;
-    this.#log = deps.log.child({ clientAddress });
+    this.#clientAddress = init.clientAddress;
+    this.#user = init.user;
+    this.#log = deps.log.child({ clientAddress: init.clientAddress, userId: init.user?.id });
     this.#helloTimer = setTimeout(() => this.close('protocol', 'No hello received in time.'), HELLO_TIMEOUT_MS);
     ws.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
     ws.on('close', () => this.#onClosed());
@@ -71,6 +69,16 @@ export class SignalingConnection implements ParticipantSink {
     if (this.#ws.readyState !== this.#ws.OPEN) return;
     this.send({ type: 'bye', reason, message });
     this.#ws.close(reason === 'shutdown' ? 1001 : 1000, reason);
+  }
+
+  drop(): void {
+    this.#state = 'closed';
+    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.close(1000);
+  }
+
+  admitted(participantId: string): void {
+    this.#participantId = participantId;
+    if (this.#state === 'waiting' || this.#state === 'joining') this.#state = 'joined';
   }
 
   #onFrame(raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
@@ -95,28 +103,10 @@ export class SignalingConnection implements ParticipantSink {
     if (message.type === 'hello') return this.#hello(message);
     if (this.#state === 'new') throw new ParleyError('wrong_state', 'send hello first');
     if (message.type === 'join') return this.#join(message);
-    if (this.#state !== 'joined' || !this.#room || !this.#participantId) {
-      throw new ParleyError('wrong_state', 'join a meeting first');
-    }
-    const room = this.#room;
-    const id = this.#participantId;
-    const reply = this.#replier(message.id);
-    switch (message.type) {
-      case 'publish':
-        return room.publish(id, message, reply);
-      case 'unpublish':
-        return room.unpublish(id, message, reply);
-      case 'answer':
-        return room.answer(id, message, reply);
-      case 'setMuted':
-        return room.setMuted(id, message, reply);
-      case 'leave':
-        this.#state = 'closed';
-        await room.remove(id, 'left');
-        reply({});
-        this.close('left', 'You left the meeting.');
-        return;
-    }
+    if (message.type === 'leave') return this.#leave(message.id);
+    if (this.#state === 'waiting') throw new ParleyError('wrong_state', 'waiting in the lobby');
+    if (this.#state !== 'joined' || !this.#room || !this.#participantId) throw new ParleyError('wrong_state', 'join a meeting first');
+    return this.#room.handle(this.#participantId, message, this.#replier(message.id));
   }
 
   #hello(message: ClientRequest<'hello'>): void {
@@ -133,26 +123,46 @@ export class SignalingConnection implements ParticipantSink {
 
   async #join(message: ClientRequest<'join'>): Promise<void> {
     if (this.#state !== 'ready') throw new ParleyError('wrong_state', 'already joined or joining');
+    const user = this.#user;
+    const displayName = user?.display_name ?? message.displayName;
+    if (!displayName) throw new ParleyError('bad_request', 'displayName: guests must give a name');
     this.#state = 'joining';
     try {
-      const meeting = await this.#deps.meetings.admit(message.meetingId, message.passcode, this.#clientAddress);
-      const { room, participant } = await this.#deps.rooms.join(
-        meeting,
-        { displayName: message.displayName, clientAddress: this.#clientAddress, sink: this },
-        this.#replier(message.id),
-      );
+      const meeting = await this.#deps.meetings.admit(message.meetingId, message.passcode, user, this.#clientAddress);
+      const entrant: Entrant = {
+        identity: user ? (user.org_role === 'external' ? 'external' : 'member') : 'guest',
+        userId: user?.id ?? null,
+        email: user?.email ?? null,
+        displayName,
+        clientAddress: this.#clientAddress,
+        isOwner: user !== undefined && meeting.hostUserId === user.id,
+        sink: this,
+      };
+      const room = await this.#deps.rooms.enter(meeting, entrant, (result) => {
+        if (result.status === 'waiting') this.#state = 'waiting';
+        this.send({ type: 'result', id: message.id, result });
+      });
       this.#room = room;
-      this.#participantId = participant.id;
-      if (this.#socketGone()) {
-        // The socket closed while the join was in flight.
-        await room.remove(participant.id, 'disconnected');
-        return;
-      }
-      this.#state = 'joined';
+      if (this.#socketGone()) await this.#leaveRoom('disconnected');
     } catch (err) {
       if (this.#state === 'joining') this.#state = 'ready';
       throw err instanceof RoomClosedError ? new ParleyError('shutting_down') : err;
     }
+  }
+
+  async #leave(id: number): Promise<void> {
+    if (this.#state !== 'joined' && this.#state !== 'waiting') throw new ParleyError('wrong_state', 'not in a meeting');
+    this.#state = 'closed';
+    await this.#leaveRoom('left');
+    this.send({ type: 'result', id, result: {} });
+    this.close('left', 'You left the meeting.');
+  }
+
+  async #leaveRoom(reason: 'left' | 'disconnected'): Promise<void> {
+    const room = this.#room;
+    if (!room) return;
+    if (this.#participantId) await room.remove(this.#participantId, reason);
+    else await room.leaveLobby(this);
   }
 
   #socketGone(): boolean {
@@ -180,10 +190,8 @@ export class SignalingConnection implements ParticipantSink {
 
   #onClosed(): void {
     clearTimeout(this.#helloTimer);
-    const wasJoined = this.#state === 'joined';
+    const wasInRoom = this.#state === 'joined' || this.#state === 'waiting';
     this.#state = 'closed';
-    if (wasJoined && this.#room && this.#participantId) {
-      this.#room.remove(this.#participantId, 'disconnected').catch((err: unknown) => this.#log.error({ err }, 'removal failed'));
-    }
+    if (wasInRoom) this.#leaveRoom('disconnected').catch((err: unknown) => this.#log.error({ err }, 'removal failed'));
   }
 }

@@ -15,6 +15,14 @@ export class MeetingStore {
     await this.#db.insertInto('meetings').values({ ...meeting, ended_at: null }).execute();
   }
 
+  async end(id: string): Promise<void> {
+    await this.#db.updateTable('meetings').set({ ended_at: Date.now() }).where('id', '=', id).where('ended_at', 'is', null).execute();
+  }
+
+  async saveSettings(id: string, settings: object): Promise<void> {
+    await this.#db.updateTable('meetings').set({ settings: JSON.stringify(settings) }).where('id', '=', id).execute();
+  }
+
   async find(id: string): Promise<MeetingRecord | undefined> {
     return this.#db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirst();
   }

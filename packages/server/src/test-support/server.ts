@@ -1,31 +1,90 @@
-/** Starts a real Parley server on an ephemeral port with a throwaway data directory. */
+/**
+ * Starts a real Parley server on an ephemeral port with a throwaway data directory, creates its
+ * first administrator through the one-time setup link (as a person would), and offers signed-in
+ * HTTP helpers.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CreateMeetingResponse, MeetingSettingsPatch, OrgRole, SessionInfo } from '@parley/protocol';
 import { startParley, type RunningParley } from '../index.js';
 import type { ParleyOptions } from '../config.js';
+
+/** A signed-in browser's credentials: its session cookie and CSRF token. */
+export interface Credentials {
+  cookie: string;
+  csrfToken: string;
+  userId: string;
+  email: string;
+}
 
 export interface TestServer extends RunningParley {
   readonly wsUrl: string;
   readonly dataDir: string;
-  createMeeting(title?: string): Promise<{ id: string; passcode: string; joinUrl: string }>;
+  /** The first administrator, created through the setup link. */
+  readonly admin: Credentials;
+  /** Signs in; rejects with the HTTP status on failure. */
+  signIn(email: string, password: string): Promise<Credentials>;
+  /** Creates an account as the administrator and signs it in. */
+  createUser(email: string, orgRole?: OrgRole, displayName?: string): Promise<Credentials>;
+  /** Creates a meeting hosted by `host` (the administrator by default). */
+  createMeeting(options?: { title?: string; settings?: MeetingSettingsPatch; passcode?: string; host?: Credentials }): Promise<CreateMeetingResponse>;
+  /** A JSON request with the given credentials. */
+  api(method: string, path: string, body?: unknown, as?: Credentials): Promise<Response>;
+}
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+function cookieOf(res: Response): string {
+  const header = res.headers.get('set-cookie') ?? '';
+  const match = /parley_session=([^;]+)/.exec(header);
+  if (!match) throw new Error('no session cookie set');
+  return `parley_session=${match[1]}`;
 }
 
 export async function startTestServer(options: ParleyOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
   const running = await startParley({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', ...options });
+
+  const api = (method: string, path: string, body?: unknown, as?: Credentials): Promise<Response> =>
+    fetch(`${running.url}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(as ? { cookie: as.cookie, 'x-csrf-token': as.csrfToken } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+
+  const token = new URL(running.setupUrl ?? 'http://x/#token=').hash.replace('#token=', '');
+  const setup = await api('POST', '/api/setup', { token, email: 'admin@parley.test', displayName: 'Ada Admin', password: TEST_PASSWORD });
+  if (setup.status !== 201) throw new Error(`setup: HTTP ${setup.status} ${await setup.text()}`);
+  const setupInfo = (await setup.json()) as SessionInfo;
+  const admin: Credentials = { cookie: cookieOf(setup), csrfToken: setupInfo.csrfToken ?? '', userId: setupInfo.user?.id ?? '', email: 'admin@parley.test' };
+
+  const signIn = async (email: string, password: string): Promise<Credentials> => {
+    const res = await api('POST', '/api/auth/sign-in', { email, password });
+    if (res.status !== 200) throw Object.assign(new Error(`sign-in: HTTP ${res.status}`), { status: res.status, body: await res.json() });
+    const info = (await res.json()) as SessionInfo;
+    return { cookie: cookieOf(res), csrfToken: info.csrfToken ?? '', userId: info.user?.id ?? '', email };
+  };
+
   return {
     ...running,
     dataDir,
+    admin,
     wsUrl: running.url.replace(/^http/, 'ws') + '/ws',
-    async createMeeting(title?: string) {
-      const res = await fetch(`${running.url}/api/meetings`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(title ? { title } : {}),
-      });
+    api,
+    signIn,
+    async createUser(email, orgRole = 'member', displayName = email.split('@')[0] ?? 'User') {
+      const res = await api('POST', '/api/users', { email, displayName, password: TEST_PASSWORD, orgRole }, admin);
+      if (res.status !== 201) throw new Error(`create user: HTTP ${res.status} ${await res.text()}`);
+      return signIn(email, TEST_PASSWORD);
+    },
+    async createMeeting({ title, settings, passcode, host = admin } = {}) {
+      const res = await api('POST', '/api/meetings', { ...(title ? { title } : {}), ...(settings ? { settings } : {}), ...(passcode ? { passcode } : {}) }, host);
       if (res.status !== 201) throw new Error(`create meeting: HTTP ${res.status} ${await res.text()}`);
-      return (await res.json()) as { id: string; passcode: string; joinUrl: string };
+      return (await res.json()) as CreateMeetingResponse;
     },
     async close() {
       await running.close();
@@ -33,3 +92,6 @@ export async function startTestServer(options: ParleyOptions = {}): Promise<Test
     },
   };
 }
+
+/** Meeting settings for tests about media, not access: no lobby, no waiting for the host. */
+export const OPEN_DOORS: MeetingSettingsPatch = { lobby: false, joinBeforeHost: true };

@@ -29,8 +29,8 @@ export class TestClient {
     this.#closed = new Promise((resolve) => ws.on('close', (code) => resolve(code)));
   }
 
-  static async connect(url: string, headers: Record<string, string> = {}): Promise<TestClient> {
-    const ws = new WebSocket(url, { headers });
+  static async connect(url: string, headers: Record<string, string> = {}, localAddress?: string): Promise<TestClient> {
+    const ws = new WebSocket(url, { headers, ...(localAddress ? { localAddress } : {}) });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -39,9 +39,9 @@ export class TestClient {
     return new TestClient(ws);
   }
 
-  /** Connects and completes hello/welcome. */
-  static async ready(url: string): Promise<TestClient> {
-    const client = await TestClient.connect(url);
+  /** Connects (with a session cookie, if given) and completes hello/welcome. */
+  static async ready(url: string, as?: { cookie: string }): Promise<TestClient> {
+    const client = await TestClient.connect(url, as ? { cookie: as.cookie } : {});
     await client.request('hello', { protocolVersion: PROTOCOL_VERSION, clientBuild: 'test' });
     return client;
   }

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+/**
+ * `npm run parley -- <command>`: administration from the server's shell.
+ *   create-admin --email E --name N   the first (or another) organization administrator
+ *   create-user  --email E --name N [--role member|external]
+ * The password comes from PARLEY_PASSWORD, or is read from standard input.
+ */
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { CreateUserRequest } from '@parley/protocol';
+import { Accounts } from './accounts/accounts.js';
+import { SessionStore } from './accounts/sessions.js';
+import { UserStore } from './accounts/users.js';
+import { configFromEnv, resolveConfig } from './config.js';
+import { AuditLog } from './storage/audit.js';
+import { openDatabase } from './storage/db.js';
+
+const USAGE = 'usage: parley create-admin|create-user --email EMAIL --name NAME [--role member|external]';
+
+async function readPassword(): Promise<string> {
+  if (process.env.PARLEY_PASSWORD) return process.env.PARLEY_PASSWORD;
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: false });
+  process.stderr.write('Password (at least 10 characters): ');
+  const line = await rl[Symbol.asyncIterator]().next();
+  rl.close();
+  return typeof line.value === 'string' ? line.value.trim() : '';
+}
+
+async function main(): Promise<number> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
+  });
+  const command = positionals[0];
+  if (command !== 'create-admin' && command !== 'create-user') {
+    console.error(USAGE);
+    return 2;
+  }
+  const parsed = CreateUserRequest.safeParse({
+    email: values.email,
+    displayName: values.name,
+    password: await readPassword(),
+    orgRole: command === 'create-admin' ? 'admin' : (values.role ?? 'member'),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    console.error(`${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}\n${USAGE}`);
+    return 2;
+  }
+  const config = resolveConfig(configFromEnv(process.env));
+  const db = await openDatabase(config.dataDir);
+  try {
+    const audit = new AuditLog(db);
+    const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit);
+    const user = await accounts.createUser(null, parsed.data, null);
+    console.log(`Created ${user.org_role} ${user.email} (${user.id}).`);
+    return 0;
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    return 1;
+  } finally {
+    await db.destroy();
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,54 @@
+/**
+ * Who gets in, and how: a pure decision from who the joiner is and the meeting's effective
+ * settings. The meeting's own host always enters; otherwise lock, access restriction, host
+ * arrival and the lobby apply in that order.
+ */
+import { ParleyError, type IdentityKind, type MeetingSettings, type Role } from '@parley/protocol';
+
+export interface Joiner {
+  identity: IdentityKind;
+  /** The meeting's host account. */
+  isOwner: boolean;
+}
+
+export type Admission = { outcome: 'admit'; role: Role } | { outcome: 'lobby'; role: Role } | { outcome: 'host-absent'; role: Role };
+
+/** The role a non-host joiner has once in: attendee in public meetings, else participant or guest. */
+export function entryRole(joiner: Joiner, settings: MeetingSettings): Role {
+  if (settings.public) return 'attendee';
+  return joiner.identity === 'guest' ? 'guest' : 'participant';
+}
+
+export function decideAdmission(joiner: Joiner, settings: MeetingSettings, hostPresent: boolean): Admission {
+  if (joiner.isOwner) return { outcome: 'admit', role: 'host' };
+  if (settings.locked) throw new ParleyError('meeting_locked');
+  if (settings.access === 'signed-in' && joiner.identity === 'guest') {
+    throw new ParleyError('sign_in_required', 'This meeting is for signed-in users: sign in to join.');
+  }
+  if (settings.access === 'organization' && joiner.identity !== 'member') {
+    throw new ParleyError(joiner.identity === 'guest' ? 'sign_in_required' : 'forbidden', 'This meeting is for members of the organization.');
+  }
+  const role = entryRole(joiner, settings);
+  if (!hostPresent && !settings.joinBeforeHost) return { outcome: 'host-absent', role };
+  if (settings.lobby && !(settings.membersSkipLobby && joiner.identity === 'member')) return { outcome: 'lobby', role };
+  return { outcome: 'admit', role };
+}
+
+/** After a host arrives or settings change: where someone already waiting now stands. */
+export function reconsider(joiner: Joiner, settings: MeetingSettings, hostPresent: boolean): Admission['outcome'] {
+  if (!hostPresent && !settings.joinBeforeHost) return 'host-absent';
+  if (settings.lobby && !(settings.membersSkipLobby && joiner.identity === 'member')) return 'lobby';
+  return 'admit';
+}
+
+interface Candidate {
+  role: Role;
+  identity: IdentityKind;
+  joinedAt: number;
+}
+
+/** When the last host leaves: the longest-present co-host, else the longest-present signed-in member. */
+export function successor<C extends Candidate>(remaining: readonly C[]): C | undefined {
+  const byTenure = [...remaining].sort((a, b) => a.joinedAt - b.joinedAt);
+  return byTenure.find((c) => c.role === 'cohost') ?? byTenure.find((c) => c.identity === 'member' && c.role !== 'attendee');
+}
