@@ -24,7 +24,10 @@ test('client messages parse by type and require an id', () => {
   assert.equal(ClientMessage.safeParse({ type: 'join', meetingId, displayName: 'Ann' }).success, false, 'no id');
   assert.equal(ClientMessage.safeParse({ type: 'join', id: 0, meetingId, displayName: 'Ann' }).success, false, 'id must be positive');
   assert.equal(ClientMessage.safeParse({ type: 'nope', id: 1 }).success, false);
-  assert.deepEqual(CLIENT_MESSAGE_TYPES, ['hello', 'join', 'publish', 'unpublish', 'answer', 'setMuted', 'leave']);
+  assert.deepEqual(CLIENT_MESSAGE_TYPES, [
+    'hello', 'join', 'publish', 'unpublish', 'answer', 'setMuted', 'leave',
+    'admit', 'deny', 'admitAll', 'lock', 'setRole', 'updateSettings', 'endMeeting',
+  ]);
 });
 
 test('publish checks source and kind values and bounds the SDP', () => {

@@ -7,8 +7,10 @@ import { ParleyError, type OrgRole } from '@parley/protocol';
 import type { AuditLog } from '../storage/audit.js';
 import { ADDRESS_POLICY, FailureThrottle } from '../util/failure-throttle.js';
 import { decoyHash, verifySecret } from '../util/secrets.js';
-import { SessionStore, type Session } from './sessions.js';
-import { UserStore, type UserRecord } from './users.js';
+import type { SessionStore} from './sessions.js';
+import { type Session } from './sessions.js';
+import type { UserStore} from './users.js';
+import { type UserRecord } from './users.js';
 
 export class Accounts {
   readonly users: UserStore;

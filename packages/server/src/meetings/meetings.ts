@@ -96,29 +96,32 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
    * rate_limited while the address or the meeting is throttled.
    */
   async admit(meetingId: string, passcode: string | undefined, user: UserRecord | undefined, clientAddress: string): Promise<AdmittedMeeting> {
-    const wait = Math.max(this.#byAddress.retryAfter(clientAddress), this.#byMeeting.retryAfter(meetingId));
-    if (wait > 0) {
-      await this.#audit.append({ meetingId, action: 'passcode.throttled', clientAddress, details: { retryAfterMs: wait } });
-      throw new ParleyError('rate_limited', `too many wrong passcodes; retry in ${Math.ceil(wait / 1000)} s`);
-    }
     const record = await this.#store.find(meetingId);
     const settings = parseSettings(record?.settings ?? '{}');
     const isHost = record !== undefined && user !== undefined && record.host_user_id === user.id;
     const open = record !== undefined && resolveSettings({ policy: this.policy, meeting: settings, live: { locked: false } }).public;
-    if (!isHost && !open) {
-      const addressAttempt = this.#byAddress.begin(clientAddress);
-      const meetingAttempt = this.#byMeeting.begin(meetingId);
-      const ok = await verifySecret(passcode ?? '', record?.passcode_hash ?? (await decoyHash()));
-      if (!record || !ok) {
-        await this.#denied(meetingId, record !== undefined, clientAddress);
-        throw new ParleyError('meeting_access_denied');
-      }
-      this.#byAddress.succeeded(clientAddress, addressAttempt);
-      this.#byMeeting.succeeded(meetingId, meetingAttempt);
-    }
+    if (!isHost && !open) await this.#checkPasscode(meetingId, passcode, record?.passcode_hash ?? null, clientAddress);
     if (!record) throw new ParleyError('meeting_access_denied');
     if (record.ended_at !== null) throw new ParleyError('meeting_ended');
     return { meeting: { id: record.id, title: record.title }, hostUserId: record.host_user_id, settings };
+  }
+
+  /** Throttled, constant-time passcode check; an unknown meeting (no hash) fails like a wrong passcode. */
+  async #checkPasscode(meetingId: string, passcode: string | undefined, hash: string | null, clientAddress: string): Promise<void> {
+    const wait = Math.max(this.#byAddress.retryAfter(clientAddress), this.#byMeeting.retryAfter(meetingId));
+    if (wait > 0) {
+      await this.#audit.append({ meetingId: hash ? meetingId : null, action: 'passcode.throttled', clientAddress, details: { attemptedMeetingId: meetingId, retryAfterMs: wait } });
+      throw new ParleyError('rate_limited', `too many wrong passcodes; retry in ${Math.ceil(wait / 1000)} s`);
+    }
+    const addressAttempt = this.#byAddress.begin(clientAddress);
+    const meetingAttempt = this.#byMeeting.begin(meetingId);
+    const ok = await verifySecret(passcode ?? '', hash ?? (await decoyHash()));
+    if (!hash || !ok) {
+      await this.#denied(meetingId, hash !== null, clientAddress);
+      throw new ParleyError('meeting_access_denied');
+    }
+    this.#byAddress.succeeded(clientAddress, addressAttempt);
+    this.#byMeeting.succeeded(meetingId, meetingAttempt);
   }
 
   async end(meetingId: string): Promise<void> {

@@ -68,10 +68,10 @@ export class FailureThrottle {
   }
 }
 
-/** Per client address: 5 free failures in 15 minutes, then 1 s, 2 s, 4 s ... up to 15 minutes between attempts. */
+/** Per client address: 5 free failures an hour, then 1 s, 2 s, 4 s ... up to 15 minutes between attempts. */
 export const ADDRESS_POLICY: ThrottlePolicy = {
   freeFailures: 5,
-  windowMs: 15 * 60_000,
+  windowMs: 60 * 60_000,
   backoffMs: (excess) => Math.min(1000 * 2 ** (excess - 1), 15 * 60_000),
 };
 
