@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DisplayName, MeetingId, OpaqueId, Passcode } from './ids.js';
-import { MediaKind, MeetingSettingsPatch, RoomState, TrackSource } from './model.js';
+import { ChatMessage, MediaKind, MeetingSettingsPatch, Reaction, RoomState, TrackSource } from './model.js';
 
 /** SDP bodies from clients: a publisher offer with a few m-lines fits well inside this. */
 const Sdp = z.string().min(1).max(60_000);
@@ -109,6 +109,55 @@ export const UpdateSettings = z.object({ type: z.literal('updateSettings'), id: 
 /** Host: end the meeting for everyone. */
 export const EndMeeting = z.object({ type: z.literal('endMeeting'), id: RequestId });
 
+/** The longest chat message, in characters. */
+export const MAX_CHAT_CHARS = 2000;
+
+/** Post a chat message: to everyone, or privately `to` one participant. Plain text only. */
+export const Chat = z.object({
+  type: z.literal('chat'),
+  id: RequestId,
+  text: z.string().min(1).max(MAX_CHAT_CHARS),
+  to: OpaqueId.optional(),
+});
+
+/** Moderator: release a message held for approval to everyone. */
+export const ApproveMessage = z.object({ type: z.literal('approveMessage'), id: RequestId, messageId: OpaqueId });
+/** Moderator: discard a message held for approval. */
+export const RejectMessage = z.object({ type: z.literal('rejectMessage'), id: RequestId, messageId: OpaqueId });
+
+/** Moderator: remove a participant; they stay out (account, browser, link) until allowed back. */
+export const Remove = z.object({ type: z.literal('remove'), id: RequestId, participantId: OpaqueId });
+/** Moderator: let a removed person back in (they still pass passcode and lobby as usual). */
+export const AllowBack = z.object({ type: z.literal('allowBack'), id: RequestId, removedId: OpaqueId });
+
+/** Moderator: mute one participant's microphone (the server stops forwarding it). */
+export const Mute = z.object({ type: z.literal('mute'), id: RequestId, participantId: OpaqueId });
+/** Moderator: mute every participant's microphone but the moderators'. */
+export const MuteAll = z.object({ type: z.literal('muteAll'), id: RequestId });
+/** Moderator: ask a participant to unmute; they may then unmute once even where unmuting oneself is off. */
+export const AskToUnmute = z.object({ type: z.literal('askToUnmute'), id: RequestId, participantId: OpaqueId });
+/** Moderator: stop a participant's camera. */
+export const StopVideo = z.object({ type: z.literal('stopVideo'), id: RequestId, participantId: OpaqueId });
+/** Moderator: stop a participant's screen share. */
+export const StopScreenShare = z.object({ type: z.literal('stopScreenShare'), id: RequestId, participantId: OpaqueId });
+
+/** Rename oneself (if allowed) or, as a moderator, someone else. */
+export const Rename = z.object({ type: z.literal('rename'), id: RequestId, participantId: OpaqueId.optional(), displayName: DisplayName });
+
+export const RaiseHand = z.object({ type: z.literal('raiseHand'), id: RequestId, raised: z.boolean() });
+/** Moderator: lower every raised hand. */
+export const LowerAllHands = z.object({ type: z.literal('lowerAllHands'), id: RequestId });
+export const React = z.object({ type: z.literal('react'), id: RequestId, emoji: Reaction });
+
+/**
+ * Moderator: Suspend participant activities. Stops everyone's video, audio and screen sharing (all but
+ * moderators'), turns chat and every collaboration switch off, and locks the meeting.
+ */
+export const Suspend = z.object({ type: z.literal('suspend'), id: RequestId });
+
+/** Report a participant to the organization's administrators. */
+export const Report = z.object({ type: z.literal('report'), id: RequestId, participantId: OpaqueId, note: z.string().trim().min(1).max(1000) });
+
 export const ClientMessage = z.discriminatedUnion('type', [
   Hello,
   Join,
@@ -124,6 +173,22 @@ export const ClientMessage = z.discriminatedUnion('type', [
   SetRole,
   UpdateSettings,
   EndMeeting,
+  Chat,
+  ApproveMessage,
+  RejectMessage,
+  Remove,
+  AllowBack,
+  Mute,
+  MuteAll,
+  AskToUnmute,
+  StopVideo,
+  StopScreenShare,
+  Rename,
+  RaiseHand,
+  LowerAllHands,
+  React,
+  Suspend,
+  Report,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -153,5 +218,22 @@ export const RESULTS = {
   setRole: z.object({}),
   updateSettings: z.object({}),
   endMeeting: z.object({}),
+  /** `held`: the link policy holds it for a moderator; the sender gets `chatRejected` if it is discarded. */
+  chat: z.object({ status: z.enum(['sent', 'held']), message: ChatMessage }),
+  approveMessage: z.object({}),
+  rejectMessage: z.object({}),
+  remove: z.object({}),
+  allowBack: z.object({}),
+  mute: z.object({}),
+  muteAll: z.object({ muted: z.number().int().nonnegative() }),
+  askToUnmute: z.object({}),
+  stopVideo: z.object({}),
+  stopScreenShare: z.object({}),
+  rename: z.object({}),
+  raiseHand: z.object({}),
+  lowerAllHands: z.object({}),
+  react: z.object({}),
+  suspend: z.object({}),
+  report: z.object({}),
 } satisfies Record<ClientMessageType, z.ZodType>;
 export type RequestResult<T extends ClientMessageType> = z.infer<(typeof RESULTS)[T]>;

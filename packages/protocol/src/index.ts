@@ -6,3 +6,4 @@ export * from './model.js';
 export * from './client.js';
 export * from './server.js';
 export * from './api.js';
+export * from './links.js';

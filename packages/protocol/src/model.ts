@@ -18,6 +18,44 @@ export type IdentityKind = z.infer<typeof IdentityKind>;
 export const Access = z.enum(['anyone', 'signed-in', 'organization']);
 export type Access = z.infer<typeof Access>;
 
+/**
+ * Collaboration switches: what participants (not moderators) may do. Safe defaults in brackets:
+ * everything beyond audio, video and raising a hand is off unless the meeting turns it on.
+ */
+export const Features = z.object({
+  /** Public chat [off]. */
+  chat: z.boolean(),
+  /** Private messages between participants [off]; moderators may always message anyone privately. */
+  privateChat: z.boolean(),
+  /** Who may share a screen [hosts]. */
+  screenShare: z.enum(['hosts', 'everyone']),
+  /** Sending files [off]. */
+  fileSharing: z.boolean(),
+  /** Emoji reactions [off]. */
+  reactions: z.boolean(),
+  /** Raise hand [on]. */
+  raiseHand: z.boolean(),
+  /** Renaming oneself [off]: names are locked. */
+  renameSelf: z.boolean(),
+  /** Unmuting oneself [on]. */
+  unmuteSelf: z.boolean(),
+  /** Starting one's video [on]. */
+  startVideo: z.boolean(),
+});
+export type Features = z.infer<typeof Features>;
+export type Feature = keyof Features;
+
+/** What happens to chat messages with links: refused, held for a moderator, or allowed to listed domains. */
+export const LinkPolicy = z.enum(['block', 'hold', 'allow']);
+export type LinkPolicy = z.infer<typeof LinkPolicy>;
+
+/** A domain for the `allow` policy: lower-case host name, no scheme or path. */
+export const AllowedDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'not a domain name');
+
 /** A meeting's effective settings, as resolved by the server (safe defaults in brackets). */
 export const MeetingSettings = z.object({
   /** Who may join [anyone with the passcode]. */
@@ -30,13 +68,24 @@ export const MeetingSettings = z.object({
   membersSkipLobby: z.boolean(),
   /** No passcode; newcomers join as view-only attendees [off]. */
   public: z.boolean(),
+  /** Collaboration switches. */
+  features: Features,
+  /** Links in chat [block]. */
+  linkPolicy: LinkPolicy,
+  /** Domains whose `https:` links become clickable under the `allow` policy [none]. */
+  linkAllowList: z.array(AllowedDomain).max(50),
+  /** Lock the meeting automatically when disruption is detected [off]. */
+  autoLockOnDisruption: z.boolean(),
   /** Live: nobody new may join or reach the lobby [off]. */
   locked: z.boolean(),
 });
 export type MeetingSettings = z.infer<typeof MeetingSettings>;
 
-/** The settings a host may choose when creating a meeting or change live. */
-export const MeetingSettingsPatch = MeetingSettings.omit({ locked: true }).partial().strict();
+/** The settings a host may choose when creating a meeting or change live (features merge key by key). */
+export const MeetingSettingsPatch = MeetingSettings.omit({ locked: true, features: true })
+  .extend({ features: Features.partial().strict() })
+  .partial()
+  .strict();
 export type MeetingSettingsPatch = z.infer<typeof MeetingSettingsPatch>;
 
 export const MediaKind = z.enum(['audio', 'video']);
@@ -59,6 +108,7 @@ export const ParticipantInfo = z.object({
   displayName: DisplayName,
   role: Role,
   identity: IdentityKind,
+  handRaised: z.boolean(),
   /** Milliseconds since the epoch when they were admitted. */
   joinedAt: z.number().int().nonnegative(),
 });
@@ -69,7 +119,10 @@ export const TrackInfo = z.object({
   participantId: OpaqueId,
   kind: MediaKind,
   source: TrackSource,
+  /** Not forwarded: muted by its owner, or stopped by a moderator (then the server refuses to forward it). */
   muted: z.boolean(),
+  /** A moderator muted or stopped it; the owner needs permission (unmuteSelf/startVideo or a request) to resume. */
+  mutedByModerator: z.boolean(),
 });
 export type TrackInfo = z.infer<typeof TrackInfo>;
 
@@ -99,6 +152,43 @@ export const LobbyEntry = z.object({
 });
 export type LobbyEntry = z.infer<typeof LobbyEntry>;
 
+
+/** A chat message's text, cut into plain text and the links the server vetted as clickable. */
+export const ChatSegment = z.union([z.object({ text: z.string() }), z.object({ link: z.string(), text: z.string() })]);
+export type ChatSegment = z.infer<typeof ChatSegment>;
+
+export const ChatMessage = z.object({
+  id: OpaqueId,
+  from: OpaqueId,
+  fromName: z.string(),
+  /** Recipient of a private message; null for everyone. */
+  to: OpaqueId.nullable(),
+  toName: z.string().nullable(),
+  text: z.string(),
+  /** Render these, in order: text as text, links (https: only, vetted) as links. Never HTML. */
+  segments: z.array(ChatSegment),
+  at: z.number().int().nonnegative(),
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+export const SharedFile = z.object({
+  id: OpaqueId,
+  from: OpaqueId,
+  fromName: z.string(),
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  type: z.string(),
+  at: z.number().int().nonnegative(),
+});
+export type SharedFile = z.infer<typeof SharedFile>;
+
+/** Someone a moderator removed (they stay out until allowed back). */
+export const RemovedEntry = z.object({ id: OpaqueId, displayName: z.string(), identity: IdentityKind, at: z.number() });
+export type RemovedEntry = z.infer<typeof RemovedEntry>;
+
+export const REACTIONS = ['👍', '👏', '❤️', '😂', '😮', '🎉'] as const;
+export const Reaction = z.enum(REACTIONS);
+
 /** What an admitted participant learns on entering: the meeting, the people, the tracks. */
 export const RoomState = z.object({
   meeting: MeetingInfo,
@@ -110,6 +200,15 @@ export const RoomState = z.object({
   settings: MeetingSettings,
   /** The lobby queue; filled for hosts and co-hosts only. */
   lobby: z.array(LobbyEntry),
+  /** Chat history visible to this participant (public, and private to or from them). */
+  chat: z.array(ChatMessage),
+  files: z.array(SharedFile),
+  /** Removed people; filled for hosts and co-hosts only. */
+  removed: z.array(RemovedEntry),
+  /** Messages held for approval; filled for hosts and co-hosts only. */
+  held: z.array(ChatMessage),
+  /** Sent with requests for this participant's files: `x-parley-participant`. A secret: never shown. */
+  participantToken: z.string(),
   iceServers: z.array(IceServer),
 });
 export type RoomState = z.infer<typeof RoomState>;

@@ -27,6 +27,8 @@ test('client messages parse by type and require an id', () => {
   assert.deepEqual(CLIENT_MESSAGE_TYPES, [
     'hello', 'join', 'publish', 'unpublish', 'answer', 'setMuted', 'leave',
     'admit', 'deny', 'admitAll', 'lock', 'setRole', 'updateSettings', 'endMeeting',
+    'chat', 'approveMessage', 'rejectMessage', 'remove', 'allowBack', 'mute', 'muteAll', 'askToUnmute',
+    'stopVideo', 'stopScreenShare', 'rename', 'raiseHand', 'lowerAllHands', 'react', 'suspend', 'report',
   ]);
 });
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { OpaqueId } from './ids.js';
-import { LobbyEntry, MeetingSettings, ParticipantInfo, RoomState, TrackInfo } from './model.js';
+import { ChatMessage, LobbyEntry, MeetingSettings, ParticipantInfo, Reaction, RemovedEntry, RoomState, SharedFile, TrackInfo } from './model.js';
 
 const ReplyId = z.number().int().positive();
 
@@ -38,7 +38,7 @@ export const ParticipantJoined = z.object({ type: z.literal('participantJoined')
 export const ParticipantLeft = z.object({
   type: z.literal('participantLeft'),
   participantId: OpaqueId,
-  reason: z.enum(['left', 'disconnected', 'media-failed', 'replaced']),
+  reason: z.enum(['left', 'disconnected', 'media-failed', 'replaced', 'removed']),
 });
 
 export const TrackPublished = z.object({ type: z.literal('trackPublished'), track: TrackInfo });
@@ -87,17 +87,50 @@ export const LobbyUpdated = z.object({
   knock: z.string().optional(),
 });
 
-/** To hosts and co-hosts: something a moderator should look at. */
+/**
+ * To hosts and co-hosts: something a moderator should look at. `untrusted-activity`: someone tried
+ * what the switches or the link policy forbid (`attempted` says what); `disruption`: a burst of
+ * joins, repeated forbidden attempts or rapid renames; `passcode-guessing`: the meeting stopped
+ * taking passcode guesses. `participantId` (when set) is who to remove with one click.
+ */
 export const Alert = z.object({
   type: z.literal('alert'),
-  kind: z.enum(['passcode-guessing']),
+  kind: z.enum(['passcode-guessing', 'untrusted-activity', 'disruption']),
   message: z.string(),
+  participantId: OpaqueId.optional(),
+  participantName: z.string().optional(),
+  attempted: z.enum(['link', 'file', 'screen-share', 'rename', 'chat', 'private-chat', 'reaction', 'unmute', 'video', 'join-burst', 'forbidden-burst', 'rename-burst']).optional(),
+  /** The meeting was locked automatically because of this. */
+  locked: z.boolean().optional(),
 });
+
+/** A chat message for this participant (public, or private to or from them). */
+export const ChatMessageEvent = z.object({ type: z.literal('chatMessage'), message: ChatMessage });
+/** To moderators: a message the link policy holds for approval. */
+export const ChatHeld = z.object({ type: z.literal('chatHeld'), message: ChatMessage });
+/** To moderators: a held message was approved or rejected (by anyone). */
+export const ChatHeldResolved = z.object({ type: z.literal('chatHeldResolved'), messageId: OpaqueId, approved: z.boolean() });
+/** To the sender: a moderator discarded their held message. */
+export const ChatRejected = z.object({ type: z.literal('chatRejected'), messageId: OpaqueId });
+/** A file was shared in the meeting (download it with the participant token). */
+export const FileShared = z.object({ type: z.literal('fileShared'), file: SharedFile });
+/** To moderators: the removed list changed. */
+export const RemovedUpdated = z.object({ type: z.literal('removedUpdated'), entries: z.array(RemovedEntry) });
+/**
+ * To one participant: a moderator acted on them. `muted`/`videoStopped`/`screenShareStopped`: the
+ * server already stopped forwarding it (turn the device off); `unmuteRequested`: ask them to unmute.
+ */
+export const ModeratorAction = z.object({
+  type: z.literal('moderatorAction'),
+  action: z.enum(['muted', 'videoStopped', 'screenShareStopped', 'unmuteRequested', 'renamed']),
+  by: z.string(),
+});
+export const ReactionEvent = z.object({ type: z.literal('reaction'), participantId: OpaqueId, emoji: Reaction });
 
 /** The server is about to close this socket, and why. */
 export const Bye = z.object({
   type: z.literal('bye'),
-  reason: z.enum(['left', 'shutdown', 'replaced', 'media-failed', 'protocol', 'ended']),
+  reason: z.enum(['left', 'shutdown', 'replaced', 'media-failed', 'protocol', 'ended', 'removed']),
   message: z.string(),
 });
 
@@ -117,6 +150,14 @@ export const ServerMessage = z.discriminatedUnion('type', [
   Admitted,
   LobbyUpdated,
   Alert,
+  ChatMessageEvent,
+  ChatHeld,
+  ChatHeldResolved,
+  ChatRejected,
+  FileShared,
+  RemovedUpdated,
+  ModeratorAction,
+  ReactionEvent,
   Bye,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -8,6 +8,8 @@ import { createSfu, type SfuControl } from '@parley/sfu';
 import type { ParleyConfig } from './config.js';
 import type { Logger } from './log.js';
 import { errorHandling } from './http/errors.js';
+import { adminRoutes } from './http/admin-routes.js';
+import { filesRoutes } from './http/files-routes.js';
 import { meetingsRoutes } from './http/meetings-routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import { signalingRoute } from './http/signaling-route.js';
@@ -23,6 +25,7 @@ import type { SignalingConnection } from './signaling/connection.js';
 import { AuditLog } from './storage/audit.js';
 import { openDatabase, type Db } from './storage/db.js';
 import { MeetingStore } from './storage/meetings.js';
+import { ModerationStore } from './storage/moderation.js';
 import { SERVER_BUILD } from './build-info.js';
 
 export interface ParleyServer {
@@ -41,6 +44,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   const audit = new AuditLog(db);
   const meetingStore = new MeetingStore(db);
   const meetings = new Meetings(meetingStore, audit);
+  const moderation = new ModerationStore(db);
   const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit);
   const sfu = createSfu({
     announcedAddress: config.announcedAddress,
@@ -55,6 +59,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     audit,
     policy: meetings.policy,
     store: meetingStore,
+    moderation,
     mediaGraceMs: config.mediaGraceSeconds * 1000,
     maxParticipants: 100,
   });
@@ -75,6 +80,8 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   http.get('/api/health', async () => ({ ok: true, build: SERVER_BUILD }));
   authRoutes(http, { accounts });
   meetingsRoutes(http, { meetings, publicUrl: config.publicUrl });
+  filesRoutes(http, { rooms });
+  adminRoutes(http, { moderation });
   signalingRoute(http, { meetings, rooms, log, serverBuild: SERVER_BUILD, publicUrl: config.publicUrl, connections });
   await webClient(http, config.webRoot);
 

@@ -109,6 +109,7 @@ describe('lifecycle', () => {
     // Subscriber side: no offer outstanding, then a garbage answer, then a good one.
     await sfu.createPeer('bob');
     await rejectsWith(sfu.applySubscriberAnswer('bob', 'v=0'), 'invalid-state');
+    await rejectsWith(sfu.createSubscriberOffer('bob'), 'invalid-state');
     await sfu.subscribe('bob', 'cam');
     const bob = new TestSubscriber();
     const subscriberOffer = await sfu.createSubscriberOffer('bob');

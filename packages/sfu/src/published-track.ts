@@ -44,6 +44,7 @@ export class PublishedTrack {
   #publisherPayloadType: number;
   #flowingSsrc: number | undefined;
   #closed = false;
+  #paused = false;
 
   constructor(init: PublishedTrackInit) {
     this.id = init.trackId;
@@ -91,6 +92,17 @@ export class PublishedTrack {
     this.#subscriptions.delete(subscription);
   }
 
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** A paused track is received but forwarded to nobody (a server-enforced mute). */
+  setPaused(paused: boolean): void {
+    if (this.#paused === paused) return;
+    this.#paused = paused;
+    if (!paused) this.requestKeyframe();
+  }
+
   /** Asks the publisher for a keyframe (video only), at most once per throttle interval. */
   requestKeyframe(): void {
     if (this.kind === 'video' && !this.#closed) this.#keyframes.request();
@@ -110,6 +122,7 @@ export class PublishedTrack {
     this.#counters.packetsReceived += 1;
     // The receiver accepts every payload type of the offer; subscribers only know the chosen codec.
     if (packet.header.payloadType !== this.#publisherPayloadType) return;
+    if (this.#paused) return;
     if (this.#flowingSsrc === undefined) {
       this.#flowingSsrc = packet.header.ssrc;
       this.#onFlowing(this.id);

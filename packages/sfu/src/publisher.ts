@@ -68,11 +68,15 @@ export class Publisher {
         const transceiver = this.#transceiverByMid(spec.mid);
         const source = transceiver?.receiver.tracks[0];
         const codec = transceiver?.codecs[0];
-        if (!transceiver || !source || !codec) throw new SfuError('invalid-sdp', `m-line ${spec.mid} cannot be received`);
-        return { spec, transceiver, source, codec };
+        return transceiver && source && codec ? { spec, transceiver, source, codec } : undefined;
       });
+      if (pending.some((p) => p === undefined)) {
+        await this.#rollback();
+        throw new SfuError('invalid-sdp', 'a published m-line cannot be received (no codec the SFU forwards?)');
+      }
       const answer = await this.#answer(offer);
-      for (const { spec, transceiver, source, codec } of pending) {
+      if (this.#closed) throw new SfuError('unknown-peer', `peer ${this.#init.peerId} closed while publishing`);
+      for (const { spec, transceiver, source, codec } of pending.filter((p) => p !== undefined)) {
         const track = new PublishedTrack({
           trackId: spec.trackId,
           kind: spec.kind,

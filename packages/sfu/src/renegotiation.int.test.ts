@@ -73,8 +73,11 @@ describe('renegotiation', () => {
     assert.equal(stats.subscriptions, 1, 'the cam subscription ended with the track');
     await assert.rejects(sfu.subscribe('bob', 'cam'), /unknown track/);
 
+    // Packets already in flight may still land: let some mic packets pass first, then count.
+    let micCount = bob.count('mic');
+    await until(bob, 'rtp', () => bob.count('mic') >= micCount + 5, 'mic keeps flowing');
     const camCount = bob.received.get(camMid)?.length ?? 0;
-    const micCount = bob.count('mic');
+    micCount = bob.count('mic');
     await until(bob, 'rtp', () => bob.count('mic') >= micCount + 15, 'mic keeps flowing');
     assert.equal(bob.received.get(camMid)?.length ?? 0, camCount, 'no cam packet after unpublish');
 
@@ -99,8 +102,10 @@ describe('renegotiation', () => {
     // Unsubscribe from the microphone: forwarding stops at once, the m-line goes inactive next offer.
     await sfu.unsubscribe('bob', 'mic');
     const micMid = bob.midOf('mic');
+    let cam2Count = bob.count('cam2');
+    await until(bob, 'rtp', () => bob.count('cam2') >= cam2Count + 3, 'cam2 keeps flowing'); // in-flight mic packets land
     const micAfter = bob.received.get(micMid)?.length ?? 0;
-    const cam2Count = bob.count('cam2');
+    cam2Count = bob.count('cam2');
     await until(bob, 'rtp', () => bob.count('cam2') >= cam2Count + 10, 'cam2 keeps flowing');
     assert.equal(bob.received.get(micMid)?.length ?? 0, micAfter, 'no mic packet after unsubscribe');
     const lines4 = await negotiateSubscriber('bob', bob);
@@ -108,6 +113,28 @@ describe('renegotiation', () => {
     stats = await sfu.stats();
     assert.equal(stats.subscriptions, 1);
     await assert.rejects(sfu.unsubscribe('bob', 'mic'), /not subscribed/);
+  });
+
+  it("answers a client's stopped m-line (port 0) as rejected and leaves it out of BUNDLE", async () => {
+    sfu = createSfu();
+    await sfu.createPeer('alice');
+    const alice = new TestPublisher();
+    clients.push(alice);
+    const mic = alice.addTrack('audio');
+    const cam = alice.addTrack('video');
+    const first = await sfu.publish('alice', await alice.offer(), [
+      { mid: mic.mid ?? '', trackId: 'mic', kind: 'audio' },
+      { mid: cam.mid ?? '', trackId: 'cam', kind: 'video' },
+    ]);
+    await alice.accept(first.sdp);
+    cam.setDirection('inactive');
+    // What a browser sends after transceiver.stop(): port 0, and the mid leaves the BUNDLE group.
+    const offer = (await alice.offer()).replace(/^m=video 9 /m, 'm=video 0 ').replace(/^a=group:BUNDLE .*$/m, `a=group:BUNDLE ${mic.mid}`);
+    const { sdp } = await sfu.unpublish('alice', offer, ['cam']);
+    assert.match(sdp, /^m=video 0 /m);
+    assert.match(sdp, new RegExp(`^a=group:BUNDLE ${mic.mid}\r?$`, 'm'));
+    assert.match(sdp, /^m=audio 9 /m, 'the live m-line keeps its port');
+    assert.equal((await sfu.stats()).tracks, 1);
   });
 
   it('gives each codec its own payload type on a shared subscriber connection (VP8 and H.264)', async () => {

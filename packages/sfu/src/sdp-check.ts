@@ -29,7 +29,7 @@ export function parseClientSdp(sdp: unknown, what: 'offer' | 'answer'): SessionD
     if (!media.rtp.muxId) throw invalid(`${label}: no a=mid`);
     if (media.port === 0) continue;
     if (!media.iceParams?.usernameFragment || !media.iceParams.password) throw invalid(`${label}: no ICE credentials`);
-    if (!media.dtlsParams || media.dtlsParams.fingerprints.length === 0) throw invalid(`${label}: no DTLS fingerprint`);
+    if (!media.dtlsParams || media.dtlsParams.fingerprints.length === 0) throw invalid(`${label}: no DTLS fingerprint or setup role`);
   }
   return parsed;
 }

@@ -11,6 +11,7 @@ const OFFER = [
   't=0 0',
   'a=group:BUNDLE 0 1',
   'a=fingerprint:sha-256 AA:BB',
+  'a=setup:actpass',
   'a=ice-ufrag:abcd',
   'a=ice-pwd:0123456789012345678901',
   'm=audio 9 UDP/TLS/RTP/SAVPF 111',

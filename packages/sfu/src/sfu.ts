@@ -67,6 +67,13 @@ export class Sfu implements SfuControl {
     peer.subscriber.subscribe(track);
   }
 
+  async setTrackPaused(trackId: string, paused: boolean): Promise<void> {
+    this.#assertOpen();
+    const track = this.#tracks.get(trackId);
+    if (!track || track.closed) throw new SfuError('unknown-track', `unknown track ${String(trackId)}`);
+    track.setPaused(paused === true);
+  }
+
   async unsubscribe(peerId: string, trackId: string): Promise<void> {
     this.#peer(peerId).subscriber.unsubscribe(trackId);
   }

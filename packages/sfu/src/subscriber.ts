@@ -79,6 +79,7 @@ export class Subscriber {
         transceiver.codecs = [subscriberCodec(track.codec, this.#payloadTypes.payloadTypeFor(track.codec), track.kind)];
         subscription.attach(transceiver);
       }
+      if (pc.getTransceivers().length === 0) throw new SfuError('invalid-state', 'nothing to offer: the peer has never subscribed');
       this.#listenForKeyframeRequests();
       await pc.setLocalDescription(await pc.createOffer());
       const local = pc.localDescription?.sdp;

@@ -91,7 +91,11 @@ export interface SfuControl {
   createPeer(peerId: string): Promise<void>;
   /** Applies a publisher offer in which `tracks` are (newly) sending; returns the answer. */
   publish(peerId: string, offerSdp: string, tracks: PublishedTrackSpec[]): Promise<{ sdp: string }>;
-  /** Applies a publisher offer from which `trackIds` have been removed; returns the answer. Ends those tracks' subscriptions. */
+  /**
+   * Applies a publisher offer from which `trackIds` have been removed (their m-lines inactive or
+   * stopped); returns the answer. Ends those tracks' subscriptions at once: each subscriber's
+   * m-line goes inactive with its next subscriber offer, which the room should then create.
+   */
   unpublish(peerId: string, offerSdp: string, trackIds: string[]): Promise<{ sdp: string }>;
   /**
    * Forwards `trackId` to `peerId` (takes effect with the next subscriber offer); requests a
@@ -100,11 +104,23 @@ export interface SfuControl {
   subscribe(peerId: string, trackId: string): Promise<void>;
   /** Stops forwarding `trackId` to `peerId`; its m-line goes inactive at the next offer. */
   unsubscribe(peerId: string, trackId: string): Promise<void>;
-  /** Creates the subscriber connection's offer for the current subscriptions. */
+  /**
+   * Stops (or resumes) forwarding a track to all its subscribers, whatever its publisher sends: a
+   * server-enforced mute. Resuming video asks the publisher for a keyframe.
+   */
+  setTrackPaused(trackId: string, paused: boolean): Promise<void>;
+  /**
+   * Creates the subscriber connection's offer for the current subscriptions (replacing an offer
+   * still outstanding). Rejects with invalid-state while the peer has never subscribed: an offer
+   * without m-lines could not connect.
+   */
   createSubscriberOffer(peerId: string): Promise<SubscriberOffer>;
   /** Applies the client's answer to the last subscriber offer. Rejects if no offer is outstanding. */
   applySubscriberAnswer(peerId: string, answerSdp: string): Promise<void>;
-  /** Closes a peer, its tracks and every subscription to them. Idempotent (unknown peers resolve). */
+  /**
+   * Closes a peer, its tracks and every subscription to them (as unpublish does, other subscribers
+   * need a new offer). Idempotent (unknown peers resolve). Emits no connectionState event.
+   */
   closePeer(peerId: string): Promise<void>;
   stats(): Promise<SfuStats>;
   on<E extends keyof SfuEvents>(event: E, listener: (...args: SfuEvents[E]) => void): void;

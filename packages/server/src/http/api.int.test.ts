@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CreateMeetingResponse, MEETING_ID_PATTERN } from '@parley/protocol';
+import { SAFE_DEFAULTS } from '../meetings/settings.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { TestClient } from '../test-support/ws-client.js';
 
@@ -24,7 +25,7 @@ test('POST /api/meetings creates a meeting with a random ID and a passcode carri
   assert.equal(body.title, 'Budget review');
   assert.equal(body.joinUrl, `${server.url}/m/${body.id}#pwd=${body.passcode}`);
   assert.ok(body.passcode && body.passcode.length >= 8);
-  assert.deepEqual(body.settings, { access: 'anyone', lobby: true, joinBeforeHost: false, membersSkipLobby: false, public: false, locked: false });
+  assert.deepEqual(body.settings, SAFE_DEFAULTS);
   const other = await server.createMeeting();
   assert.notEqual(other.id, body.id);
   // Only a hash is stored: the passcode appears nowhere in the database files.

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Accounts } from '../accounts/accounts.js';
 import { userInfo } from '../accounts/users.js';
 import { parseBody as parse } from './parse-body.js';
-import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from './session.js';
+import { SESSION_COOKIE, clearSessionCookie, ensureDeviceCookie, setSessionCookie } from './session.js';
 
 async function sessionInfo(accounts: Accounts, request: FastifyRequest): Promise<SessionInfo> {
   const session = request.parleySession;
@@ -19,6 +19,7 @@ export function authRoutes(app: FastifyInstance, deps: { accounts: Accounts }): 
   const { accounts } = deps;
 
   app.get('/api/session', async (request, reply) => {
+    ensureDeviceCookie(request, reply);
     return reply.header('cache-control', 'no-store').send(await sessionInfo(accounts, request));
   });
 

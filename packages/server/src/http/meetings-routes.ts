@@ -20,7 +20,8 @@ export function meetingsRoutes(app: FastifyInstance, deps: { meetings: Meetings;
     const body = parseBody(CreateMeetingRequest, request.body);
     const created = await deps.meetings.create({ host: user, ...body, clientAddress: request.ip });
     const base = expectedOrigin(request, deps.publicUrl);
-    const fragment = created.passcode === null ? '' : `#pwd=${created.passcode}`;
+    // The passcode rides in the fragment, which browsers never send; public meetings say so instead.
+    const fragment = created.passcode === null ? '#public' : `#pwd=${encodeURIComponent(created.passcode)}`;
     const response: CreateMeetingResponse = {
       id: created.meeting.id,
       title: created.meeting.title,

@@ -3,7 +3,7 @@
  * WebSocket upgrade), and enforces CSRF protection on every state-changing API request: the
  * browser's Origin must be ours, and a signed-in caller must echo its session's CSRF token.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import { ParleyError } from '@parley/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -11,6 +11,8 @@ import type { Accounts } from '../accounts/accounts.js';
 import { SESSION_TTL_MS, type Session } from '../accounts/sessions.js';
 
 export const SESSION_COOKIE = 'parley_session';
+/** A long-lived random ID of the browser, so people a moderator removed stay out when they come back as guests. */
+export const DEVICE_COOKIE = 'parley_device';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -64,6 +66,18 @@ export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, t
     sameSite: 'lax',
     path: '/',
     maxAge: SESSION_TTL_MS / 1000,
+  });
+}
+
+/** Gives a browser its device ID on its first page load. */
+export function ensureDeviceCookie(request: FastifyRequest, reply: FastifyReply): void {
+  if (request.cookies[DEVICE_COOKIE]) return;
+  reply.setCookie(DEVICE_COOKIE, randomBytes(18).toString('base64url'), {
+    httpOnly: true,
+    secure: request.protocol === 'https',
+    sameSite: 'lax',
+    path: '/',
+    maxAge: 365 * 24 * 60 * 60,
   });
 }
 

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ParleyError } from '@parley/protocol';
 import { SignalingConnection, type ConnectionDeps } from '../signaling/connection.js';
-import { expectedOrigin } from './session.js';
+import { DEVICE_COOKIE, expectedOrigin } from './session.js';
 
 export function signalingRoute(
   app: FastifyInstance,
@@ -25,7 +25,12 @@ export function signalingRoute(
       },
     },
     (socket, request) => {
-      const connection = new SignalingConnection(socket, { clientAddress: request.ip, user: request.parleySession?.user }, deps);
+      const deviceId = request.cookies[DEVICE_COOKIE];
+      const connection = new SignalingConnection(
+        socket,
+        { clientAddress: request.ip, user: request.parleySession?.user, deviceId: deviceId && /^[A-Za-z0-9_-]{20,64}$/.test(deviceId) ? deviceId : null },
+        deps,
+      );
       deps.connections.add(connection);
       socket.on('close', () => deps.connections.delete(connection));
     },

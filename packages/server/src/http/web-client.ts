@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ensureDeviceCookie } from './session.js';
 
 export async function webClient(app: FastifyInstance, webRoot: string): Promise<void> {
   const indexPath = join(webRoot, 'index.html');
@@ -22,10 +23,13 @@ export async function webClient(app: FastifyInstance, webRoot: string): Promise<
       res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
-  const sendIndex = (_: unknown, reply: FastifyReply): FastifyReply =>
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(index);
+  const sendIndex = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    ensureDeviceCookie(request, reply);
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(index);
+  };
   app.get('/', sendIndex);
   app.get('/m/:meetingId', sendIndex);
   app.get('/setup', sendIndex);
   app.get('/signin', sendIndex);
+  app.get('/admin', sendIndex);
 }

@@ -8,6 +8,9 @@ import { joinAdmitted } from '../test-support/join.js';
 import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
 import { TestPublisher, TestSubscriber } from '../test-support/media-peer.js';
 
+/** Media tests, not access tests: doors open, and guests may share screens. */
+const MEDIA = { ...OPEN_DOORS, features: { screenShare: 'everyone' as const } };
+
 let server: TestServer;
 before(async () => {
   server = await startTestServer({ mediaGraceSeconds: 1 });
@@ -27,7 +30,7 @@ async function until(predicate: () => boolean | Promise<boolean>, what: string, 
 }
 
 test('joiners see each other arrive and leave, with names', async () => {
-  const meeting = await server.createMeeting({ title: 'Standup', settings: OPEN_DOORS });
+  const meeting = await server.createMeeting({ title: 'Standup', settings: MEDIA });
   const ann = await join(meeting, 'Ann');
   assert.equal(ann.state.meeting.title, 'Standup');
   assert.deepEqual(ann.state.participants, []);
@@ -44,7 +47,7 @@ test('joiners see each other arrive and leave, with names', async () => {
 });
 
 test("a publisher's RTP reaches every subscriber through the SFU, unchanged, and unpublish stops it", async () => {
-  const meeting = await server.createMeeting({ settings: OPEN_DOORS });
+  const meeting = await server.createMeeting({ settings: MEDIA });
   const pub = await join(meeting, 'Publisher');
   const sub1 = await join(meeting, 'Sub 1');
   const sub2 = await join(meeting, 'Sub 2');
@@ -89,7 +92,7 @@ test("a publisher's RTP reaches every subscriber through the SFU, unchanged, and
 });
 
 test('a late joiner receives tracks published before they came', async () => {
-  const meeting = await server.createMeeting({ settings: OPEN_DOORS });
+  const meeting = await server.createMeeting({ settings: MEDIA });
   const pub = await join(meeting, 'Early');
   const publisher = new TestPublisher(pub.client);
   const audio = await publisher.publish('microphone', 'early');
@@ -104,7 +107,7 @@ test('a late joiner receives tracks published before they came', async () => {
 });
 
 test('mute state reaches the others', async () => {
-  const meeting = await server.createMeeting({ settings: OPEN_DOORS });
+  const meeting = await server.createMeeting({ settings: MEDIA });
   const a = await join(meeting, 'A');
   const b = await join(meeting, 'B');
   const publisher = new TestPublisher(a.client);
@@ -117,7 +120,7 @@ test('mute state reaches the others', async () => {
 });
 
 test('closing a socket removes the participant and frees their SFU peer and tracks', async () => {
-  const meeting = await server.createMeeting({ settings: OPEN_DOORS });
+  const meeting = await server.createMeeting({ settings: MEDIA });
   const stay = await join(meeting, 'Stays');
   const go = await join(meeting, 'Goes');
   const publisher = new TestPublisher(go.client);
@@ -140,7 +143,7 @@ test('closing a socket removes the participant and frees their SFU peer and trac
 });
 
 test('a participant whose media connection fails is removed after the grace period', async () => {
-  const meeting = await server.createMeeting({ settings: OPEN_DOORS });
+  const meeting = await server.createMeeting({ settings: MEDIA });
   const stay = await join(meeting, 'Stays');
   const flaky = await join(meeting, 'Flaky');
   const publisher = new TestPublisher(flaky.client);

@@ -26,6 +26,8 @@ export interface Entrant {
   clientAddress: string;
   /** The meeting's host account. */
   isOwner: boolean;
+  /** The browser's long-lived `parley_device` cookie, if it sent one. */
+  deviceId: string | null;
   sink: ParticipantSink;
 }
 
@@ -33,6 +35,12 @@ export class Participant {
   readonly id: string;
   readonly entrant: Entrant;
   role: Role;
+  displayName: string;
+  handRaised = false;
+  /** A moderator asked them to unmute: they may, once, even where unmuting oneself is off. */
+  unmuteGranted = false;
+  /** Sent with HTTP requests for this meeting's files. */
+  readonly token: string;
   readonly joinedAt: number;
   /** The negotiation ID of the subscriber offer awaiting an answer, if any. */
   pendingNegotiation: string | null = null;
@@ -42,15 +50,13 @@ export class Participant {
   mediaGraceTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(id: string, entrant: Entrant, role: Role) {
+  constructor(id: string, entrant: Entrant, role: Role, token: string) {
     this.id = id;
     this.entrant = entrant;
     this.role = role;
+    this.displayName = entrant.displayName;
+    this.token = token;
     this.joinedAt = Date.now();
-  }
-
-  get displayName(): string {
-    return this.entrant.displayName;
   }
 
   get identity(): IdentityKind {
@@ -66,7 +72,14 @@ export class Participant {
   }
 
   info(): ParticipantInfo {
-    return { id: this.id, displayName: this.displayName, role: this.role, identity: this.identity, joinedAt: this.joinedAt };
+    return {
+      id: this.id,
+      displayName: this.displayName,
+      role: this.role,
+      identity: this.identity,
+      handRaised: this.handRaised,
+      joinedAt: this.joinedAt,
+    };
   }
 
   send(message: ServerMessage): void {

@@ -1,58 +1,93 @@
-/** The permission table as a full matrix of roles by actions, and the mapping of messages to actions. */
+/** The permission table as a full matrix of roles by actions, under safe defaults and with every switch on. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CLIENT_MESSAGE_TYPES, type ClientMessage } from '@parley/protocol';
+import { CLIENT_MESSAGE_TYPES, type ClientMessage, type MeetingSettings } from '@parley/protocol';
 import { SAFE_DEFAULTS } from '../meetings/settings.js';
 import { ACTIONS, ROLES, actionFor, can, isModerator, type Action } from './permissions.js';
 
-const room = { settings: SAFE_DEFAULTS };
-
-/** The expected matrix, written out independently of the table: Y allowed, - refused. */
-const EXPECTED: Record<Action, string> = {
-  //                     host cohost participant guest attendee
-  'media.publish':        'Y Y Y Y -',
-  'lobby.manage':         'Y Y - - -',
-  'meeting.lock':         'Y Y - - -',
-  'meeting.settings':     'Y - - - -',
-  'meeting.end':          'Y - - - -',
-  'role.cohost':          'Y - - - -',
-  'role.promoteAttendee': 'Y Y - - -',
+const safe = { settings: SAFE_DEFAULTS };
+const allOn: { settings: MeetingSettings } = {
+  settings: {
+    ...SAFE_DEFAULTS,
+    features: { chat: true, privateChat: true, screenShare: 'everyone', fileSharing: true, reactions: true, raiseHand: true, renameSelf: true, unmuteSelf: true, startVideo: true },
+  },
 };
 
-test('every role by every action', () => {
+/**
+ * The expected matrix, written out independently of the table. Columns: host cohost participant guest attendee.
+ * First under safe defaults, then with every switch on. Y allowed, - refused.
+ */
+const EXPECTED: Record<Action, [safe: string, allOn: string]> = {
+  'media.publish':         ['Y Y Y Y -', 'Y Y Y Y -'],
+  'media.screenShare':     ['Y Y - - -', 'Y Y Y Y -'],
+  'media.unmuteSelf':      ['Y Y Y Y -', 'Y Y Y Y -'],
+  'media.startVideo':      ['Y Y Y Y -', 'Y Y Y Y -'],
+  'chat.send':             ['Y Y - - -', 'Y Y Y Y -'],
+  'chat.private':          ['Y Y - - -', 'Y Y Y Y -'],
+  'file.share':            ['Y Y - - -', 'Y Y Y Y -'],
+  'reaction.send':         ['Y Y - - -', 'Y Y Y Y -'],
+  'hand.raise':            ['Y Y Y Y -', 'Y Y Y Y -'],
+  'self.rename':           ['Y Y - - -', 'Y Y Y Y -'],
+  'participant.report':    ['Y Y Y Y Y', 'Y Y Y Y Y'],
+  'lobby.manage':          ['Y Y - - -', 'Y Y - - -'],
+  'meeting.lock':          ['Y Y - - -', 'Y Y - - -'],
+  'meeting.suspend':       ['Y Y - - -', 'Y Y - - -'],
+  'moderate.participants': ['Y Y - - -', 'Y Y - - -'],
+  'role.promoteAttendee':  ['Y Y - - -', 'Y Y - - -'],
+  'meeting.settings':      ['Y - - - -', 'Y - - - -'],
+  'meeting.end':           ['Y - - - -', 'Y - - - -'],
+  'role.cohost':           ['Y - - - -', 'Y - - - -'],
+};
+
+test('every role by every action, under safe defaults and with every switch on', () => {
   assert.deepEqual(ROLES, ['host', 'cohost', 'participant', 'guest', 'attendee']);
   assert.deepEqual(Object.keys(EXPECTED).sort(), [...ACTIONS].sort(), 'the matrix covers every action');
   for (const action of ACTIONS) {
-    const row = EXPECTED[action].split(' ');
-    ROLES.forEach((role, i) => {
-      assert.equal(can({ role }, action, room), row[i] === 'Y', `${role} ${action}`);
-    });
+    for (const [column, room] of [[0, safe], [1, allOn]] as const) {
+      const row = EXPECTED[action][column].split(' ');
+      ROLES.forEach((role, i) => assert.equal(can({ role }, action, room), row[i] === 'Y', `${role} ${action} (${column === 0 ? 'safe' : 'all on'})`));
+    }
   }
+});
+
+test('private chat needs chat on as well', () => {
+  const privateOnly = { settings: { ...SAFE_DEFAULTS, features: { ...SAFE_DEFAULTS.features, privateChat: true } } };
+  assert.equal(can({ role: 'participant' }, 'chat.private', privateOnly), false);
 });
 
 test('moderators are hosts and co-hosts', () => {
   assert.deepEqual(ROLES.filter(isModerator), ['host', 'cohost']);
 });
 
-test('every client message maps to an action or is a self-service message', () => {
-  const samples: Record<string, ClientMessage> = {
-    publish: { type: 'publish', id: 1, source: 'camera', kind: 'video', mid: '0', sdp: 'x' },
+test('every client message maps to one action or is a self-service message', () => {
+  const samples: Partial<Record<string, ClientMessage>> = {
+    publish: { type: 'publish', id: 1, source: 'microphone', kind: 'audio', mid: '0', sdp: 'x' },
     admit: { type: 'admit', id: 1, lobbyId: 'abcdefgh' },
     deny: { type: 'deny', id: 1, lobbyId: 'abcdefgh' },
-    admitAll: { type: 'admitAll', id: 1 },
-    lock: { type: 'lock', id: 1, locked: true },
-    updateSettings: { type: 'updateSettings', id: 1, settings: {} },
-    endMeeting: { type: 'endMeeting', id: 1 },
     setRole: { type: 'setRole', id: 1, participantId: 'abcdefgh', role: 'cohost' },
+    chat: { type: 'chat', id: 1, text: 'hi' },
+    rename: { type: 'rename', id: 1, displayName: 'x' },
   };
   const expected: Record<string, Action | null> = {
     hello: null, join: null, leave: null, answer: null, setMuted: null, unpublish: null,
     publish: 'media.publish', admit: 'lobby.manage', deny: 'lobby.manage', admitAll: 'lobby.manage',
     lock: 'meeting.lock', updateSettings: 'meeting.settings', endMeeting: 'meeting.end', setRole: 'role.cohost',
+    chat: 'chat.send', approveMessage: 'moderate.participants', rejectMessage: 'moderate.participants',
+    remove: 'moderate.participants', allowBack: 'moderate.participants', mute: 'moderate.participants',
+    muteAll: 'moderate.participants', askToUnmute: 'moderate.participants', stopVideo: 'moderate.participants',
+    stopScreenShare: 'moderate.participants', rename: 'self.rename', raiseHand: 'hand.raise',
+    lowerAllHands: 'moderate.participants', react: 'reaction.send', suspend: 'meeting.suspend', report: 'participant.report',
   };
   for (const type of CLIENT_MESSAGE_TYPES) {
     const message = samples[type] ?? ({ type, id: 1 } as ClientMessage);
     assert.equal(actionFor(message), expected[type], type);
   }
-  assert.equal(actionFor({ type: 'setRole', id: 1, participantId: 'abcdefgh', role: 'participant' }), 'role.promoteAttendee');
+  const variants: [ClientMessage, Action][] = [
+    [{ type: 'setRole', id: 1, participantId: 'abcdefgh', role: 'participant' }, 'role.promoteAttendee'],
+    [{ type: 'publish', id: 1, source: 'screen', kind: 'video', mid: '0', sdp: 'x' }, 'media.screenShare'],
+    [{ type: 'publish', id: 1, source: 'camera', kind: 'video', mid: '0', sdp: 'x' }, 'media.startVideo'],
+    [{ type: 'chat', id: 1, text: 'hi', to: 'abcdefgh' }, 'chat.private'],
+    [{ type: 'rename', id: 1, participantId: 'abcdefgh', displayName: 'x' }, 'moderate.participants'],
+  ];
+  for (const [message, action] of variants) assert.equal(actionFor(message), action, JSON.stringify(message));
 });

@@ -8,6 +8,7 @@ import { ParleyError, type MeetingSettingsPatch, type RequestResult, type RoomSt
 import pino from 'pino';
 import { OPEN_POLICY } from '../meetings/settings.js';
 import { AuditLog } from '../storage/audit.js';
+import { ModerationStore } from '../storage/moderation.js';
 import { openDatabase, type Db } from '../storage/db.js';
 import { FakeSfu } from '../test-support/fake-sfu.js';
 import type { ByeReason, Entrant, ParticipantSink } from './participant.js';
@@ -63,6 +64,7 @@ function newRoom(settings: MeetingSettingsPatch = { lobby: false, joinBeforeHost
       audit: new AuditLog(db),
       policy: OPEN_POLICY,
       store: { end: async (id) => void ended.push(id), saveSettings: async () => undefined },
+      moderation: new ModerationStore(db),
       mediaGraceMs: 50,
       maxParticipants,
     },
@@ -76,10 +78,10 @@ interface Person {
   state: RoomState;
 }
 
-async function enter(room: Room, name: string, who: Partial<Entrant> = {}): Promise<Person> {
+async function enter(room: Room, name: string, who: Partial<Omit<Entrant, 'sink'>> = {}): Promise<Person> {
   const sink = new Sink();
   let result: RequestResult<'join'> | undefined;
-  await room.enter({ identity: 'guest', userId: null, email: null, displayName: name, clientAddress: '127.0.0.1', isOwner: false, sink, ...who }, (r) => (result = r));
+  await room.enter({ identity: 'guest', userId: null, email: null, displayName: name, clientAddress: '127.0.0.1', isOwner: false, deviceId: null, sink, ...who }, (r) => (result = r));
   assert.ok(result);
   const state = result.status === 'admitted' ? result.state : (undefined as unknown as RoomState);
   return { sink, result, get id() { return sink.participantId ?? ''; }, state };
@@ -240,7 +242,7 @@ test('participants and guests cannot moderate: admit, lock, promote and end are 
   ] as const) {
     await assert.rejects(send(room, waiting, message), code('forbidden'), message.type);
   }
-  assert.equal(room.settings.locked, false);
+  assert.equal(room.settings().locked, false);
   assert.equal(ended.length, 0);
   assert.equal(room.participantCount, 3);
 });

@@ -36,6 +36,7 @@ export class SignalingConnection implements ParticipantSink {
   readonly #log: Logger;
   readonly #clientAddress: string;
   readonly #user: UserRecord | undefined;
+  readonly #deviceId: string | null;
   readonly #bucket = new TokenBucket(30, 60);
   readonly #helloTimer: NodeJS.Timeout;
   #state: State = 'new';
@@ -43,11 +44,12 @@ export class SignalingConnection implements ParticipantSink {
   #participantId: string | undefined;
   #rateViolations = 0;
 
-  constructor(ws: WebSocket, init: { clientAddress: string; user: UserRecord | undefined }, deps: ConnectionDeps) {
+  constructor(ws: WebSocket, init: { clientAddress: string; user: UserRecord | undefined; deviceId: string | null }, deps: ConnectionDeps) {
     this.#ws = ws;
     this.#deps = deps;
     this.#clientAddress = init.clientAddress;
     this.#user = init.user;
+    this.#deviceId = init.deviceId;
     this.#log = deps.log.child({ clientAddress: init.clientAddress, userId: init.user?.id });
     this.#helloTimer = setTimeout(() => this.close('protocol', 'No hello received in time.'), HELLO_TIMEOUT_MS);
     ws.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
@@ -136,6 +138,7 @@ export class SignalingConnection implements ParticipantSink {
         displayName,
         clientAddress: this.#clientAddress,
         isOwner: user !== undefined && meeting.hostUserId === user.id,
+        deviceId: this.#deviceId,
         sink: this,
       };
       const room = await this.#deps.rooms.enter(meeting, entrant, (result) => {
@@ -161,7 +164,7 @@ export class SignalingConnection implements ParticipantSink {
   async #leaveRoom(reason: 'left' | 'disconnected'): Promise<void> {
     const room = this.#room;
     if (!room) return;
-    if (this.#participantId) await room.remove(this.#participantId, reason);
+    if (this.#participantId) await room.leave(this.#participantId, reason);
     else await room.leaveLobby(this);
   }
 

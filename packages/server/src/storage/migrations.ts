@@ -65,4 +65,30 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_moderation': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('meeting_bans')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('meeting_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text')
+        .addColumn('device_id', 'text')
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('identity', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('lifted_at', 'integer')
+        .execute();
+      await db.schema.createIndex('meeting_bans_meeting').on('meeting_bans').column('meeting_id').execute();
+      await db.schema
+        .createTable('reports')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('meeting_id', 'text', (c) => c.notNull())
+        .addColumn('reporter', 'text', (c) => c.notNull())
+        .addColumn('target_user_id', 'text')
+        .addColumn('target_name', 'text', (c) => c.notNull())
+        .addColumn('note', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .execute();
+    },
+  },
 };

@@ -53,10 +53,34 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface MeetingBansTable {
+  id: string;
+  meeting_id: string;
+  user_id: string | null;
+  /** The removed browser's `parley_device` cookie. */
+  device_id: string | null;
+  display_name: string;
+  identity: string;
+  created_at: number;
+  lifted_at: number | null;
+}
+
+export interface ReportsTable {
+  id: string;
+  meeting_id: string;
+  reporter: string;
+  target_user_id: string | null;
+  target_name: string;
+  note: string;
+  created_at: number;
+}
+
 export interface Database {
   meetings: MeetingsTable;
   audit_events: AuditTable;
   users: UsersTable;
   sessions: SessionsTable;
   settings: SettingsTable;
+  meeting_bans: MeetingBansTable;
+  reports: ReportsTable;
 }

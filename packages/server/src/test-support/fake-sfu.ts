@@ -40,6 +40,12 @@ export class FakeSfu implements SfuControl {
     this.calls.push(`subscribe ${peerId} ${trackId}`);
     this.subscriptions.get(peerId)?.add(trackId);
   }
+  readonly paused = new Set<string>();
+  async setTrackPaused(trackId: string, paused: boolean): Promise<void> {
+    this.calls.push(`pause ${trackId} ${paused}`);
+    if (paused) this.paused.add(trackId);
+    else this.paused.delete(trackId);
+  }
   async unsubscribe(peerId: string, trackId: string): Promise<void> {
     this.subscriptions.get(peerId)?.delete(trackId);
   }

@@ -29,6 +29,8 @@ export interface TestServer extends RunningParley {
   createUser(email: string, orgRole?: OrgRole, displayName?: string): Promise<Credentials>;
   /** Creates a meeting hosted by `host` (the administrator by default). */
   createMeeting(options?: { title?: string; settings?: MeetingSettingsPatch; passcode?: string; host?: Credentials }): Promise<CreateMeetingResponse>;
+  /** A new browser's device cookie (`parley_device=...`), as the server hands it out on first visit. */
+  newDevice(): Promise<string>;
   /** A JSON request with the given credentials. */
   api(method: string, path: string, body?: unknown, as?: Credentials): Promise<Response>;
 }
@@ -76,6 +78,12 @@ export async function startTestServer(options: ParleyOptions = {}): Promise<Test
     wsUrl: running.url.replace(/^http/, 'ws') + '/ws',
     api,
     signIn,
+    async newDevice() {
+      const res = await api('GET', '/api/session');
+      const match = /parley_device=([^;]+)/.exec(res.headers.get('set-cookie') ?? '');
+      if (!match) throw new Error('no device cookie');
+      return `parley_device=${match[1]}`;
+    },
     async createUser(email, orgRole = 'member', displayName = email.split('@')[0] ?? 'User') {
       const res = await api('POST', '/api/users', { email, displayName, password: TEST_PASSWORD, orgRole }, admin);
       if (res.status !== 201) throw new Error(`create user: HTTP ${res.status} ${await res.text()}`);

@@ -59,9 +59,9 @@ export class TestClient {
   }
 
   /** Sends a request and returns whatever reply comes for its id. */
-  async requestRaw(type: string, fields: Record<string, unknown>): Promise<ServerMessage> {
+  async requestRaw(type: string, fields: Record<string, unknown>, timeoutMs = 15_000): Promise<ServerMessage> {
     const id = this.#nextId++;
-    const reply = this.waitFor((m) => (m.type === 'result' || m.type === 'error' || m.type === 'welcome') && m.id === id);
+    const reply = this.waitFor((m) => (m.type === 'result' || m.type === 'error' || m.type === 'welcome') && m.id === id, timeoutMs);
     this.sendRaw({ type, id, ...fields });
     return reply;
   }

@@ -47,6 +47,8 @@ export function stripCandidates(sdp: string): string {
     .join('\r\n');
 }
 
+// The test clients use max-bundle, as browsers effectively do: with werift's default (max-compat)
+// an offerer opens one transport per m-line and never closes the ones BUNDLE made redundant.
 function clientCodecs(videoFirst: 'vp8' | 'h264'): { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] } {
   return { audio: [useOPUS()], video: videoFirst === 'vp8' ? [useVP8(), useH264()] : [useH264(), useVP8()] };
 }
@@ -70,7 +72,7 @@ export class TestPublisher extends EventEmitter {
 
   constructor(video: 'vp8' | 'h264' = 'vp8') {
     super();
-    this.pc = new RTCPeerConnection({ iceServers: [], iceUseIpv6: false, codecs: clientCodecs(video) });
+    this.pc = new RTCPeerConnection({ iceServers: [], iceUseIpv6: false, bundlePolicy: 'max-bundle', codecs: clientCodecs(video) });
     this.pc.connectionStateChange.subscribe((state) => this.emit('state', state));
   }
 
@@ -142,7 +144,7 @@ export class TestSubscriber extends EventEmitter {
 
   constructor(video: 'vp8' | 'h264' = 'vp8') {
     super();
-    this.pc = new RTCPeerConnection({ iceServers: [], iceUseIpv6: false, codecs: clientCodecs(video) });
+    this.pc = new RTCPeerConnection({ iceServers: [], iceUseIpv6: false, bundlePolicy: 'max-bundle', codecs: clientCodecs(video) });
     this.pc.connectionStateChange.subscribe((state) => this.emit('state', state));
   }
 

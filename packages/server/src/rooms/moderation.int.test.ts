@@ -1,0 +1,240 @@
+/**
+ * Moderation over real sockets and real media: every collaboration switch enforced by the server
+ * (the forbidden message sent directly), untrusted-activity alerts, removal that sticks (each rejoin
+ * route), server-enforced mutes, suspend, disruption, and only moderators moderating.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { ServerMessage } from '@parley/protocol';
+import { TestPublisher, TestSubscriber } from '../test-support/media-peer.js';
+import { join, joinAdmitted } from '../test-support/join.js';
+import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
+import type { TestClient } from '../test-support/ws-client.js';
+
+let server: TestServer;
+before(async () => {
+  server = await startTestServer();
+});
+after(async () => {
+  await server.close();
+});
+
+type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
+const errorCode = (m: ServerMessage): string | false => m.type === 'error' && m.code;
+const alerts = (c: TestClient): Msg<'alert'>[] => c.messages.filter((m): m is Msg<'alert'> => m.type === 'alert');
+const actions = async (meetingId: string) => (await server.server.audit.forMeeting(meetingId)).map((r) => r.action);
+
+async function meetingWithGuest(settings = {}) {
+  const meeting = await server.createMeeting({ settings: { ...OPEN_DOORS, ...settings } });
+  const host = await joinAdmitted(server, meeting, 'Host', server.admin);
+  const guest = await joinAdmitted(server, meeting, 'Gail Guest', { device: await server.newDevice() });
+  return { meeting, host, guest };
+}
+
+async function upload(meetingId: string, token: string, name: string, data: Buffer): Promise<Response> {
+  return fetch(`${server.url}/api/meetings/${meetingId}/files?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream', 'x-parley-participant': token },
+    body: new Uint8Array(data),
+  });
+}
+
+test('every switch is off by default for participants and enforced by the server; moderators hear of each attempt', async () => {
+  const { meeting, host, guest } = await meetingWithGuest();
+  const g = guest.client;
+  assert.deepEqual(guest.state.settings.features, {
+    chat: false, privateChat: false, screenShare: 'hosts', fileSharing: false, reactions: false,
+    raiseHand: true, renameSelf: false, unmuteSelf: true, startVideo: true,
+  });
+  const refused: [string, Record<string, unknown>][] = [
+    ['chat', { text: 'hello' }],
+    ['chat', { text: 'psst', to: host.state.self.id }],
+    ['react', { emoji: '👍' }],
+    ['rename', { displayName: 'Someone Else' }],
+    ['publish', { source: 'screen', kind: 'video', mid: '9', sdp: 'v=0' }],
+  ];
+  for (const [type, fields] of refused) assert.equal(errorCode(await g.requestRaw(type, fields)), 'feature_disabled', type);
+  const file = await upload(meeting.id, guest.state.participantToken, 'notes.txt', Buffer.from('hello'));
+  assert.equal(file.status, 403);
+  assert.equal(((await file.json()) as { error: { code: string } }).error.code, 'feature_disabled');
+
+  await host.client.waitFor((m) => m.type === 'alert' && m.attempted === 'file', 2000, 0);
+  const seen = alerts(host.client).filter((a) => a.kind === 'untrusted-activity');
+  assert.deepEqual(seen.map((a) => a.attempted), ['chat', 'private-chat', 'reaction', 'rename', 'screen-share', 'file']);
+  assert.ok(seen.every((a) => a.participantId === guest.state.self.id && a.participantName === 'Gail Guest'));
+  assert.equal(alerts(g).length, 0, 'only moderators get alerts');
+
+  // The host turns switches on live: everyone learns at once, and the server now accepts.
+  await host.client.request('updateSettings', { settings: { features: { chat: true, reactions: true, renameSelf: true, fileSharing: true } } });
+  const update = await g.waitFor<Msg<'settingsUpdated'>>((m) => m.type === 'settingsUpdated', 2000, 0);
+  assert.equal(update.settings.features.chat, true);
+  assert.equal((await g.request('chat', { text: 'hello' })).status, 'sent');
+  await g.request('react', { emoji: '👍' });
+  await g.request('rename', { displayName: 'Gail G.' });
+  assert.equal((await upload(meeting.id, guest.state.participantToken, 'notes.txt', Buffer.from('hello'))).status, 201);
+  assert.equal(errorCode(await g.requestRaw('chat', { text: 'psst', to: host.state.self.id })), 'feature_disabled', 'private chat is its own switch');
+
+  // Raise hand can be switched off too; moderators are never bound by switches.
+  await host.client.request('updateSettings', { settings: { features: { raiseHand: false } } });
+  await g.waitFor((m) => m.type === 'settingsUpdated' && !m.settings.features.raiseHand, 2000, 0);
+  assert.equal(errorCode(await g.requestRaw('raiseHand', { raised: true })), 'feature_disabled');
+  await host.client.request('raiseHand', { raised: true });
+  const log = await actions(meeting.id);
+  assert.ok(log.filter((a) => a === 'forbidden').length >= 7);
+  assert.ok(log.includes('meeting.settings'));
+  await Promise.all([host.client.close(), g.close()]);
+});
+
+test('muting is enforced by the SFU: a muted microphone stops reaching others, and unmuting needs permission', async () => {
+  const { host, guest } = await meetingWithGuest({ features: { unmuteSelf: false } });
+  const subscriber = new TestSubscriber(host.client);
+  subscriber.start();
+  const publisher = new TestPublisher(guest.client);
+  const mic = await publisher.publish('microphone', 'guest-mic');
+  const published = await guest.client.waitFor<Msg<'trackUpdated'>>((m) => m.type === 'trackUpdated', 2000, 0);
+  assert.deepEqual([published.track.muted, published.track.mutedByModerator], [true, true], 'with unmuting off, a microphone starts muted');
+  assert.equal(errorCode(await guest.client.requestRaw('setMuted', { trackId: mic.trackId, muted: false })), 'feature_disabled');
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(subscriber.received.get(mic.trackId)?.length ?? 0, 0, 'nothing of a muted track is forwarded');
+
+  // The host asks; the guest may unmute once, and is heard.
+  await host.client.request('askToUnmute', { participantId: guest.state.self.id });
+  assert.equal((await guest.client.waitFor<Msg<'moderatorAction'>>((m) => m.type === 'moderatorAction', 2000, 0)).action, 'unmuteRequested');
+  await guest.client.request('setMuted', { trackId: mic.trackId, muted: false });
+  await subscriber.waitForPackets(mic.trackId, 10);
+
+  // The host mutes them: forwarding stops although the guest keeps sending.
+  await host.client.request('mute', { participantId: guest.state.self.id });
+  await new Promise((r) => setTimeout(r, 300));
+  const count = subscriber.received.get(mic.trackId)?.length ?? 0;
+  await new Promise((r) => setTimeout(r, 800));
+  assert.ok((subscriber.received.get(mic.trackId)?.length ?? 0) - count <= 2, 'forwarding stopped after the mute');
+  assert.equal(errorCode(await guest.client.requestRaw('setMuted', { trackId: mic.trackId, muted: false })), 'feature_disabled', 'the request was good once');
+  await publisher.close();
+  await subscriber.close();
+  await Promise.all([host.client.close(), guest.client.close()]);
+});
+
+test('removed people stay out: same browser under a new name, same account from a new browser, same link; until allowed back', async () => {
+  const external = await server.createUser('ex@partner.test', 'external', 'Ex Ternal');
+  const { meeting, host } = await meetingWithGuest();
+  const device = await server.newDevice();
+  const guest = await joinAdmitted(server, meeting, 'Trouble', { device });
+  const member = await joinAdmitted(server, meeting, 'x', { as: external, device: await server.newDevice() });
+
+  for (const victim of [guest, member]) {
+    await host.client.request('remove', { participantId: victim.state.self.id });
+    const bye = await victim.client.waitFor<Msg<'bye'>>((m) => m.type === 'bye', 2000, 0);
+    assert.equal(bye.reason, 'removed');
+    await victim.client.closed();
+  }
+  const left = host.client.messages.filter((m): m is Msg<'participantLeft'> => m.type === 'participantLeft');
+  assert.deepEqual(left.map((m) => m.reason), ['removed', 'removed']);
+  const removedList = await host.client.waitFor<Msg<'removedUpdated'>>((m) => m.type === 'removedUpdated' && m.entries.length === 2, 2000, 0);
+
+  const refusedRoutes: [string, Parameters<typeof join>[3], string][] = [
+    ['same browser, new name', { device }, 'Totally New Name'],
+    ['same browser, same link and name', { device }, 'Trouble'],
+    ['same account, new browser', { as: external, device: await server.newDevice() }, 'x'],
+    ['same account, no browser cookie', { as: external }, 'x'],
+  ];
+  for (const [route, presenting, name] of refusedRoutes) {
+    await assert.rejects(join(server, meeting, name, presenting), (e: { code?: string }) => e.code === 'removed', route);
+  }
+  // Someone else in a fresh browser is unaffected.
+  const stranger = await joinAdmitted(server, meeting, 'Stranger', { device: await server.newDevice() });
+
+  const entry = removedList.entries.find((e) => e.displayName === 'Trouble');
+  await host.client.request('allowBack', { removedId: entry?.id });
+  const back = await joinAdmitted(server, meeting, 'Trouble', { device });
+  assert.equal(back.state.self.displayName, 'Trouble');
+  const log = await actions(meeting.id);
+  for (const a of ['participant.removed', 'participant.allowed-back', 'join.refused']) assert.ok(log.includes(a), a);
+  await Promise.all([host.client, stranger.client, back.client].map((c) => c.close()));
+});
+
+test('only moderators moderate; co-hosts cannot act on hosts', async () => {
+  const { meeting, host, guest } = await meetingWithGuest();
+  const other = await joinAdmitted(server, meeting, 'Other');
+  for (const [type, fields] of [
+    ['remove', { participantId: other.state.self.id }],
+    ['mute', { participantId: other.state.self.id }],
+    ['muteAll', {}],
+    ['askToUnmute', { participantId: other.state.self.id }],
+    ['stopVideo', { participantId: other.state.self.id }],
+    ['stopScreenShare', { participantId: other.state.self.id }],
+    ['rename', { participantId: other.state.self.id, displayName: 'Renamed' }],
+    ['lowerAllHands', {}],
+    ['suspend', {}],
+    ['approveMessage', { messageId: 'abcdefgh' }],
+    ['allowBack', { removedId: 'abcdefgh' }],
+  ] as const) {
+    assert.equal(errorCode(await guest.client.requestRaw(type, fields)), 'forbidden', type);
+  }
+  assert.ok(other.client.open);
+  await host.client.request('setRole', { participantId: guest.state.self.id, role: 'cohost' });
+  assert.equal(errorCode(await guest.client.requestRaw('remove', { participantId: host.state.self.id })), 'forbidden', 'a co-host cannot remove the host');
+  await guest.client.request('rename', { participantId: other.state.self.id, displayName: 'Renamed' });
+  const renamed = await other.client.waitFor<Msg<'participantUpdated'>>((m) => m.type === 'participantUpdated' && m.participant.id === other.state.self.id, 2000, 0);
+  assert.equal(renamed.participant.displayName, 'Renamed');
+  await Promise.all([host.client, guest.client, other.client].map((c) => c.close()));
+});
+
+test('hands, stop video, stop sharing, suspend and report', async () => {
+  const { meeting, host, guest } = await meetingWithGuest({ features: { screenShare: 'everyone' } });
+  const subscriber = new TestSubscriber(host.client);
+  subscriber.start();
+  const publisher = new TestPublisher(guest.client);
+  const cam = await publisher.publish('camera', 'cam');
+  const screen = await publisher.publish('screen', 'scr');
+  const mic = await publisher.publish('microphone', 'mic');
+  await subscriber.waitForPackets(screen.trackId, 5);
+
+  await guest.client.request('raiseHand', { raised: true });
+  await host.client.waitFor((m) => m.type === 'participantUpdated' && m.participant.handRaised, 2000, 0);
+  await host.client.request('lowerAllHands', {});
+  await guest.client.waitFor((m) => m.type === 'participantUpdated' && m.participant.id === guest.state.self.id && !m.participant.handRaised, 2000, 0);
+
+  await host.client.request('stopVideo', { participantId: guest.state.self.id });
+  await host.client.request('stopScreenShare', { participantId: guest.state.self.id });
+  await guest.client.waitFor((m) => m.type === 'moderatorAction' && m.action === 'screenShareStopped', 2000, 0);
+  const stopped = guest.client.messages.filter((m): m is Msg<'moderatorAction'> => m.type === 'moderatorAction').map((m) => m.action);
+  assert.deepEqual(stopped, ['videoStopped', 'screenShareStopped']);
+  const stoppedTracks = host.client.messages.filter((m): m is Msg<'trackUpdated'> => m.type === 'trackUpdated' && m.track.mutedByModerator);
+  assert.deepEqual(new Set(stoppedTracks.map((m) => m.track.id)), new Set([cam.trackId, screen.trackId]));
+  // Sharing is open to everyone in this meeting, so they may share again.
+  await guest.client.request('setMuted', { trackId: screen.trackId, muted: false });
+
+  await host.client.request('updateSettings', { settings: { features: { chat: true } } });
+  await host.client.request('suspend', {});
+  const settings = await guest.client.waitFor<Msg<'settingsUpdated'>>((m) => m.type === 'settingsUpdated' && m.settings.locked, 2000, 0);
+  assert.ok(Object.entries(settings.settings.features).every(([k, v]) => (k === 'screenShare' ? v === 'hosts' : v === false)), 'every switch off');
+  const mutedNow = host.client.messages.filter((m): m is Msg<'trackUpdated'> => m.type === 'trackUpdated' && m.track.id === mic.trackId).at(-1);
+  assert.equal(mutedNow?.track.mutedByModerator, true);
+  assert.equal(errorCode(await guest.client.requestRaw('chat', { text: 'still here?' })), 'feature_disabled');
+  assert.equal(errorCode(await guest.client.requestRaw('setMuted', { trackId: cam.trackId, muted: false })), 'feature_disabled');
+  await assert.rejects(join(server, meeting, 'Late'), (e: { code?: string }) => e.code === 'meeting_locked');
+  const before = subscriber.received.get(mic.trackId)?.length ?? 0;
+  await new Promise((r) => setTimeout(r, 600));
+  assert.ok((subscriber.received.get(mic.trackId)?.length ?? 0) - before <= 2, 'suspended audio is not forwarded');
+
+  await guest.client.request('report', { participantId: host.state.self.id, note: 'Testing the report path' });
+  const reports = (await (await server.api('GET', '/api/admin/reports', undefined, server.admin)).json()) as { reports: { note: string; meetingId: string }[] };
+  assert.ok(reports.reports.some((r) => r.note === 'Testing the report path' && r.meetingId === meeting.id));
+  assert.equal((await server.api('GET', '/api/admin/reports')).status, 401);
+  const log = await actions(meeting.id);
+  for (const a of ['meeting.hands-lowered', 'participant.video-stopped', 'participant.screen-share-stopped', 'meeting.suspended', 'participant.reported']) assert.ok(log.includes(a), a);
+  await publisher.close();
+  await subscriber.close();
+  await Promise.all([host.client.close(), guest.client.close()]);
+});
+
+test('disruption: repeated forbidden attempts alert the moderators and, if chosen, lock the meeting', async () => {
+  const { host, guest } = await meetingWithGuest({ autoLockOnDisruption: true });
+  for (let i = 0; i < 3; i++) await guest.client.requestRaw('lock', { locked: false });
+  const alert = await host.client.waitFor<Msg<'alert'>>((m) => m.type === 'alert' && m.kind === 'disruption', 2000, 0);
+  assert.deepEqual([alert.attempted, alert.participantId, alert.locked], ['forbidden-burst', guest.state.self.id, true]);
+  const settings = await guest.client.waitFor<Msg<'settingsUpdated'>>((m) => m.type === 'settingsUpdated', 2000, 0);
+  assert.equal(settings.settings.locked, true);
+  await Promise.all([host.client.close(), guest.client.close()]);
+});
