@@ -2,7 +2,8 @@
 /**
  * Shared helpers for the browser tests: the real Parley server in-process, Debian's Chromium with
  * fake devices through playwright-core, RTCPeerConnection capture (an init script, so production
- * code carries no test hooks), getStats() readers, and the UI steps of joining a meeting.
+ * code carries no test hooks), getStats() readers, accounts (setup, sign-in), and the UI steps of
+ * creating and joining a meeting.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,19 +33,77 @@ export const CHROMIUM_ARGS = [
 
 export interface TestServer {
   url: string;
+  /** The one-time link that creates the first administrator (a fresh install has one). */
+  setupUrl: string;
   close(): Promise<void>;
 }
 
 export async function startServer(): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-browser-'));
   const app = await startParley({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' });
+  if (!app.setupUrl) throw new Error('a fresh server should offer a setup link');
   return {
     url: app.url,
+    setupUrl: app.setupUrl,
     async close() {
       await app.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export const PASSWORD = 'correct horse battery staple';
+
+export interface Person {
+  email: string;
+  displayName: string;
+}
+
+/** An API caller's session (for setting up fixtures over HTTP, not for what a test is about). */
+export interface ApiSession {
+  cookie: string;
+  csrfToken: string;
+}
+
+async function post(server: TestServer, path: string, body: unknown, as?: ApiSession): Promise<Response> {
+  return fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(as ? { cookie: as.cookie, 'x-csrf-token': as.csrfToken } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+async function sessionOf(res: Response, what: string): Promise<ApiSession> {
+  if (!res.ok) throw new Error(`${what}: HTTP ${res.status} ${await res.text()}`);
+  const cookie = /parley_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0];
+  const { csrfToken } = (await res.json()) as { csrfToken: string | null };
+  if (!cookie || !csrfToken) throw new Error(`${what}: no session`);
+  return { cookie, csrfToken };
+}
+
+/** Creates the first administrator through the setup token, over HTTP. */
+export async function setupAdminViaApi(server: TestServer, admin: Person): Promise<ApiSession> {
+  const token = new URL(server.setupUrl).hash.replace(/^#token=/, '');
+  return sessionOf(await post(server, '/api/setup', { token, ...admin, password: PASSWORD }), 'setup');
+}
+
+export async function createMeetingViaApi(
+  server: TestServer,
+  host: ApiSession,
+  body: { title?: string; settings?: Record<string, unknown> },
+): Promise<{ id: string; passcode: string | null; joinUrl: string }> {
+  const res = await post(server, '/api/meetings', body, host);
+  if (res.status !== 201) throw new Error(`create meeting: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as { id: string; passcode: string | null; joinUrl: string };
+}
+
+/** The sign-in page, filled and submitted; resolves once the header shows the account. */
+export async function signInViaUi(page: Page, baseUrl: string, email: string, password = PASSWORD): Promise<void> {
+  if (!page.url().includes('/signin')) await page.goto(`${baseUrl}/signin`);
+  await page.getByTestId('signin-email').fill(email);
+  await page.getByTestId('signin-password').fill(password);
+  await page.getByTestId('signin-submit').click();
+  await page.getByTestId('account-name').waitFor({ timeout: 10_000 });
 }
 
 /** One Chromium for the whole file; each participant gets its own (fresh, isolated) context. */
@@ -57,6 +116,8 @@ declare global {
     __testPeerConnections?: RTCPeerConnection[];
     __testCspViolations?: string[];
     __testCaptureTracks?: MediaStreamTrack[];
+    /** Oscillators started by the page (the knock chime is two). */
+    __testTones?: number;
   }
 }
 
@@ -92,6 +153,14 @@ const INSTRUMENT = `(() => {
       const stream = await gdm(c);
       captured.push(...stream.getTracks());
       return stream;
+    };
+  }
+  window.__testTones = 0;
+  if (window.OscillatorNode) {
+    const start = AudioScheduledSourceNode.prototype.start;
+    OscillatorNode.prototype.start = function (...args) {
+      window.__testTones++;
+      return start.apply(this, args);
     };
   }
   document.addEventListener('securitypolicyviolation', (e) => {
@@ -190,24 +259,51 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Home → create a meeting → read the join link. Leaves the page on the home screen. */
-export async function createMeetingViaUi(page: Page, baseUrl: string, title: string): Promise<string> {
+/**
+ * Home (signed in as a member) → create a meeting → read the join link. Security options not given
+ * keep their safe defaults. Leaves the page on the home screen.
+ */
+export async function createMeetingViaUi(
+  page: Page,
+  baseUrl: string,
+  title: string,
+  options: { lobby?: boolean; hostFirst?: boolean; access?: 'anyone' | 'signed-in' | 'organization'; public?: boolean } = {},
+): Promise<string> {
   await page.goto(baseUrl);
   await page.getByTestId('create-title').fill(title);
+  if (options.public !== undefined) await page.getByTestId('opt-public').setChecked(options.public);
+  if (options.access) await page.getByTestId(`opt-access-${options.access}`).check();
+  if (options.lobby !== undefined) await page.getByTestId('opt-lobby').setChecked(options.lobby);
+  if (options.hostFirst !== undefined) await page.getByTestId('opt-host-first').setChecked(options.hostFirst);
   await page.getByTestId('create-meeting').click();
   const link = page.getByTestId('join-link');
   await link.waitFor();
   return link.inputValue();
 }
 
-/** Fills the pre-join form (already open) and clicks Join; resolves when the meeting screen shows. */
-export async function joinFromPreJoin(page: Page, name: string): Promise<{ clickedAt: number }> {
-  await page.getByTestId('preview-video').waitFor({ state: 'attached' });
-  await page.getByTestId('display-name').fill(name);
+/**
+ * Fills the pre-join form (already open) and clicks Join; resolves when the meeting screen shows.
+ * `name` is for guests; signed-in people join under their account's name.
+ */
+export async function joinFromPreJoin(page: Page, name: string | null): Promise<{ clickedAt: number }> {
+  await startJoining(page, name);
   const clickedAt = Date.now();
   await page.getByTestId('join-button').click();
   await page.getByTestId('video-grid').waitFor({ timeout: 15_000 });
   return { clickedAt };
+}
+
+/** Like joinFromPreJoin, but for someone who will wait: resolves when the waiting screen shows. */
+export async function joinToLobby(page: Page, name: string | null): Promise<void> {
+  await startJoining(page, name);
+  await page.getByTestId('join-button').click();
+  await page.getByTestId('lobby-screen').waitFor({ timeout: 15_000 });
+}
+
+async function startJoining(page: Page, name: string | null): Promise<void> {
+  await page.getByTestId('preview-video').waitFor({ state: 'attached' });
+  if (name !== null) await page.getByTestId('display-name').fill(name);
+  else await page.getByTestId('account-display-name').waitFor();
 }
 
 export async function selfId(page: Page): Promise<string> {
@@ -238,4 +334,15 @@ export async function liveCaptureTracks(page: Page, kind: 'audio' | 'video'): Pr
 
 export async function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => window.__testCspViolations ?? []);
+}
+
+export async function tonesPlayed(page: Page): Promise<number> {
+  return page.evaluate(() => window.__testTones ?? 0);
+}
+
+/** Every signaling message the page receives from now on, as raw text. */
+export function recordSignaling(page: Page): string[] {
+  const frames: string[] = [];
+  page.on('websocket', (ws) => ws.on('framereceived', (frame) => frames.push(String(frame.payload))));
+  return frames;
 }

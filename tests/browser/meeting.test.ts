@@ -2,7 +2,9 @@
 /**
  * Three people in one meeting through the real UI, server and SFU: everyone decodes everyone's
  * video and receives their audio; a screen share reaches the others; a leaver disappears.
- * Each step builds on the previous one, so they run in order in one describe.
+ * The host signs in and creates the meeting with the waiting room off (this file is about media;
+ * access.test.ts is about the waiting room). Each step builds on the previous one, so they run in
+ * order in one describe.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -19,6 +21,8 @@ import {
   launchBrowser,
   newParticipant,
   selfId,
+  setupAdminViaApi,
+  signInViaUi,
   startServer,
   type Participant,
   type TestServer,
@@ -45,7 +49,9 @@ describe('a three-person meeting in Chromium', { timeout: 180_000 }, () => {
     const [host, bob, carol] = await Promise.all(['Alice Host', 'Bob', 'Carol'].map((n) => newParticipant(browser, n)));
     people.push(host!, bob!, carol!);
 
-    const joinUrl = await createMeetingViaUi(host!.page, server.url, 'Browser test');
+    await setupAdminViaApi(server, { email: 'alice@parley.test', displayName: 'Alice Host' });
+    await signInViaUi(host!.page, server.url, 'alice@parley.test');
+    const joinUrl = await createMeetingViaUi(host!.page, server.url, 'Browser test', { lobby: false });
     assert.match(joinUrl, /\/m\/[0-9a-z]{4}(-[0-9a-z]{4}){3}#pwd=/);
 
     // The host goes through "Join now"; the others open the shared link.
@@ -66,7 +72,8 @@ describe('a three-person meeting in Chromium', { timeout: 180_000 }, () => {
     }
 
     for (const p of people) {
-      const { clickedAt } = await joinFromPreJoin(p.page, p.name);
+      // The host joins under the account's name; the others are guests and type theirs.
+      const { clickedAt } = await joinFromPreJoin(p.page, p === host ? null : p.name);
       ids.push(await selfId(p.page));
       if (p !== host) {
         // Time from clicking Join to the first remote video frame decoded (reported, not asserted).
@@ -84,8 +91,12 @@ describe('a three-person meeting in Chromium', { timeout: 180_000 }, () => {
         const items = await p.page.getByTestId('participant-item').count();
         return tiles === 3 && items === 3;
       });
-      const names = await p.page.getByTestId('participant-item').allTextContents();
+      const names = await p.page.getByTestId('participant-name').allTextContents();
       assert.deepEqual(names.sort(), people.map((o) => o.name).sort(), `${p.name} lists everyone by name`);
+      const badges = await p.page.locator('[data-testid="participant-item"] [data-testid="badge"]').evaluateAll((els) =>
+        els.map((e) => e.getAttribute('data-identity')).sort(),
+      );
+      assert.deepEqual(badges, ['guest', 'guest', 'member'], `${p.name} sees one member (the host) and two guests`);
       for (const id of ids) {
         const tile = p.page.locator(`[data-testid="tile"][data-participant-id="${id}"][data-source="camera"]`);
         assert.equal(await tile.count(), 1);

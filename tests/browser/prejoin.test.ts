@@ -2,26 +2,34 @@
 /**
  * The pre-join screen and its refusals: the passcode leaves the address bar, a link without one asks
  * for it, a wrong one shows the coded error screen, a refused camera/microphone still lets you in,
- * and an outdated client is told to reload.
+ * and an outdated client is told to reload. These are about the pre-join screen, not access, so the
+ * meetings are created over HTTP (by the administrator) with the waiting room off and no waiting
+ * for the host.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { eventually, launchBrowser, newParticipant, startServer, type Participant, type TestServer } from './helpers.js';
-
-interface Created {
-  id: string;
-  passcode: string;
-  joinUrl: string;
-}
+import {
+  createMeetingViaApi,
+  eventually,
+  launchBrowser,
+  newParticipant,
+  setupAdminViaApi,
+  startServer,
+  type ApiSession,
+  type Participant,
+  type TestServer,
+} from './helpers.js';
 
 describe('pre-join and error screens', { timeout: 120_000 }, () => {
   let server: TestServer;
   let browser: Browser;
+  let admin: ApiSession;
   const contexts: Participant[] = [];
 
   before(async () => {
     server = await startServer();
+    admin = await setupAdminViaApi(server, { email: 'admin@parley.test', displayName: 'Ada Admin' });
     browser = await launchBrowser();
   });
   after(async () => {
@@ -36,14 +44,10 @@ describe('pre-join and error screens', { timeout: 120_000 }, () => {
     return p;
   }
 
-  async function createMeeting(): Promise<Created> {
-    const res = await fetch(`${server.url}/api/meetings`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Pre-join test' }),
-    });
-    assert.equal(res.status, 201, await res.clone().text());
-    return (await res.json()) as Created;
+  async function createMeeting(): Promise<{ id: string; passcode: string; joinUrl: string }> {
+    const created = await createMeetingViaApi(server, admin, { title: 'Pre-join test', settings: { lobby: false, joinBeforeHost: true } });
+    assert.ok(created.passcode);
+    return { ...created, passcode: created.passcode };
   }
 
   test('a wrong passcode shows "Meeting not found or wrong passcode", and the fragment is scrubbed', async () => {

@@ -154,7 +154,8 @@ export type LobbyEntry = z.infer<typeof LobbyEntry>;
 
 
 /** A chat message's text, cut into plain text and the links the server vetted as clickable. */
-export const ChatSegment = z.union([z.object({ text: z.string() }), z.object({ link: z.string(), text: z.string() })]);
+// The link form first: a union takes the first member that matches, and `{text}` would strip `link`.
+export const ChatSegment = z.union([z.object({ link: z.string(), text: z.string() }).strict(), z.object({ text: z.string() }).strict()]);
 export type ChatSegment = z.infer<typeof ChatSegment>;
 
 export const ChatMessage = z.object({

@@ -73,3 +73,10 @@ test('errors carry their code and HTTP status', () => {
   assert.ok(!isErrorCode('toString'));
   assert.ok(ERROR_CODES.length >= 10);
 });
+
+test('a chat segment keeps its link through parsing', async () => {
+  const { ChatSegment } = await import('./model.js');
+  assert.deepEqual(ChatSegment.parse({ link: 'https://example.org/', text: 'https://example.org' }), { link: 'https://example.org/', text: 'https://example.org' });
+  assert.deepEqual(ChatSegment.parse({ text: 'plain' }), { text: 'plain' });
+  assert.equal(ChatSegment.safeParse({ text: 'x', html: '<b>' }).success, false);
+});

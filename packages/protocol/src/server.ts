@@ -118,11 +118,12 @@ export const FileShared = z.object({ type: z.literal('fileShared'), file: Shared
 export const RemovedUpdated = z.object({ type: z.literal('removedUpdated'), entries: z.array(RemovedEntry) });
 /**
  * To one participant: a moderator acted on them. `muted`/`videoStopped`/`screenShareStopped`: the
- * server already stopped forwarding it (turn the device off); `unmuteRequested`: ask them to unmute.
+ * server already stopped forwarding it (turn the device off); `unmuteRequested`: ask them to unmute;
+ * `suspended`: all their audio, video and sharing stopped at once (Suspend participant activities).
  */
 export const ModeratorAction = z.object({
   type: z.literal('moderatorAction'),
-  action: z.enum(['muted', 'videoStopped', 'screenShareStopped', 'unmuteRequested', 'renamed']),
+  action: z.enum(['muted', 'videoStopped', 'screenShareStopped', 'unmuteRequested', 'renamed', 'suspended']),
   by: z.string(),
 });
 export const ReactionEvent = z.object({ type: z.literal('reaction'), participantId: OpaqueId, emoji: Reaction });

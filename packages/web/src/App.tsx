@@ -1,31 +1,60 @@
 /**
- * The client's top level: which screen is showing. Routes are `/` and `/m/<id>`; the pre-join
- * screen becomes the meeting screen when a session starts, and a session's end offers rejoining.
+ * The client's top level: which screen is showing, and the secrets read from the address (a
+ * meeting's passcode, the setup token), which live only here, in memory. Navigation between
+ * screens is client-side, so a passcode survives a detour through the sign-in page without ever
+ * returning to the address bar or reaching the server before `join`.
  */
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
-import { meetingPath, parseRoute, takePasscodeFromHash, type Route } from './lib/route.js';
+import { Account, AccountContext } from './lib/account.js';
+import { NavigateContext } from './lib/nav.js';
+import { parseRoute, pathOf, takeFragment, type Fragment, type Route } from './lib/route.js';
 import { MeetingSession, type JoinOptions } from './lib/session.js';
+import { Admin } from './screens/Admin.js';
 import { ErrorScreen } from './screens/ErrorScreen.js';
 import { Home } from './screens/Home.js';
 import { Meeting } from './screens/Meeting.js';
 import { PreJoin } from './screens/PreJoin.js';
+import { Setup } from './screens/Setup.js';
+import { SignIn } from './screens/SignIn.js';
 
 interface Initial {
   route: Route;
+  fragment: Fragment;
+}
+
+/** What the link to one meeting carried, kept so "Rejoin" and sign-in detours need no retyping. */
+interface MeetingSecret {
+  meetingId: string;
   passcode: string | null;
+  isPublic: boolean;
+}
+
+function secretFor(route: Route, fragment: Fragment): MeetingSecret | null {
+  return route.page === 'meeting' ? { meetingId: route.meetingId, passcode: fragment.passcode, isPublic: fragment.isPublic } : null;
 }
 
 export function App({ initial }: { initial: Initial }): ReactElement {
+  const [account] = useState(() => new Account());
   const [route, setRoute] = useState<Route>(initial.route);
-  // Kept in memory only, so "Rejoin" works without the passcode ever returning to the address bar.
-  const [passcode, setPasscode] = useState<string | null>(initial.passcode);
+  const [secret, setSecret] = useState<MeetingSecret | null>(() => secretFor(initial.route, initial.fragment));
+  const [setupToken, setSetupToken] = useState<string | null>(initial.fragment.setupToken);
   const [session, setSession] = useState<MeetingSession | null>(null);
+
+  useEffect(() => void account.refresh(), [account]);
 
   useEffect(() => {
     const onPop = (): void => {
-      setRoute(parseRoute(window.location.pathname));
-      setPasscode(takePasscodeFromHash());
+      const next = parseRoute(window.location.pathname, window.location.search);
+      const fragment = takeFragment();
+      setRoute(next);
       setSession(null);
+      if (fragment.setupToken) setSetupToken(fragment.setupToken);
+      // A fresh link replaces what we kept; coming back to the same meeting keeps it.
+      setSecret((kept) => {
+        const fresh = secretFor(next, fragment);
+        if (fresh && (fresh.passcode || fresh.isPublic)) return fresh;
+        return kept && next.page === 'meeting' && kept.meetingId !== next.meetingId ? null : kept;
+      });
     };
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
@@ -34,33 +63,74 @@ export function App({ initial }: { initial: Initial }): ReactElement {
   // Whenever the session is replaced or dropped, the old one releases its devices and connections.
   useEffect(() => () => session?.close(), [session]);
 
-  const goHome = useCallback(() => {
-    window.history.pushState(null, '', '/');
+  const navigate = useCallback((to: Route) => {
+    const path = pathOf(to);
+    if (window.location.pathname + window.location.search !== path) window.history.pushState(null, '', path);
     setSession(null);
-    setPasscode(null);
-    setRoute({ page: 'home' });
+    if (to.page === 'home') setSecret(null);
+    if (to.page === 'meeting') setSecret((kept) => (kept?.meetingId === to.meetingId ? kept : null));
+    setRoute(to);
   }, []);
 
-  const openMeeting = useCallback((meetingId: string, pwd: string | null) => {
-    window.history.pushState(null, '', meetingPath(meetingId));
-    setPasscode(pwd);
-    setRoute({ page: 'meeting', meetingId });
-  }, []);
+  const openMeeting = useCallback(
+    (meetingId: string, passcode: string | null, isPublic: boolean) => {
+      navigate({ page: 'meeting', meetingId });
+      setSecret({ meetingId, passcode, isPublic });
+    },
+    [navigate],
+  );
 
   const join = useCallback((opts: JoinOptions) => {
-    const s = new MeetingSession(opts);
+    const s = new MeetingSession(opts, account.api);
     setSession(s);
-    if (opts.passcode) setPasscode(opts.passcode);
+    if (opts.passcode) setSecret((kept) => ({ meetingId: opts.meetingId, passcode: opts.passcode, isPublic: kept?.isPublic ?? false }));
     void s.start();
-  }, []);
+  }, [account]);
 
-  if (route.page === 'home') return <Home onJoin={openMeeting} />;
-  if (route.page === 'bad-link') return <ErrorScreen code="bad-link" onHome={goHome} />;
-  if (session) return <Meeting session={session} onRejoin={() => setSession(null)} onHome={goHome} />;
-  return <PreJoin key={route.meetingId} meetingId={route.meetingId} passcode={passcode} onJoin={join} />;
+  const goHome = useCallback(() => navigate({ page: 'home' }), [navigate]);
+
+  const screen = (): ReactElement => {
+    switch (route.page) {
+      case 'home':
+        return <Home onJoin={openMeeting} />;
+      case 'signin':
+        return <SignIn next={route.next} />;
+      case 'setup':
+        return <Setup token={setupToken} />;
+      case 'admin':
+        return <Admin />;
+      case 'bad-link':
+        return <ErrorScreen code="bad-link" onHome={goHome} />;
+      case 'meeting': {
+        const { meetingId } = route;
+        if (session) {
+          return (
+            <Meeting
+              session={session}
+              onRejoin={(code) => {
+                // A wrong passcode is not worth keeping: the pre-join screen asks for it again.
+                if (code === 'meeting_access_denied') setSecret((kept) => kept && { ...kept, passcode: null });
+                setSession(null);
+              }}
+              onHome={goHome}
+              onSignIn={() => navigate({ page: 'signin', next: pathOf(route) })}
+            />
+          );
+        }
+        const kept = secret?.meetingId === meetingId ? secret : null;
+        return <PreJoin key={meetingId} meetingId={meetingId} passcode={kept?.passcode ?? null} isPublic={kept?.isPublic ?? false} onJoin={join} />;
+      }
+    }
+  };
+
+  return (
+    <AccountContext value={account}>
+      <NavigateContext value={navigate}>{screen()}</NavigateContext>
+    </AccountContext>
+  );
 }
 
 export function readInitialRoute(): Initial {
-  const route = parseRoute(window.location.pathname);
-  return { route, passcode: takePasscodeFromHash() };
+  const route = parseRoute(window.location.pathname, window.location.search);
+  return { route, fragment: takeFragment() };
 }

@@ -3,26 +3,15 @@
  * roles and hand-over, ending, restricted and public meetings, badges, and impersonation attempts.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { ServerMessage } from '@parley/protocol';
+import { after, test } from 'node:test';
 import { TestPublisher } from '../test-support/media-peer.js';
 import { join, joinAdmitted } from '../test-support/join.js';
 import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
-import type { TestClient } from '../test-support/ws-client.js';
+import { lastOf, nextOf, type Msg } from '../test-support/messages.js';
 
-let server: TestServer;
-before(async () => {
-  server = await startTestServer();
-});
-after(async () => {
-  await server.close();
-});
+const server: TestServer = await startTestServer();
+after(() => server.close());
 
-type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
-const lastOf = <T extends ServerMessage['type']>(c: TestClient, type: T): Msg<T> | undefined =>
-  c.messages.filter((m): m is Msg<T> => m.type === type).at(-1);
-const nextOf = <T extends ServerMessage['type']>(c: TestClient, type: T, since = c.messages.length): Promise<Msg<T>> =>
-  c.waitFor<Msg<T>>((m) => m.type === type, 5000, since);
 const actions = async (meetingId: string) => (await server.server.audit.forMeeting(meetingId)).map((r) => r.action);
 
 test('a socket in the lobby hears only its own status while the meeting goes on', async () => {

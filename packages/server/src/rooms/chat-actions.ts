@@ -107,6 +107,9 @@ export async function rename(room: RoomContext, actor: Participant, request: Cli
   const subject = request.participantId ? room.participants.get(request.participantId) : actor;
   if (!subject) throw new ParleyError('not_found', 'no such participant in this meeting');
   if (subject.entrant.userId) throw new ParleyError('bad_request', 'signed-in users are named by their account');
+  if (subject !== actor && (subject.role === 'host' || (subject.role === 'cohost' && actor.role !== 'host'))) {
+    throw new ParleyError('forbidden', `a ${actor.role} may not rename a ${subject.role}`);
+  }
   const before = subject.displayName;
   subject.displayName = request.displayName;
   await room.audit('participant.renamed', actor.entrant, subject.id, { from: before, to: request.displayName });

@@ -4,21 +4,15 @@
  * only allowed types, served as attachments, gone when the meeting ends.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { ChatMessage, ServerMessage } from '@parley/protocol';
+import { after, test } from 'node:test';
+import type { ChatMessage } from '@parley/protocol';
 import { joinAdmitted } from '../test-support/join.js';
-import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
+import { OPEN_DOORS, uploadFile, startTestServer, type TestServer } from '../test-support/server.js';
+import { errorCode, type Msg } from '../test-support/messages.js';
 
-let server: TestServer;
-before(async () => {
-  server = await startTestServer();
-});
-after(async () => {
-  await server.close();
-});
+const server: TestServer = await startTestServer();
+after(() => server.close());
 
-type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
-const errorCode = (m: ServerMessage): string | false => m.type === 'error' && m.code;
 const links = (m: ChatMessage): string[] => m.segments.flatMap((s) => ('link' in s ? [s.link] : []));
 const chatOn = { ...OPEN_DOORS, features: { chat: true, privateChat: true } };
 
@@ -108,13 +102,7 @@ test('private messages reach only the two people; late joiners get the history t
   await Promise.all([host.client, guest.client, other.client, late.client].map((c) => c.close()));
 });
 
-async function upload(meetingId: string, token: string, name: string, data: Buffer): Promise<Response> {
-  return fetch(`${server.url}/api/meetings/${meetingId}/files?name=${encodeURIComponent(name)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/octet-stream', 'x-parley-participant': token },
-    body: new Uint8Array(data),
-  });
-}
+const upload = (meetingId: string, token: string, name: string, data: Buffer): Promise<Response> => uploadFile(server, meetingId, token, name, data);
 
 test('files: only allowed types, only for participants, as attachments that cannot be sniffed, and gone when the meeting ends', async () => {
   const { meeting, host, guest } = await room({ features: { fileSharing: true } });

@@ -102,8 +102,9 @@ export async function setMuted(room: RoomContext, actor: Participant, request: C
 
 /** Mutes or unmutes a track: the SFU stops or resumes forwarding it and everyone is told. */
 export async function setTrackMuted(room: RoomContext, track: Track, muted: boolean, byModerator: boolean): Promise<boolean> {
-  const changed = track.info.muted !== muted || track.info.mutedByModerator !== (muted && byModerator);
-  if (!changed) return false;
+  // Muting what is already muted changes nothing (and keeps a moderator's mute a moderator's).
+  if (muted && track.info.muted && (track.info.mutedByModerator || !byModerator)) return false;
+  if (!muted && !track.info.muted) return false;
   await room.deps.sfu.setTrackPaused(track.info.id, muted);
   track.info = { ...track.info, muted, mutedByModerator: muted && byModerator };
   room.broadcast({ type: 'trackUpdated', track: track.info });

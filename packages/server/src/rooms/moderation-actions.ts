@@ -42,7 +42,14 @@ export async function setRole(room: RoomContext, actor: Participant, request: Cl
   await room.audit('role.changed', actor.entrant, subject.id, { from: before, to: subject.role });
   reply({});
   if (before !== subject.role) room.broadcast({ type: 'participantUpdated', participant: subject.info() });
-  if (isModerator(subject.role) && !isModerator(before)) subject.send({ type: 'lobbyUpdated', entries: room.lobby.entries() });
+  if (isModerator(subject.role) && !isModerator(before)) await briefNewModerator(room, subject);
+}
+
+/** A new moderator gets what moderators see: the lobby queue, the removed list, the held messages. */
+export async function briefNewModerator(room: RoomContext, moderator: Participant): Promise<void> {
+  moderator.send({ type: 'lobbyUpdated', entries: room.lobby.entries() });
+  moderator.send({ type: 'removedUpdated', entries: await room.deps.moderation.removed(room.meeting.id) });
+  for (const message of room.chat.held()) moderator.send({ type: 'chatHeld', message });
 }
 
 export async function updateSettings(room: RoomContext, actor: Participant, request: ClientRequest<'updateSettings'>, reply: Reply): Promise<void> {
@@ -162,7 +169,7 @@ export async function suspend(room: RoomContext, actor: Participant, reply: Repl
     subject.unmuteGranted = false;
     subject.handRaised = false;
     stopped += await moderatorMute(room, subject, ['microphone', 'camera', 'screen', 'screen-audio']);
-    subject.send({ type: 'moderatorAction', action: 'muted', by: actor.displayName });
+    subject.send({ type: 'moderatorAction', action: 'suspended', by: actor.displayName });
   }
   await room.audit('meeting.suspended', actor.entrant, null, { tracksStopped: stopped });
   reply({});

@@ -4,23 +4,16 @@
  * route), server-enforced mutes, suspend, disruption, and only moderators moderating.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { ServerMessage } from '@parley/protocol';
+import { after, test } from 'node:test';
 import { TestPublisher, TestSubscriber } from '../test-support/media-peer.js';
 import { join, joinAdmitted } from '../test-support/join.js';
-import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
+import { OPEN_DOORS, uploadFile, startTestServer, type TestServer } from '../test-support/server.js';
+import { errorCode, type Msg } from '../test-support/messages.js';
 import type { TestClient } from '../test-support/ws-client.js';
 
-let server: TestServer;
-before(async () => {
-  server = await startTestServer();
-});
-after(async () => {
-  await server.close();
-});
+const server: TestServer = await startTestServer();
+after(() => server.close());
 
-type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
-const errorCode = (m: ServerMessage): string | false => m.type === 'error' && m.code;
 const alerts = (c: TestClient): Msg<'alert'>[] => c.messages.filter((m): m is Msg<'alert'> => m.type === 'alert');
 const actions = async (meetingId: string) => (await server.server.audit.forMeeting(meetingId)).map((r) => r.action);
 
@@ -31,13 +24,7 @@ async function meetingWithGuest(settings = {}) {
   return { meeting, host, guest };
 }
 
-async function upload(meetingId: string, token: string, name: string, data: Buffer): Promise<Response> {
-  return fetch(`${server.url}/api/meetings/${meetingId}/files?name=${encodeURIComponent(name)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/octet-stream', 'x-parley-participant': token },
-    body: new Uint8Array(data),
-  });
-}
+const upload = (meetingId: string, token: string, name: string, data: Buffer): Promise<Response> => uploadFile(server, meetingId, token, name, data);
 
 test('every switch is off by default for participants and enforced by the server; moderators hear of each attempt', async () => {
   const { meeting, host, guest } = await meetingWithGuest();

@@ -427,7 +427,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     next.role = 'host';
     await this.audit('role.changed', null, next.id, { from: before, to: 'host', reason: 'last host left' });
     this.broadcast({ type: 'participantUpdated', participant: next.info() });
-    if (!isModerator(before)) next.send({ type: 'lobbyUpdated', entries: this.lobby.entries() });
+    if (!isModerator(before)) await moderation.briefNewModerator(this, next);
   }
 
   #watchJoinBurst(): void {

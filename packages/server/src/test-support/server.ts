@@ -101,5 +101,14 @@ export async function startTestServer(options: ParleyOptions = {}): Promise<Test
   };
 }
 
+/** Uploads a file as a participant (their `participantToken`). */
+export function uploadFile(server: TestServer, meetingId: string, token: string, name: string, data: Buffer): Promise<Response> {
+  return fetch(`${server.url}/api/meetings/${meetingId}/files?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream', 'x-parley-participant': token },
+    body: new Uint8Array(data),
+  });
+}
+
 /** Meeting settings for tests about media, not access: no lobby, no waiting for the host. */
 export const OPEN_DOORS: MeetingSettingsPatch = { lobby: false, joinBeforeHost: true };

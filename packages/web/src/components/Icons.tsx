@@ -82,3 +82,37 @@ export const LockIcon = (p: IconProps): ReactElement => (
     <path d="M8 11V7a4 4 0 0 1 8 0v4" />
   </Svg>
 );
+
+export const ShieldIcon = (p: IconProps): ReactElement => (
+  <Svg {...p}>
+    <path d="M12 3 4.5 6v5.5c0 4.4 3.1 8.3 7.5 9.5 4.4-1.2 7.5-5.1 7.5-9.5V6z" />
+    <path d="m9 12 2 2 4-4" />
+  </Svg>
+);
+
+export const WaitingIcon = (p: IconProps): ReactElement => (
+  <Svg {...p}>
+    <path d="M4 21V5a2 2 0 0 1 2-2h7a2 2 0 0 1 2 2v16M2 21h15" />
+    <path d="M11 12h.01M19 8v6M16 11h6" />
+  </Svg>
+);
+
+export const HandIcon = (p: IconProps): ReactElement => (
+  <Svg {...p}>
+    <path d="M8 13V5.5a1.5 1.5 0 0 1 3 0V11M11 10.5v-7a1.5 1.5 0 0 1 3 0v7M14 10.5v-5a1.5 1.5 0 0 1 3 0v7" />
+    <path d="M17 10.5a1.5 1.5 0 0 1 3 0V14a7 7 0 0 1-7 7h-1a7 7 0 0 1-5.6-2.8L4 15.5a1.6 1.6 0 0 1 2.5-2L8 15" />
+  </Svg>
+);
+
+export const ChatIcon = (p: IconProps): ReactElement => (
+  <Svg {...p}>
+    <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.8A8 8 0 1 1 21 12z" />
+  </Svg>
+);
+
+export const SmileIcon = (p: IconProps): ReactElement => (
+  <Svg {...p}>
+    <circle cx="12" cy="12" r="9" />
+    <path d="M8.5 14a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01" />
+  </Svg>
+);

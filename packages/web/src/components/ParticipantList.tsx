@@ -1,18 +1,35 @@
-/** The side panel listing everyone in the meeting with their microphone and camera state. */
+/**
+ * The side panel listing everyone in the meeting: raised hands first (in the order they joined),
+ * then name, identity badge, role, microphone, camera and sharing state, and a menu per person
+ * (roles and moderation for hosts and co-hosts, reporting for everyone).
+ */
 import type { ReactElement } from 'react';
-import type { Tile } from '../lib/meetingState.js';
+import type { Role } from '@parley/protocol';
+import { moderationFor, type Allowed } from '../lib/permissions.js';
+import { roleActions } from '../lib/roles.js';
+import type { Tile } from '../lib/tiles.js';
 import { Avatar } from './Avatar.js';
-import { CamIcon, CamOffIcon, MicIcon, MicOffIcon, ScreenIcon } from './Icons.js';
+import { IdentityBadge, RoleTag } from './Badge.js';
+import { CamIcon, CamOffIcon, HandIcon, MicIcon, MicOffIcon, ScreenIcon } from './Icons.js';
+import { PersonMenu, type PersonActions } from './PersonMenu.js';
 
 export function ParticipantList({
   cameras,
   sharing,
+  selfRole,
+  allowed,
+  actionsFor,
   onClose,
 }: {
   cameras: Tile[];
   sharing: Set<string>;
+  selfRole: Role | undefined;
+  allowed: Allowed;
+  /** The actions on one person's row (`isSelf`: renaming oneself). */
+  actionsFor: (participantId: string, isSelf: boolean) => PersonActions;
   onClose: () => void;
 }): ReactElement {
+  const ordered = [...cameras.filter((t) => t.participant.handRaised), ...cameras.filter((t) => !t.participant.handRaised)];
   return (
     <aside className="panel" aria-label="Participants">
       <header className="panel-header">
@@ -22,7 +39,7 @@ export function ParticipantList({
         </button>
       </header>
       <ul className="people" data-testid="participant-list">
-        {cameras.map(({ participant: p, isSelf, micMuted, video }) => (
+        {ordered.map(({ participant: p, isSelf, micMuted, video, camOn }) => (
           <li
             key={p.id}
             className="person"
@@ -30,16 +47,40 @@ export function ParticipantList({
             data-participant-id={p.id}
             data-self={isSelf ? 'true' : undefined}
             data-role={p.role}
+            data-identity={p.identity}
+            data-hand={p.handRaised ? 'raised' : undefined}
           >
             <Avatar id={p.id} name={p.displayName} size="small" />
-            {/* The element's text is exactly the name; "(you)" and "host" are drawn by CSS. */}
-            <span className="person-name">{p.displayName}</span>
-            <span className="person-tags" />
-            <span className="person-icons" aria-hidden="true">
+            <span className="person-main">
+              <span className="person-line">
+                <span className="person-name" data-testid="participant-name">
+                  {p.displayName}
+                </span>
+                {isSelf && <span className="person-you">(you)</span>}
+              </span>
+              <span className="person-tags">
+                <IdentityBadge identity={p.identity} />
+                <RoleTag role={p.role} />
+              </span>
+            </span>
+            <span className="person-icons">
+              {p.handRaised && (
+                <span className="hand" title="Hand raised" data-testid="hand-raised">
+                  <HandIcon className="icon icon-small" />
+                  <span className="visually-hidden">Hand raised</span>
+                </span>
+              )}
               {sharing.has(p.id) && <ScreenIcon className="icon icon-small icon-accent" />}
               {micMuted ? <MicOffIcon className="icon icon-small icon-muted" /> : <MicIcon className="icon icon-small" />}
               {video ? <CamIcon className="icon icon-small" /> : <CamOffIcon className="icon icon-small icon-muted" />}
             </span>
+            <PersonMenu
+              name={p.displayName}
+              isSelf={isSelf}
+              roles={roleActions(selfRole, p, isSelf)}
+              moderation={moderationFor(selfRole, p, isSelf, { micOn: !micMuted, camOn, sharing: sharing.has(p.id) }, allowed)}
+              actions={actionsFor(p.id, isSelf)}
+            />
           </li>
         ))}
       </ul>

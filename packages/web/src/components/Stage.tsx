@@ -3,7 +3,7 @@
  * the share large and the cameras in a strip beside it.
  */
 import type { CSSProperties, ReactElement } from 'react';
-import type { Tile } from '../lib/meetingState.js';
+import type { Tile } from '../lib/tiles.js';
 import { TileView } from './TileView.js';
 
 function columns(count: number): number {

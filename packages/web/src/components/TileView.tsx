@@ -1,12 +1,17 @@
-/** One tile of the meeting: a participant's camera (or avatar) or a screen share, with a name plate. */
+/**
+ * One tile of the meeting: a participant's camera (or avatar) or a screen share, with a name plate
+ * (name, badge, role, raised hand) and, for a few seconds after someone reacts, their emoji.
+ */
 import type { ReactElement } from 'react';
-import type { Tile } from '../lib/meetingState.js';
+import type { Tile } from '../lib/tiles.js';
 import { Avatar } from './Avatar.js';
-import { MicOffIcon } from './Icons.js';
+import { IdentityBadge, RoleTag } from './Badge.js';
+import { HandIcon, MicOffIcon } from './Icons.js';
 import { VideoView } from './VideoView.js';
 
 export function TileView({ tile, variant = 'grid' }: { tile: Tile; variant?: 'grid' | 'spotlight' | 'strip' }): ReactElement {
-  const { participant, source, isSelf, video, micMuted } = tile;
+  const { participant, source, isSelf, video, micMuted, reaction } = tile;
+  const hand = source === 'camera' && participant.handRaised;
   const label = source === 'screen' ? `${participant.displayName}’s screen` : participant.displayName;
   return (
     <div
@@ -15,6 +20,9 @@ export function TileView({ tile, variant = 'grid' }: { tile: Tile; variant?: 'gr
       data-participant-id={participant.id}
       data-source={source}
       data-name={participant.displayName}
+      data-identity={participant.identity}
+      data-role={participant.role}
+      data-hand={hand ? 'raised' : undefined}
     >
       {video ? (
         <VideoView track={video} mirrored={isSelf && source === 'camera'} fit={source === 'screen' ? 'contain' : 'cover'} />
@@ -25,6 +33,18 @@ export function TileView({ tile, variant = 'grid' }: { tile: Tile; variant?: 'gr
           <Avatar id={participant.id} name={participant.displayName} />
         </div>
       )}
+      {hand && (
+        <span className="tile-hand" title="Hand raised" data-testid="tile-hand">
+          <HandIcon className="icon" />
+          <span className="visually-hidden">Hand raised</span>
+        </span>
+      )}
+      {reaction && (
+        // Keyed by the reaction, so a new one starts the animation again.
+        <span key={reaction.id} className="tile-reaction" data-testid="tile-reaction" role="img" aria-label={`${participant.displayName} reacted ${reaction.emoji}`}>
+          {reaction.emoji}
+        </span>
+      )}
       <div className="nameplate">
         {source === 'camera' && micMuted && (
           <span className="nameplate-muted" title="Microphone off" aria-label="Microphone off">
@@ -33,6 +53,12 @@ export function TileView({ tile, variant = 'grid' }: { tile: Tile; variant?: 'gr
         )}
         <span className="nameplate-name">{label}</span>
         {isSelf && source === 'camera' && <span className="nameplate-you">(you)</span>}
+        {source === 'camera' && (
+          <>
+            <IdentityBadge identity={participant.identity} />
+            <RoleTag role={participant.role} />
+          </>
+        )}
       </div>
     </div>
   );

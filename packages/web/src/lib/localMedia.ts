@@ -3,17 +3,34 @@
  * publications on the publisher connection, and the mute state the others see. Muting the
  * microphone disables its track; turning the camera off releases the device (the light goes off)
  * and sends nothing until it is turned on again. A source that is off when the meeting starts is
- * published the first time it is turned on.
+ * published the first time it is turned on. When the server refuses to turn a source on (the
+ * meeting's switches) or a moderator stops it, the device goes off here too, so what the person
+ * sees is what the others get.
  */
 import type { TrackSource } from '@parley/protocol';
 import { describeMediaError, openCamera, openMicrophone, openScreen } from './media.js';
 import type { LocalMedia as LocalMediaState } from './meetingState.js';
 import type { Publisher, PublishedTrack } from './publisher.js';
-import type { SignalingClient } from './signaling.js';
+import { SignalingError, type SignalingClient } from './signaling.js';
+
+/** How LocalMedia reads and reports: the store's local state, and what the server holds. */
+export interface LocalMediaHooks {
+  read: () => LocalMediaState;
+  update: (patch: Partial<LocalMediaState>) => void;
+  /** The server refused to turn a source on: tell the person, with the code. */
+  refused: (text: string, code: string) => void;
+  /** The server already holds this track muted (no need to tell it again). */
+  mutedOnServer: (trackId: string) => boolean;
+  /** The microphone went from muted to live. */
+  unmuted: () => void;
+}
+
+const SOURCE_WORD: Record<TrackSource, string> = { microphone: 'microphone', camera: 'camera', screen: 'screen share', 'screen-audio': 'screen audio' };
 
 export interface LocalMediaOptions {
   microphone: MediaStreamTrack | null;
   camera: MediaStreamTrack | null;
+  /** Wanted on. A wanted device whose track is missing (still opening when Join was clicked) is opened on joining. */
   micOn: boolean;
   camOn: boolean;
   cameraId: string;
@@ -22,8 +39,7 @@ export interface LocalMediaOptions {
 
 export class LocalMedia {
   readonly #opts: LocalMediaOptions;
-  readonly #read: () => LocalMediaState;
-  readonly #update: (patch: Partial<LocalMediaState>) => void;
+  readonly #hooks: LocalMediaHooks;
   #mic: MediaStreamTrack | null;
   #camera: MediaStreamTrack | null;
   #screen: MediaStreamTrack | null = null;
@@ -33,14 +49,16 @@ export class LocalMedia {
   readonly #published = new Map<TrackSource, Promise<PublishedTrack>>();
   /** Sources whose device is being opened, so a double click opens one device, not two. */
   readonly #busy = new Set<'camera' | 'screen'>();
+  /** Wanted on but not handed over open: open them on joining. */
+  #openOnAttach: { mic: boolean; camera: boolean };
   #closed = false;
 
-  constructor(opts: LocalMediaOptions, read: () => LocalMediaState, update: (patch: Partial<LocalMediaState>) => void) {
+  constructor(opts: LocalMediaOptions, hooks: LocalMediaHooks) {
     this.#opts = opts;
-    this.#read = read;
-    this.#update = update;
+    this.#hooks = hooks;
     this.#mic = opts.microphone;
     this.#camera = opts.camOn ? opts.camera : null;
+    this.#openOnAttach = { mic: opts.micOn && !opts.microphone, camera: opts.camOn && !opts.camera };
     if (!opts.camOn) opts.camera?.stop();
     if (this.#mic) this.#mic.enabled = opts.micOn;
   }
@@ -64,23 +82,64 @@ export class LocalMedia {
     this.#signaling = signaling;
     if (this.#mic) this.#publish('microphone', this.#mic);
     if (this.#camera) this.#publish('camera', this.#camera);
+    const { mic, camera } = this.#openOnAttach;
+    this.#openOnAttach = { mic: false, camera: false };
+    if (mic && !this.#mic) void this.#openMissingMic();
+    if (camera && !this.#camera) void this.toggleCamera();
+  }
+
+  /** View-only: stop the microphone and camera (their lights go off); turning one on reopens it. */
+  release(): void {
+    this.#openOnAttach = { mic: false, camera: false };
+    this.#mic?.stop();
+    this.#mic = null;
+    this.#camera?.stop();
+    this.#camera = null;
+    this.#hooks.update({ micOn: false, camOn: false, cameraTrack: null });
   }
 
   toggleMic(): void {
-    const on = !this.#read().micOn;
+    const on = !this.#hooks.read().micOn;
     if (on && !this.#mic) return void this.#openMissingMic();
-    if (!this.#mic) return;
-    this.#mic.enabled = on;
-    this.#update({ micOn: on });
-    void this.#setMuted('microphone', !on);
+    const mic = this.#mic;
+    if (!mic) return;
+    mic.enabled = on;
+    this.#hooks.update({ micOn: on });
+    if (on) this.#hooks.unmuted();
+    void this.#setMuted('microphone', !on).then((ok) => {
+      // Refused (unmuting oneself is off): back to muted, as the others hear it.
+      if (on && !ok && this.#mic === mic) {
+        mic.enabled = false;
+        this.#hooks.update({ micOn: false });
+      }
+    });
   }
 
   toggleCamera(): Promise<void> {
-    return this.#exclusive('camera', () => (this.#read().camOn ? this.#cameraOff() : this.#cameraOn()));
+    return this.#exclusive('camera', () => (this.#hooks.read().camOn ? this.#cameraOff() : this.#cameraOn()));
   }
 
   toggleScreen(): Promise<void> {
     return this.#exclusive('screen', () => (this.#screen ? this.#stopScreen(this.#screen) : this.#startScreen()));
+  }
+
+  /**
+   * The server holds `source` muted by a moderator (or by the meeting, for a microphone published
+   * where unmuting oneself is off): turn it off here without telling the server again.
+   */
+  serverStopped(source: TrackSource): Promise<void> {
+    switch (source) {
+      case 'microphone':
+        if (this.#mic) this.#mic.enabled = false;
+        this.#hooks.update({ micOn: false });
+        return Promise.resolve();
+      case 'camera':
+        return this.#exclusive('camera', () => (this.#hooks.read().camOn ? this.#cameraOff() : Promise.resolve()));
+      case 'screen':
+        return this.#exclusive('screen', () => (this.#screen ? this.#stopScreen(this.#screen) : Promise.resolve()));
+      case 'screen-audio':
+        return Promise.resolve();
+    }
   }
 
   /** Releases every device. Idempotent. (Connections are closed by their owner.) */
@@ -105,7 +164,7 @@ export class LocalMedia {
   async #cameraOff(): Promise<void> {
     this.#camera?.stop();
     this.#camera = null;
-    this.#update({ camOn: false, cameraTrack: null });
+    this.#hooks.update({ camOn: false, cameraTrack: null });
     const pub = this.#published.get('camera');
     if (!pub) return;
     await (await pub).sender.replaceTrack(null);
@@ -117,15 +176,16 @@ export class LocalMedia {
     try {
       track = await openCamera(this.#opts.cameraId);
     } catch (err) {
-      return this.#update({ deviceError: describeMediaError(err, 'camera') });
+      return this.#hooks.update({ deviceError: describeMediaError(err, 'camera') });
     }
     if (this.#closed) return track.stop();
     this.#camera = track;
-    this.#update({ camOn: true, cameraTrack: track, deviceError: null });
+    this.#hooks.update({ camOn: true, cameraTrack: track, deviceError: null });
     const pub = this.#published.get('camera');
     if (!pub) return this.#publish('camera', track);
     await (await pub).sender.replaceTrack(track);
-    await this.#setMuted('camera', false);
+    // Refused (starting video is off): the camera goes off again.
+    if (!(await this.#setMuted('camera', false)) && this.#camera === track) await this.#cameraOff();
   }
 
   async #startScreen(): Promise<void> {
@@ -134,13 +194,13 @@ export class LocalMedia {
       track = await openScreen();
     } catch (err) {
       if (err instanceof DOMException && err.name === 'NotAllowedError') return; // the person cancelled
-      return this.#update({ deviceError: describeMediaError(err, 'screen share') });
+      return this.#hooks.update({ deviceError: describeMediaError(err, 'screen share') });
     }
     if (this.#closed) return track.stop();
     // The browser's own "Stop sharing" button ends the track.
     track.addEventListener('ended', () => void this.#stopScreen(track));
     this.#screen = track;
-    this.#update({ screenOn: true, screenTrack: track });
+    this.#hooks.update({ screenOn: true, screenTrack: track });
     this.#publish('screen', track);
   }
 
@@ -148,7 +208,7 @@ export class LocalMedia {
     if (this.#screen !== track) return;
     this.#screen = null;
     track.stop();
-    this.#update({ screenOn: false, screenTrack: null });
+    this.#hooks.update({ screenOn: false, screenTrack: null });
     const pub = this.#published.get('screen');
     this.#published.delete('screen');
     if (!pub || !this.#publisher) return;
@@ -164,10 +224,10 @@ export class LocalMedia {
       const track = await openMicrophone(this.#opts.micId);
       if (this.#closed) return track.stop();
       this.#mic = track;
-      this.#update({ micOn: true, deviceError: null });
+      this.#hooks.update({ micOn: true, deviceError: null });
       this.#publish('microphone', track);
     } catch (err) {
-      this.#update({ deviceError: describeMediaError(err, 'microphone') });
+      this.#hooks.update({ deviceError: describeMediaError(err, 'microphone') });
     }
   }
 
@@ -179,23 +239,46 @@ export class LocalMedia {
     pub.then(
       async () => {
         // Muted before or while the publication was negotiated: tell the others now.
-        if (source === 'microphone' && !this.#read().micOn) await this.#setMuted('microphone', true);
+        if (source === 'microphone' && !this.#hooks.read().micOn) await this.#setMuted('microphone', true);
       },
-      (err: unknown) => {
+      async (err: unknown) => {
         this.#published.delete(source);
-        if (!this.#closed) this.#update({ deviceError: `Could not send your ${source}: ${err instanceof Error ? err.message : String(err)}` });
+        if (this.#closed) return;
+        if (!isRefusal(err)) {
+          this.#hooks.update({ deviceError: `Could not send your ${SOURCE_WORD[source]}: ${err instanceof Error ? err.message : String(err)}` });
+          return;
+        }
+        // The meeting does not allow it (a switch is off): the device goes off and the person is told why.
+        this.#hooks.refused(`Your ${SOURCE_WORD[source]} was not shared: ${err.message}.`, err.code);
+        if (source === 'camera' && this.#camera === track) await this.#exclusive('camera', () => this.#cameraOff());
+        if (source === 'screen' && this.#screen === track) await this.#exclusive('screen', () => this.#stopScreen(track));
+        if (source === 'microphone' && this.#mic === track) {
+          track.enabled = false;
+          this.#hooks.update({ micOn: false });
+        }
       },
     );
   }
 
-  async #setMuted(source: TrackSource, muted: boolean): Promise<void> {
+  /** Tells the server; false if it refused (the refusal is reported) or the track is not published. */
+  async #setMuted(source: TrackSource, muted: boolean): Promise<boolean> {
     const pub = this.#published.get(source);
-    if (!pub || !this.#signaling) return;
+    if (!pub || !this.#signaling) return false;
     try {
       const { trackId } = await pub;
+      if (muted && this.#hooks.mutedOnServer(trackId)) return true;
       await this.#signaling.request('setMuted', { trackId, muted });
+      return true;
     } catch (err) {
-      if (!this.#closed) console.warn('setMuted failed', err);
+      if (this.#closed) return false;
+      if (isRefusal(err)) this.#hooks.refused(`You cannot turn your ${SOURCE_WORD[source]} on: ${err.message}.`, err.code);
+      else console.warn('setMuted failed', err);
+      return false;
     }
   }
+}
+
+/** A coded refusal from the server (as opposed to a network or negotiation failure). */
+function isRefusal(err: unknown): err is SignalingError {
+  return err instanceof SignalingError && (err.code === 'feature_disabled' || err.code === 'forbidden');
 }

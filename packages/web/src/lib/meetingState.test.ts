@@ -1,25 +1,52 @@
 /** The meeting reducer: server events in, state out. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RequestResult } from '@parley/protocol';
-import { initialMeetingState, meetingReducer, tilesOf, type MeetingState } from './meetingState.js';
+import type { LobbyEntry, MeetingSettings, ParticipantInfo, Role, RoomState, TrackInfo } from '@parley/protocol';
+import { hasNewcomer, initialMeetingState, meetingReducer, selfOf, type MeetingState } from './meetingState.js';
+import { tilesOf } from './tiles.js';
 
 const track = (id: string): MediaStreamTrack => ({ id }) as unknown as MediaStreamTrack;
 
-function joined(): MeetingState {
-  const result: RequestResult<'join'> = {
+export const SETTINGS: MeetingSettings = {
+  access: 'anyone',
+  lobby: true,
+  joinBeforeHost: false,
+  membersSkipLobby: false,
+  public: false,
+  features: { chat: false, privateChat: false, screenShare: 'hosts', fileSharing: false, reactions: false, raiseHand: true, renameSelf: false, unmuteSelf: true, startVideo: true },
+  linkPolicy: 'block',
+  linkAllowList: [],
+  autoLockOnDisruption: false,
+  locked: false,
+};
+const LOCAL = { micOn: true, camOn: false, screenOn: false, cameraTrack: null, screenTrack: null, speakerId: '', deviceError: null };
+
+const me = (role: Role): ParticipantInfo => ({ id: 'p_self00', displayName: 'Me', role, identity: 'member', handRaised: false, joinedAt: 3 });
+const bob: ParticipantInfo = { id: 'p_bob000', displayName: 'Bob', role: 'host', identity: 'member', handRaised: false, joinedAt: 1 };
+const trackOf = (id: string, source: TrackInfo['source'], muted = false, participantId = 'p_bob000'): TrackInfo => ({
+  id,
+  participantId,
+  kind: source === 'microphone' || source === 'screen-audio' ? 'audio' : 'video',
+  source,
+  muted,
+  mutedByModerator: false,
+});
+const ROOM_EXTRAS = { chat: [], files: [], removed: [], held: [], participantToken: 'secret-token-0123456789', iceServers: [] };
+
+function joined(role: Role = 'participant', lobby: LobbyEntry[] = []): MeetingState {
+  const state: RoomState = {
     meeting: { id: 'k7qm-x2hd-9tfa-wr3p', title: 'T' },
-    self: { id: 'p_self00', displayName: 'Me', role: 'participant', joinedAt: 3 },
-    participants: [{ id: 'p_bob000', displayName: 'Bob', role: 'host', joinedAt: 1 }],
-    tracks: [
-      { id: 't_bobmic', participantId: 'p_bob000', kind: 'audio', source: 'microphone', muted: false },
-      { id: 't_bobcam', participantId: 'p_bob000', kind: 'video', source: 'camera', muted: false },
-    ],
-    iceServers: [],
+    self: me(role),
+    participants: [bob],
+    tracks: [trackOf('t_bobmic', 'microphone'), trackOf('t_bobcam', 'camera')],
+    settings: SETTINGS,
+    lobby,
+    ...ROOM_EXTRAS,
   };
-  const local = { micOn: true, camOn: false, screenOn: false, cameraTrack: null, screenTrack: null, speakerId: '', deviceError: null };
-  return meetingReducer(initialMeetingState(local), { type: 'joined', result });
+  return meetingReducer(initialMeetingState(LOCAL), { type: 'joined', state });
 }
+
+const gina: LobbyEntry = { id: 'l_gina00', displayName: 'Gina', identity: 'guest', email: null, since: 5 };
 
 test('join orders participants by join time and keeps their tracks', () => {
   const s = joined();
@@ -35,14 +62,14 @@ test('a camera tile shows video only once media arrived and while unmuted', () =
   assert.equal(tilesOf(s).cameras[0]?.video?.id, 'x');
   s = meetingReducer(s, {
     type: 'event',
-    event: { type: 'trackUpdated', track: { id: 't_bobcam', participantId: 'p_bob000', kind: 'video', source: 'camera', muted: true } },
+    event: { type: 'trackUpdated', track: trackOf('t_bobcam', 'camera', true) },
   });
   assert.equal(tilesOf(s).cameras[0]?.video, null);
 });
 
 test('a screen share adds its own tile; unpublishing removes it and its media', () => {
   let s = joined();
-  const screen = { id: 't_bobscr', participantId: 'p_bob000', kind: 'video', source: 'screen', muted: false } as const;
+  const screen = trackOf('t_bobscr', 'screen');
   s = meetingReducer(s, { type: 'event', event: { type: 'trackPublished', track: screen } });
   s = meetingReducer(s, { type: 'remoteTrack', trackId: 't_bobscr', track: track('s') });
   assert.equal(tilesOf(s).screens.length, 1);
@@ -65,4 +92,121 @@ test('nothing changes after the session ended', () => {
   const before = s;
   s = meetingReducer(s, { type: 'event', event: { type: 'participantLeft', participantId: 'p_bob000', reason: 'left' } });
   assert.equal(s, before);
+});
+
+test('waiting: only the status is known, until admitted with the room state', () => {
+  let s = meetingReducer(initialMeetingState(LOCAL), { type: 'waiting', status: 'waiting-for-host' });
+  assert.equal(s.phase, 'waiting');
+  assert.equal(s.meeting, null);
+  s = meetingReducer(s, { type: 'event', event: { type: 'lobbyStatus', status: 'waiting' } });
+  assert.equal(s.waiting, 'waiting');
+  s = meetingReducer(s, { type: 'joined', state: { ...joinedRoom(), self: me('guest') } });
+  assert.equal(s.phase, 'joined');
+  assert.equal(s.waiting, null);
+});
+
+function joinedRoom(): RoomState {
+  return { meeting: { id: 'k7qm-x2hd-9tfa-wr3p', title: 'T' }, self: me('participant'), participants: [], tracks: [], settings: SETTINGS, lobby: [], ...ROOM_EXTRAS };
+}
+
+test('a knock updates the queue and adds a notice that goes when the knocker leaves the queue', () => {
+  let s = joined('host');
+  s = meetingReducer(s, { type: 'event', event: { type: 'lobbyUpdated', entries: [gina], knock: gina.id } });
+  assert.deepEqual(s.lobby, [gina]);
+  assert.deepEqual(s.notices.map((n) => [n.kind, n.text]), [['knock', 'Gina is waiting in the waiting room']]);
+  s = meetingReducer(s, { type: 'event', event: { type: 'lobbyUpdated', entries: [] } });
+  assert.deepEqual(s.lobby, []);
+  assert.deepEqual(s.notices, [], 'admitted or denied: the knock notice is gone');
+});
+
+test('people who waited for the host are announced when they reach the queue, together', () => {
+  const ivy: LobbyEntry = { ...gina, id: 'l_ivy000', displayName: 'Ivy' };
+  let s = joined('host');
+  assert.equal(hasNewcomer(s, [gina, ivy]), true);
+  s = meetingReducer(s, { type: 'event', event: { type: 'lobbyUpdated', entries: [gina, ivy] } });
+  assert.deepEqual(s.notices.map((n) => n.text), ['2 people are waiting in the waiting room']);
+  assert.equal(hasNewcomer(s, [ivy]), false, 'someone leaving the queue is no knock');
+  assert.equal(joined('host', [gina]).notices[0]?.text, 'Gina is waiting in the waiting room', 'a queue found on joining is announced');
+});
+
+test('a security alert is kept until dismissed; settings updates replace the settings (the lock)', () => {
+  let s = joined('cohost');
+  s = meetingReducer(s, { type: 'event', event: { type: 'alert', kind: 'passcode-guessing', message: 'Many wrong passcodes' } });
+  assert.equal(s.alerts[0]?.kind, 'passcode-guessing');
+  s = meetingReducer(s, { type: 'dismissAlert', id: s.alerts[0]?.id ?? 0 });
+  assert.deepEqual(s.alerts, []);
+  s = meetingReducer(s, { type: 'event', event: { type: 'settingsUpdated', settings: { ...SETTINGS, locked: true } } });
+  assert.equal(s.settings?.locked, true);
+});
+
+test('role changes: promotion from view-only is announced; losing the co-host role clears the queue', () => {
+  let s = joined('attendee');
+  s = meetingReducer(s, { type: 'event', event: { type: 'participantUpdated', participant: me('participant') } });
+  assert.equal(selfOf(s)?.role, 'participant');
+  assert.match(s.notices.at(-1)?.text ?? '', /allowed you to speak/);
+
+  s = joined('cohost', [gina]);
+  s = meetingReducer(s, { type: 'event', event: { type: 'participantUpdated', participant: me('participant') } });
+  assert.deepEqual(s.lobby, []);
+  assert.match(s.notices.at(-1)?.text ?? '', /no longer a co-host/);
+
+  // Someone else's role change is no notice for me.
+  s = joined('host');
+  s = meetingReducer(s, { type: 'event', event: { type: 'participantUpdated', participant: { ...bob, role: 'cohost' } } });
+  assert.equal(s.participants.find((p) => p.id === 'p_bob000')?.role, 'cohost');
+  assert.deepEqual(s.notices, []);
+});
+
+test('notices are bounded and dismissable', () => {
+  let s = joined('host');
+  for (let i = 0; i < 8; i++) s = meetingReducer(s, { type: 'notice', kind: 'error', text: `e${i}` });
+  assert.equal(s.notices.length, 5);
+  assert.equal(s.notices[0]?.text, 'e3');
+  s = meetingReducer(s, { type: 'dismiss', id: s.notices[0]?.id ?? 0 });
+  assert.equal(s.notices.length, 4);
+});
+
+test('untrusted activity: alerts fold repeats, say when the person was removed, and go with the moderator role', () => {
+  let s = joined('host');
+  const alert = { type: 'alert', kind: 'untrusted-activity', attempted: 'link', participantId: 'p_bob000', participantName: 'Bob', message: 'Bob tried to post a link.' } as const;
+  s = meetingReducer(s, { type: 'event', event: alert });
+  s = meetingReducer(s, { type: 'event', event: alert });
+  assert.equal(s.alerts.length, 1);
+  assert.equal(s.alerts[0]?.count, 2);
+  s = meetingReducer(s, { type: 'event', event: { type: 'participantLeft', participantId: 'p_bob000', reason: 'removed' } });
+  assert.equal(s.alerts[0]?.removed, true);
+  s = meetingReducer(s, { type: 'event', event: { type: 'removedUpdated', entries: [{ id: 'r_000001', displayName: 'Bob', identity: 'guest', at: 5 }] } });
+  assert.equal(s.removed.length, 1);
+  s = meetingReducer(s, { type: 'event', event: { type: 'participantUpdated', participant: me('participant') } });
+  assert.deepEqual([s.alerts, s.removed], [[], []], 'a former moderator keeps nothing only moderators see');
+});
+
+test('a moderator’s actions on me: a notice, and the request to unmute as a prompt that allows unmuting once', () => {
+  let s = joined('guest');
+  s = meetingReducer(s, { type: 'event', event: { type: 'moderatorAction', action: 'videoStopped', by: 'Hana' } });
+  assert.equal(s.notices.at(-1)?.text, 'Hana stopped your video.');
+  s = meetingReducer(s, { type: 'event', event: { type: 'moderatorAction', action: 'unmuteRequested', by: 'Hana' } });
+  assert.deepEqual([s.unmutePrompt, s.unmuteGranted], [{ by: 'Hana' }, true]);
+  s = meetingReducer(s, { type: 'unmuteAnswered' });
+  assert.deepEqual([s.unmutePrompt, s.unmuteGranted], [null, true], 'staying muted keeps the permission for later');
+  s = meetingReducer(s, { type: 'unmuteUsed' });
+  assert.equal(s.unmuteGranted, false);
+});
+
+test('reactions float over the reacting participant’s tile until done; raised hands show', () => {
+  let s = joined();
+  s = meetingReducer(s, { type: 'event', event: { type: 'reaction', participantId: 'p_bob000', emoji: '🎉' } });
+  const bobTile = (): ReturnType<typeof tilesOf>['cameras'][number] | undefined => tilesOf(s).cameras.find((t) => t.participant.id === 'p_bob000');
+  assert.equal(bobTile()?.reaction?.emoji, '🎉');
+  s = meetingReducer(s, { type: 'reactionDone', id: s.reactions[0]?.id ?? 0 });
+  assert.equal(bobTile()?.reaction, null);
+  s = meetingReducer(s, { type: 'event', event: { type: 'participantUpdated', participant: { ...bob, handRaised: true } } });
+  assert.equal(bobTile()?.participant.handRaised, true);
+});
+
+test('joining brings the chat history, files, removed list and held queue', () => {
+  const message = { id: 'm_000001', from: 'p_bob000', fromName: 'Bob', to: null, toName: null, text: 'hi', segments: [{ text: 'hi' }], at: 1 };
+  const state: RoomState = { ...joinedRoom(), self: me('host'), chat: [message], held: [{ ...message, id: 'm_000002' }], removed: [{ id: 'r_000001', displayName: 'X', identity: 'guest', at: 1 }] };
+  const s = meetingReducer(initialMeetingState(LOCAL), { type: 'joined', state });
+  assert.deepEqual([s.chat.messages.length, s.chat.held.length, s.removed.length, s.chat.unread], [1, 1, 1, 0]);
 });

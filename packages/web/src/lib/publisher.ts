@@ -40,12 +40,17 @@ export class Publisher extends Emitter<PublisherEvents> {
   publish(track: MediaStreamTrack, source: TrackSource): Promise<PublishedTrack> {
     return this.#queue.push(async () => {
       const transceiver = this.#pc.addTransceiver(track, { direction: 'sendonly' });
-      const sdp = await this.#offer();
-      const mid = transceiver.mid;
-      if (mid === null) throw new Error('transceiver has no mid after setLocalDescription');
-      const reply = await this.#signaling.request('publish', { source, kind: SOURCE_KIND[source], mid, sdp });
-      await this.#pc.setRemoteDescription({ type: 'answer', sdp: reply.sdp });
-      return { trackId: reply.trackId, source, sender: transceiver.sender, transceiver };
+      try {
+        const sdp = await this.#offer();
+        const mid = transceiver.mid;
+        if (mid === null) throw new Error('transceiver has no mid after setLocalDescription');
+        const reply = await this.#signaling.request('publish', { source, kind: SOURCE_KIND[source], mid, sdp });
+        await this.#pc.setRemoteDescription({ type: 'answer', sdp: reply.sdp });
+        return { trackId: reply.trackId, source, sender: transceiver.sender, transceiver };
+      } catch (err) {
+        await this.#abandon(transceiver);
+        throw err;
+      }
     });
   }
 
@@ -70,6 +75,20 @@ export class Publisher extends Emitter<PublisherEvents> {
     this.#queue.close();
     this.#pc.close();
     this.removeAllListeners();
+  }
+
+  /**
+   * A publication the server refused (a switch is off): undo the unanswered offer and drop the
+   * transceiver, so the next negotiation starts from the last agreed state.
+   */
+  async #abandon(transceiver: RTCRtpTransceiver): Promise<void> {
+    if (this.#closed) return;
+    try {
+      if (this.#pc.signalingState === 'have-local-offer') await this.#pc.setLocalDescription({ type: 'rollback' });
+      transceiver.stop();
+    } catch (err) {
+      console.warn('could not undo a refused publication', err);
+    }
   }
 
   async #offer(): Promise<string> {

@@ -1,16 +1,30 @@
 /** The end of a session or a refusal: a coded reason in plain words, and what the person can do next. */
 import type { ReactElement } from 'react';
 
-const COPY: Record<string, { title: string; text?: string }> = {
-  meeting_access_denied: { title: 'Meeting not found or wrong passcode', text: 'Check the link or the passcode and try again.' },
+interface Copy {
+  title: string;
+  text?: string;
+  /** Show the server's own message (it carries specifics: retry time, which restriction). */
+  showMessage?: boolean;
+  /** The label of the button that tries again, if trying again makes sense. */
+  retry?: string;
+}
+
+const COPY: Record<string, Copy> = {
+  meeting_access_denied: { title: 'Meeting not found or wrong passcode', text: 'Check the link or the passcode and try again.', retry: 'Try again' },
   update_required: { title: 'A new version of Parley is available — reload', text: 'This page is out of date.' },
-  connection_lost: { title: 'Connection lost', text: 'Your connection to the meeting was interrupted.' },
-  left: { title: 'You left the meeting' },
-  replaced: { title: 'You joined from another window', text: 'This window has left the meeting.' },
-  shutting_down: { title: 'The server is restarting', text: 'Please rejoin in a moment.' },
-  meeting_full: { title: 'This meeting is full' },
-  rate_limited: { title: 'Too many attempts', text: 'Please wait a minute before trying again.' },
-  forbidden: { title: 'You are not allowed to do that' },
+  connection_lost: { title: 'Connection lost', text: 'Your connection to the meeting was interrupted.', retry: 'Rejoin' },
+  left: { title: 'You left the meeting', retry: 'Rejoin' },
+  replaced: { title: 'You joined from another window', text: 'This window has left the meeting.', retry: 'Rejoin' },
+  shutting_down: { title: 'The server is restarting', text: 'Please rejoin in a moment.', retry: 'Rejoin' },
+  meeting_full: { title: 'This meeting is full', retry: 'Try again' },
+  rate_limited: { title: 'Too many attempts', text: 'Wait a little before trying again.', showMessage: true, retry: 'Try again' },
+  forbidden: { title: 'You cannot join this meeting', showMessage: true },
+  meeting_locked: { title: 'The meeting is locked', text: 'The host is not letting anyone new in. Ask the host to unlock it, then try again.', retry: 'Try again' },
+  sign_in_required: { title: 'Sign in to join this meeting', text: 'The host allows only signed-in people in this meeting.', showMessage: true },
+  meeting_ended: { title: 'The meeting has ended', showMessage: true },
+  denied: { title: 'The host did not let you in' },
+  removed: { title: 'You were removed from this meeting', text: 'A host removed you. You cannot rejoin unless a host allows you back.' },
   'bad-link': { title: 'This is not a valid meeting link', text: 'Check that you copied the whole link.' },
 };
 
@@ -19,32 +33,60 @@ export function ErrorScreen({
   message,
   onRejoin,
   onHome,
+  onSignIn,
 }: {
   code: string;
   message?: string;
   onRejoin?: () => void;
   onHome: () => void;
+  /** Offered when signing in would help (sign_in_required). */
+  onSignIn?: () => void;
 }): ReactElement {
-  const copy = COPY[code] ?? { title: 'Something went wrong', text: message };
+  const copy = COPY[code] ?? { title: 'Something went wrong', text: message, retry: 'Rejoin' };
   const reload = code === 'update_required';
+  const signIn = code === 'sign_in_required' && onSignIn;
+  const denied = code === 'denied';
+  // The server's message when it adds something (not just our title again).
+  const detail = copy.showMessage && message && message.toLowerCase() !== copy.title.toLowerCase() ? message : null;
   return (
     <main className="center-screen">
-      <section className="card end-card" data-testid="error-screen" data-code={code} role={code === 'left' ? 'status' : 'alert'}>
+      <section
+        className="card end-card"
+        data-testid={denied ? 'denied-screen' : 'error-screen'}
+        data-code={code}
+        role={code === 'left' ? 'status' : 'alert'}
+      >
         <h1>{copy.title}</h1>
         {copy.text && <p className="muted">{copy.text}</p>}
+        {detail && (
+          <p className="muted" data-testid="error-detail">
+            {capitalise(detail)}
+          </p>
+        )}
+        {denied && message && (
+          <blockquote className="host-message" data-testid="denied-message">
+            <span className="field-label">Message from the host</span>
+            <span>{message}</span>
+          </blockquote>
+        )}
         <div className="row">
           {reload ? (
             <button type="button" className="btn btn-primary" onClick={() => window.location.reload()}>
               Reload
             </button>
+          ) : signIn ? (
+            <button type="button" className="btn btn-primary" onClick={onSignIn} data-testid="error-sign-in">
+              Sign in
+            </button>
           ) : (
-            onRejoin && (
+            onRejoin &&
+            copy.retry && (
               <button type="button" className="btn btn-primary" onClick={onRejoin} data-testid="rejoin">
-                {code === 'left' ? 'Rejoin' : code === 'meeting_access_denied' ? 'Try again' : 'Rejoin'}
+                {copy.retry}
               </button>
             )
           )}
-          <button type="button" className="btn" onClick={onHome}>
+          <button type="button" className="btn" onClick={onHome} data-testid="go-home">
             Home
           </button>
         </div>
@@ -52,4 +94,9 @@ export function ErrorScreen({
       </section>
     </main>
   );
+}
+
+function capitalise(text: string): string {
+  const t = text.trim();
+  return t ? t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.') : t;
 }

@@ -1,134 +1,72 @@
-/** The start page: create a meeting (and share its link) or join one by ID and passcode. */
-import { useState, type FormEvent, type ReactElement } from 'react';
-import type { CreateMeetingResponse } from '@parley/protocol';
-import { CopyIcon, LockIcon } from '../components/Icons.js';
-import { ApiRequestError, createMeeting } from '../lib/api.js';
-import { parseJoinInput } from '../lib/route.js';
+/**
+ * The start page. Members (and administrators) create meetings; everyone else is told that hosting
+ * needs an organization account. Joining by meeting ID and passcode is always there. A fresh
+ * install says where to find its one-time setup link.
+ */
+import type { ReactElement } from 'react';
+import { AccountBar } from '../components/AccountBar.js';
+import { CreateMeeting } from '../components/CreateMeeting.js';
+import { JoinById } from '../components/JoinById.js';
+import { Link } from '../components/Link.js';
+import { canHost, useAccount } from '../lib/account.js';
 
-export function Home({ onJoin }: { onJoin: (meetingId: string, passcode: string | null) => void }): ReactElement {
-  const [title, setTitle] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<CreateMeetingResponse | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
-  const [joinId, setJoinId] = useState('');
-  const [joinPasscode, setJoinPasscode] = useState('');
-  const [joinError, setJoinError] = useState<string | null>(null);
+type OnJoin = (meetingId: string, passcode: string | null, isPublic: boolean) => void;
 
-  const create = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      setCreated(await createMeeting(title));
-      setCopied(false);
-    } catch (err) {
-      setError(err instanceof ApiRequestError ? err.message : 'The meeting could not be created.');
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const copy = async (): Promise<void> => {
-    if (!created) return;
-    try {
-      await navigator.clipboard.writeText(created.joinUrl);
-      setCopied(true);
-    } catch {
-      setError('Copying was blocked by the browser; select the link and copy it.');
-    }
-  };
-
-  const join = (e: FormEvent): void => {
-    e.preventDefault();
-    const parsed = parseJoinInput(joinId);
-    if (!parsed) return setJoinError('That is not a meeting ID (it looks like k7qm-x2hd-9tfa-wr3p).');
-    onJoin(parsed.meetingId, joinPasscode.trim() || parsed.passcode);
-  };
-
+function HostingCard(): ReactElement {
+  const { state } = useAccount();
+  if (state.status === 'loading') {
+    return (
+      <section className="card" aria-busy="true">
+        <h1>Start a meeting</h1>
+        <p className="muted">Checking your account…</p>
+      </section>
+    );
+  }
+  if (state.setupRequired) {
+    return (
+      <section className="card stack" data-testid="setup-required">
+        <h1>Finish setting up Parley</h1>
+        <p>This server has no administrator yet, so nobody can host meetings.</p>
+        <p className="muted">
+          When the server started it printed a one-time setup link in its console (it ends in <span className="mono">/setup#token=…</span>). Open that link
+          to create the first administrator.
+        </p>
+      </section>
+    );
+  }
+  if (state.user) {
+    return (
+      <section className="card stack" data-testid="external-cannot-host">
+        <h1>Start a meeting</h1>
+        <p>Your account is external to the organization: you can join meetings, but only members host them.</p>
+      </section>
+    );
+  }
   return (
-    <main className="home">
-      <header className="brand">
-        <span className="brand-mark" aria-hidden="true" />
-        <span className="brand-name">Parley</span>
-      </header>
-      <div className="home-grid">
-        <section className="card">
-          <h1>Start a meeting</h1>
-          <p className="muted">
-            <LockIcon className="icon icon-small" /> Every meeting gets a strong passcode; it travels only in the link.
-          </p>
-          <form onSubmit={(e) => void create(e)} className="stack">
-            <label className="field">
-              <span className="field-label">Title (optional)</span>
-              <input
-                className="input"
-                value={title}
-                maxLength={200}
-                onChange={(e) => setTitle(e.target.value)}
-                placeholder="Weekly sync"
-                data-testid="create-title"
-              />
-            </label>
-            <button type="submit" className="btn btn-primary" disabled={busy} data-testid="create-meeting">
-              {busy ? 'Creating…' : 'New meeting'}
-            </button>
-          </form>
-          {error && <p className="error-text" role="alert">{error}</p>}
-          {created && (
-            <div className="created stack" aria-live="polite">
-              <span className="field-label">{created.title ? `“${created.title}” is ready. Share this link:` : 'Share this link:'}</span>
-              <div className="row">
-                <input className="input mono" readOnly value={created.joinUrl} onFocus={(e) => e.target.select()} data-testid="join-link" aria-label="Join link" />
-                <button type="button" className="btn" onClick={() => void copy()} data-testid="copy-link">
-                  <CopyIcon className="icon icon-small" /> {copied ? 'Copied' : 'Copy'}
-                </button>
-              </div>
-              <p className="muted small">
-                Meeting ID <span className="mono">{created.id}</span> · Passcode <span className="mono">{created.passcode}</span>
-              </p>
-              <button type="button" className="btn btn-primary" onClick={() => onJoin(created.id, created.passcode)} data-testid="join-now">
-                Join now
-              </button>
-            </div>
-          )}
-        </section>
-        <section className="card">
-          <h1>Join a meeting</h1>
-          <form onSubmit={join} className="stack">
-            <label className="field">
-              <span className="field-label">Meeting ID or link</span>
-              <input
-                className="input mono"
-                value={joinId}
-                onChange={(e) => {
-                  setJoinId(e.target.value);
-                  setJoinError(null);
-                }}
-                placeholder="k7qm-x2hd-9tfa-wr3p"
-                autoComplete="off"
-                spellCheck={false}
-                data-testid="join-id"
-              />
-            </label>
-            <label className="field">
-              <span className="field-label">Passcode</span>
-              <input
-                className="input mono"
-                type="password"
-                value={joinPasscode}
-                onChange={(e) => setJoinPasscode(e.target.value)}
-                autoComplete="off"
-                data-testid="join-passcode"
-              />
-            </label>
-            {joinError && <p className="error-text" role="alert">{joinError}</p>}
-            <button type="submit" className="btn" data-testid="join-by-id">
-              Join
-            </button>
-          </form>
-        </section>
+    <section className="card stack" data-testid="sign-in-to-host">
+      <h1>Start a meeting</h1>
+      <p>Hosting a meeting requires an organization account, so every meeting has a known, accountable host.</p>
+      <p className="muted small">You can join a meeting without an account if its host allows guests.</p>
+      <div className="row">
+        <Link to={{ page: 'signin', next: '/' }} className="btn btn-primary" testId="home-sign-in">
+          Sign in to host
+        </Link>
       </div>
-    </main>
+    </section>
+  );
+}
+
+export function Home({ onJoin }: { onJoin: OnJoin }): ReactElement {
+  const { state } = useAccount();
+  return (
+    <div className="page">
+      <AccountBar here={{ page: 'home' }} />
+      <main className="home">
+        <div className="home-grid">
+          {canHost(state.user) ? <CreateMeeting onJoin={onJoin} /> : <HostingCard />}
+          <JoinById onJoin={onJoin} />
+        </div>
+      </main>
+    </div>
   );
 }

@@ -1,39 +1,84 @@
-/** The meeting screen: the stage of tiles, the people panel, the control bar and remote audio. */
-import { useEffect, useMemo, useState, type ReactElement } from 'react';
+/**
+ * The meeting screen: the stage of tiles, one side panel (people, chat, or the waiting room for
+ * moderators), the control bar with the Security menu, alerts and notices, a moderator's request to
+ * unmute, and remote audio. Before admission it is the waiting screen; after the end, the reason.
+ */
+import { useCallback, useEffect, useMemo, useState, type ReactElement } from 'react';
+import { ChatPanel } from '../components/ChatPanel.js';
 import { Controls } from '../components/Controls.js';
+import { LockIcon } from '../components/Icons.js';
+import { LobbyPanel } from '../components/LobbyPanel.js';
 import { ParticipantList } from '../components/ParticipantList.js';
 import { RemoteAudio } from '../components/RemoteAudio.js';
+import { SecurityMenu } from '../components/SecurityMenu.js';
 import { Stage } from '../components/Stage.js';
-import { tilesOf } from '../lib/meetingState.js';
+import { Toasts } from '../components/Toasts.js';
+import { UnmutePrompt } from '../components/UnmutePrompt.js';
+import { selfOf } from '../lib/meetingState.js';
+import { allowedFor, OFF_REASON } from '../lib/permissions.js';
+import { canPublish, isHost, isModerator } from '../lib/roles.js';
 import type { MeetingSession } from '../lib/session.js';
 import { useStoreState } from '../lib/store.js';
+import { tilesOf } from '../lib/tiles.js';
 import { ErrorScreen } from './ErrorScreen.js';
+import { Lobby } from './Lobby.js';
+import { useChatActions, useLobbyActions, usePersonActions, useSecurityActions } from './meetingActions.js';
+
+type Panel = 'people' | 'chat' | 'lobby' | null;
 
 export function Meeting({
   session,
   onRejoin,
   onHome,
+  onSignIn,
 }: {
   session: MeetingSession;
-  onRejoin: () => void;
+  /** Back to the pre-join screen, told why the last attempt ended. */
+  onRejoin: (code: string) => void;
   onHome: () => void;
+  onSignIn: () => void;
 }): ReactElement {
   const state = useStoreState(session.store);
-  const [peopleOpen, setPeopleOpen] = useState(() => window.innerWidth >= 1000);
+  const [panel, setPanel] = useState<Panel>(() => (window.innerWidth >= 1000 ? 'people' : null));
+  const [securityOpen, setSecurityOpen] = useState(false);
   const { cameras, screens } = useMemo(() => tilesOf(state), [state]);
   const sharing = useMemo(() => new Set(screens.map((s) => s.participant.id)), [screens]);
+  const self = selfOf(state);
+  const moderator = isModerator(self?.role);
+  const allowed = useMemo(() => allowedFor(self?.role, state.settings), [self?.role, state.settings]);
   const title = state.meeting?.title;
+
   useEffect(() => {
-    document.title = title ? `${title} · Parley` : 'Parley';
+    document.title = state.phase === 'waiting' ? 'Waiting · Parley' : title ? `${title} · Parley` : 'Parley';
     return () => {
       document.title = 'Parley';
     };
-  }, [title]);
+  }, [title, state.phase]);
+
+  // Losing the moderator role closes what only moderators see.
+  useEffect(() => {
+    if (moderator) return;
+    setSecurityOpen(false);
+    setPanel((p) => (p === 'lobby' ? null : p));
+  }, [moderator]);
+
+  // Nothing is unread while the chat is open.
+  useEffect(() => session.setChatOpen(panel === 'chat'), [session, panel]);
+
+  const lobbyActions = useLobbyActions(session);
+  const securityActions = useSecurityActions(session);
+  const personActions = usePersonActions(session);
+  const chatActions = useChatActions(session);
+  const closeSecurity = useCallback(() => setSecurityOpen(false), []);
+  const toggle = (which: Exclude<Panel, null>) => () => setPanel((p) => (p === which ? null : which));
 
   if (state.phase === 'ended' && state.ending) {
-    return <ErrorScreen code={state.ending.code} message={state.ending.message} onRejoin={onRejoin} onHome={onHome} />;
+    return <ErrorScreen code={state.ending.code} message={state.ending.message} onRejoin={() => onRejoin(state.ending?.code ?? '')} onHome={onHome} onSignIn={onSignIn} />;
   }
-  if (state.phase === 'connecting') {
+  if (state.phase === 'waiting' && state.waiting) {
+    return <Lobby status={state.waiting} camera={state.local.camOn ? state.local.cameraTrack : null} onLeave={() => void session.leave()} />;
+  }
+  if (state.phase !== 'joined') {
     return (
       <main className="center-screen">
         <div className="joining" role="status">
@@ -44,37 +89,103 @@ export function Meeting({
   }
 
   const audio = Object.values(state.tracks).filter((t) => t.kind === 'audio' && t.participantId !== state.selfId);
-  const { local } = state;
+  const { local, settings, chat } = state;
+  const viewOnly = !canPublish(self?.role);
+  const hasChat = chat.messages.length > 0 || chat.files.length > 0;
+  const chatOff = allowed.chat || hasChat ? null : viewOnly ? 'View-only attendees cannot chat' : OFF_REASON.chat;
+  const others = state.participants.filter((p) => p.id !== state.selfId);
+  const removable = (participantId: string): boolean => {
+    const target = state.participants.find((p) => p.id === participantId);
+    return moderator && !!target && target.role !== 'host' && (target.role !== 'cohost' || isHost(self?.role));
+  };
   return (
     <main className="meeting">
       <header className="topbar">
         <span className="brand-mark brand-mark-small" aria-hidden="true" />
         <span className="topbar-title">{state.meeting?.title || 'Meeting'}</span>
         <span className="topbar-id mono">{state.meeting?.id}</span>
+        {settings?.locked && (
+          <span className="locked-pill" data-testid="locked-indicator" title="Nobody new can join">
+            <LockIcon className="icon icon-small" /> Locked
+          </span>
+        )}
         <span hidden data-testid="self-id">
           {state.selfId}
         </span>
       </header>
       <div className="meeting-body">
         <Stage cameras={cameras} screens={screens} />
-        {peopleOpen && <ParticipantList cameras={cameras} sharing={sharing} onClose={() => setPeopleOpen(false)} />}
+        {panel === 'people' && (
+          <ParticipantList cameras={cameras} sharing={sharing} selfRole={self?.role} allowed={allowed} actionsFor={personActions} onClose={() => setPanel(null)} />
+        )}
+        {panel === 'chat' && settings && (
+          <ChatPanel
+            chat={chat}
+            selfId={state.selfId}
+            people={others}
+            allowed={allowed}
+            viewOnly={viewOnly}
+            moderator={moderator}
+            linkPolicy={settings.linkPolicy}
+            actions={chatActions}
+            onClose={() => setPanel(null)}
+          />
+        )}
+        {panel === 'lobby' && moderator && (
+          <LobbyPanel entries={state.lobby} lobbyOn={settings?.lobby ?? true} actions={lobbyActions} onClose={() => setPanel(null)} />
+        )}
       </div>
       {local.deviceError && (
-        <div className="toast" role="alert">
+        <div className="toast toast-error toast-device" role="alert">
           {local.deviceError}
         </div>
+      )}
+      {state.unmutePrompt && !local.micOn && <UnmutePrompt by={state.unmutePrompt.by} onAnswer={(unmute) => session.answerUnmute(unmute)} />}
+      <Toasts
+        notices={state.notices}
+        alerts={moderator ? state.alerts : []}
+        removable={removable}
+        onDismiss={(id) => session.dismissNotice(id)}
+        onDismissAlert={(id) => session.dismissAlert(id)}
+        onRemove={(participantId) => void session.act('remove', { participantId })}
+        onOpenLobby={() => setPanel('lobby')}
+      />
+      {securityOpen && moderator && settings && (
+        <SecurityMenu settings={settings} removed={state.removed} isHost={isHost(self?.role)} actions={securityActions} onClose={closeSecurity} />
       )}
       <Controls
         micOn={local.micOn}
         camOn={local.camOn}
         screenOn={local.screenOn}
         canShareScreen={typeof navigator.mediaDevices?.getDisplayMedia === 'function'}
-        peopleOpen={peopleOpen}
+        canPublish={!viewOnly}
+        blocked={{
+          mic: allowed.unmuteSelf || state.unmuteGranted ? null : OFF_REASON.unmuteSelf,
+          camera: allowed.startVideo ? null : OFF_REASON.startVideo,
+          screen: allowed.screenShare ? null : OFF_REASON.screenShare,
+        }}
+        peopleOpen={panel === 'people'}
         peopleCount={state.participants.length}
+        chat={{ open: panel === 'chat', unread: chat.unread, offReason: chatOff }}
+        hand={{ raised: self?.handRaised ?? false, offReason: allowed.raiseHand ? null : OFF_REASON.raiseHand }}
+        onReact={allowed.reactions ? (emoji) => void session.act('react', { emoji }) : null}
+        moderator={
+          moderator
+            ? {
+                lobbyCount: state.lobby.length,
+                lobbyOpen: panel === 'lobby',
+                securityOpen,
+                onLobby: toggle('lobby'),
+                onSecurity: () => setSecurityOpen((v) => !v),
+              }
+            : null
+        }
         onMic={() => session.toggleMic()}
         onCamera={() => void session.toggleCamera()}
         onScreen={() => void session.toggleScreen()}
-        onPeople={() => setPeopleOpen((v) => !v)}
+        onPeople={toggle('people')}
+        onChat={toggle('chat')}
+        onHand={() => void session.act('raiseHand', { raised: !(self?.handRaised ?? false) })}
         onLeave={() => void session.leave()}
       />
       <div className="audio-sinks" aria-hidden="true">

@@ -1,10 +1,15 @@
 /**
- * The pre-join screen: camera preview, microphone meter, device pickers, mic/camera toggles, name
- * and (when the link had none) passcode. On Join it hands its open tracks to the meeting session.
+ * The pre-join screen: camera preview, microphone meter, device pickers, mic/camera toggles, who
+ * you will be (your account's name and badge when signed in, else a typed name and the Guest
+ * badge) and, when the link had none, the passcode. On Join it hands its open tracks to the
+ * meeting session.
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactElement, type RefObject } from 'react';
 import { DisplayName } from '@parley/protocol';
+import { AccountBar } from '../components/AccountBar.js';
+import { IdentityBadge } from '../components/Badge.js';
 import { DeviceSelect } from '../components/DeviceSelect.js';
+import { Link } from '../components/Link.js';
 import { CamIcon, CamOffIcon, MicIcon, MicOffIcon } from '../components/Icons.js';
 import { MicMeter } from '../components/MicMeter.js';
 import { VideoView } from '../components/VideoView.js';
@@ -16,7 +21,9 @@ import {
   supportsSpeakerSelection,
   type DeviceLists,
 } from '../lib/media.js';
+import { useAccount } from '../lib/account.js';
 import { loadPrefs, savePrefs } from '../lib/prefs.js';
+import { meetingPath } from '../lib/route.js';
 import type { JoinOptions } from '../lib/session.js';
 
 const NO_DEVICES: DeviceLists = { cameras: [], microphones: [], speakers: [] };
@@ -61,12 +68,17 @@ function useDeviceTrack(
 export function PreJoin({
   meetingId,
   passcode: linkPasscode,
+  isPublic,
   onJoin,
 }: {
   meetingId: string;
   passcode: string | null;
+  /** The link said the meeting is public: there is no passcode to ask for. */
+  isPublic: boolean;
   onJoin: (opts: JoinOptions) => void;
 }): ReactElement {
+  const { state: account } = useAccount();
+  const user = account.user;
   const [prefs] = useState(loadPrefs);
   const [name, setName] = useState(prefs.displayName);
   const [passcode, setPasscode] = useState('');
@@ -124,22 +136,26 @@ export function PreJoin({
   }, [micTrack, micOn]);
 
   const validName = DisplayName.safeParse(name);
-  const needsPasscode = !linkPasscode;
-  const canJoin = validName.success && (!needsPasscode || passcode.trim().length > 0);
+  const askPasscode = !linkPasscode && !isPublic;
+  // Signed-in people may leave it empty: the meeting's own host needs none.
+  const passcodeMissing = askPasscode && !user && passcode.trim().length === 0;
+  const canJoin = account.status !== 'loading' && (user !== null || validName.success) && !passcodeMissing;
 
   const join = (e: FormEvent): void => {
     e.preventDefault();
-    if (!validName.success) return;
-    savePrefs({ displayName: validName.data, cameraId, micId, speakerId });
+    if (!canJoin) return;
+    const guestName = user ? null : validName.success ? validName.data : null;
+    savePrefs({ ...(guestName ? { displayName: guestName } : {}), cameraId, micId, speakerId });
     handedOver.current = true;
     onJoin({
       meetingId,
-      passcode: linkPasscode ?? passcode.trim(),
-      displayName: validName.data,
+      passcode: linkPasscode ?? (passcode.trim() || null),
+      displayName: guestName,
       microphone: micTrack,
       camera: camOn ? cameraTrack : null,
-      micOn: micOn && micTrack !== null,
-      camOn: camOn && cameraTrack !== null,
+      // Wanted on: a device still opening is opened again by the session.
+      micOn,
+      camOn,
       cameraId,
       micId,
       speakerId,
@@ -147,103 +163,129 @@ export function PreJoin({
   };
 
   return (
-    <main className="prejoin">
-      <section className="prejoin-preview">
-        <div className="preview-frame">
-          {cameraTrack && camOn ? (
-            <VideoView track={cameraTrack} mirrored testId="preview-video" />
-          ) : (
-            <>
-              <video className="video hidden" muted playsInline data-testid="preview-video" />
-              <div className="preview-off">{camError ?? 'Camera is off'}</div>
-            </>
-          )}
-          <div className="preview-toggles">
-            <button
-              type="button"
-              className={`ctl ctl-round${micOn ? '' : ' ctl-off'}`}
-              onClick={() => setMicOn((v) => !v)}
-              aria-pressed={!micOn}
-              data-testid="prejoin-toggle-mic"
-              title={micOn ? 'Mute microphone' : 'Unmute microphone'}
-            >
-              {micOn ? <MicIcon /> : <MicOffIcon />}
-            </button>
-            <button
-              type="button"
-              className={`ctl ctl-round${camOn ? '' : ' ctl-off'}`}
-              onClick={() => {
-                setCamError(null);
-                setCamOn((v) => !v);
-              }}
-              aria-pressed={!camOn}
-              data-testid="prejoin-toggle-camera"
-              title={camOn ? 'Turn camera off' : 'Turn camera on'}
-            >
-              {camOn ? <CamIcon /> : <CamOffIcon />}
-            </button>
+    <div className="page">
+      <AccountBar here={{ page: 'meeting', meetingId }} />
+      <main className="prejoin">
+        <section className="prejoin-preview">
+          <div className="preview-frame">
+            {cameraTrack && camOn ? (
+              <VideoView track={cameraTrack} mirrored testId="preview-video" />
+            ) : (
+              <>
+                <video className="video hidden" muted playsInline data-testid="preview-video" />
+                <div className="preview-off">{camError ?? 'Camera is off'}</div>
+              </>
+            )}
+            <div className="preview-toggles">
+              <button
+                type="button"
+                className={`ctl ctl-round${micOn ? '' : ' ctl-off'}`}
+                onClick={() => setMicOn((v) => !v)}
+                aria-pressed={!micOn}
+                data-testid="prejoin-toggle-mic"
+                title={micOn ? 'Mute microphone' : 'Unmute microphone'}
+              >
+                {micOn ? <MicIcon /> : <MicOffIcon />}
+              </button>
+              <button
+                type="button"
+                className={`ctl ctl-round${camOn ? '' : ' ctl-off'}`}
+                onClick={() => {
+                  setCamError(null);
+                  setCamOn((v) => !v);
+                }}
+                aria-pressed={!camOn}
+                data-testid="prejoin-toggle-camera"
+                title={camOn ? 'Turn camera off' : 'Turn camera on'}
+              >
+                {camOn ? <CamIcon /> : <CamOffIcon />}
+              </button>
+            </div>
           </div>
-        </div>
-        <MicMeter track={micOn ? micTrack : null} />
-        {micError && <p className="error-text small">{micError}</p>}
-      </section>
-      <section className="card prejoin-form">
-        <h1>Ready to join?</h1>
-        <p className="muted small mono">{meetingId}</p>
-        <form onSubmit={join} className="stack">
-          <label className="field">
-            <span className="field-label">Your name</span>
-            <input
-              className="input"
-              value={name}
-              maxLength={64}
-              onChange={(e) => setName(e.target.value)}
-              autoComplete="name"
-              autoFocus
-              data-testid="display-name"
+          <MicMeter track={micOn ? micTrack : null} />
+          {micError && <p className="error-text small">{micError}</p>}
+        </section>
+        <section className="card prejoin-form">
+          <h1>Ready to join?</h1>
+          <p className="muted small mono">{meetingId}</p>
+          <form onSubmit={join} className="stack">
+            {user ? (
+              <div className="field">
+                <span className="field-label">You will join as</span>
+                <span className="identity-line">
+                  <span className="identity-name" data-testid="account-display-name">
+                    {user.displayName}
+                  </span>
+                  <IdentityBadge identity={user.orgRole === 'external' ? 'external' : 'member'} />
+                </span>
+                <span className="muted small">Your name comes from your account.</span>
+              </div>
+            ) : (
+              <label className="field">
+                <span className="field-label identity-line">
+                  Your name <IdentityBadge identity="guest" />
+                </span>
+                <input
+                  className="input"
+                  value={name}
+                  maxLength={64}
+                  onChange={(e) => setName(e.target.value)}
+                  autoComplete="name"
+                  autoFocus
+                  disabled={account.status === 'loading'}
+                  data-testid="display-name"
+                />
+                <span className="muted small">
+                  Others will see that you are a guest.{' '}
+                  <Link to={{ page: 'signin', next: meetingPath(meetingId) }} testId="prejoin-sign-in">
+                    Sign in
+                  </Link>{' '}
+                  if you have an account.
+                </span>
+              </label>
+            )}
+            {askPasscode && (
+              <label className="field">
+                <span className="field-label">{user ? 'Passcode (the meeting’s host may leave it empty)' : 'Passcode'}</span>
+                <input
+                  className="input mono"
+                  type="password"
+                  value={passcode}
+                  maxLength={128}
+                  onChange={(e) => setPasscode(e.target.value)}
+                  autoComplete="off"
+                  data-testid="passcode"
+                />
+              </label>
+            )}
+            <DeviceSelect
+              label="Camera"
+              devices={devices.cameras}
+              value={cameraId || (cameraTrack?.getSettings().deviceId ?? '')}
+              onChange={setCameraId}
+              testId="camera-select"
             />
-          </label>
-          {needsPasscode && (
-            <label className="field">
-              <span className="field-label">Passcode</span>
-              <input
-                className="input mono"
-                type="password"
-                value={passcode}
-                maxLength={128}
-                onChange={(e) => setPasscode(e.target.value)}
-                autoComplete="off"
-                data-testid="passcode"
-              />
-            </label>
-          )}
-          <DeviceSelect
-            label="Camera"
-            devices={devices.cameras}
-            value={cameraId || (cameraTrack?.getSettings().deviceId ?? '')}
-            onChange={setCameraId}
-            testId="camera-select"
-          />
-          <DeviceSelect
-            label="Microphone"
-            devices={devices.microphones}
-            value={micId || (micTrack?.getSettings().deviceId ?? '')}
-            onChange={setMicId}
-            testId="mic-select"
-          />
-          <DeviceSelect
-            label="Speaker"
-            devices={devices.speakers}
-            value={speakerId}
-            onChange={setSpeakerId}
-            testId="speaker-select"
-            disabled={!supportsSpeakerSelection()}
-          />
-          <button type="submit" className="btn btn-primary btn-large" disabled={!canJoin} data-testid="join-button">
-            Join meeting
-          </button>
-        </form>
-      </section>
-    </main>
+            <DeviceSelect
+              label="Microphone"
+              devices={devices.microphones}
+              value={micId || (micTrack?.getSettings().deviceId ?? '')}
+              onChange={setMicId}
+              testId="mic-select"
+            />
+            <DeviceSelect
+              label="Speaker"
+              devices={devices.speakers}
+              value={speakerId}
+              onChange={setSpeakerId}
+              testId="speaker-select"
+              disabled={!supportsSpeakerSelection()}
+            />
+            <button type="submit" className="btn btn-primary btn-large" disabled={!canJoin} data-testid="join-button">
+              Join meeting
+            </button>
+          </form>
+        </section>
+      </main>
+    </div>
   );
 }

@@ -1,0 +1,151 @@
+/**
+ * The moderators' Security menu: lock the meeting; the waiting room and who may join (host); the
+ * collaboration switches and the link policy (host; co-hosts see them disabled); acting on everyone
+ * at once (mute all, lower all hands, suspend participant activities); people removed and letting
+ * them back; ending the meeting (host). Destructive acts ask first.
+ */
+import { useEffect, useRef, useState, type ReactElement } from 'react';
+import type { MeetingSettings, MeetingSettingsPatch, RemovedEntry } from '@parley/protocol';
+import { ConfirmDialog } from './ConfirmDialog.js';
+import { FeatureSwitches } from './FeatureSwitches.js';
+import { LinkPolicyEditor } from './LinkPolicyEditor.js';
+import { RemovedList } from './RemovedList.js';
+import { Switch } from './Switch.js';
+
+export interface SecurityActions {
+  lock: (locked: boolean) => void;
+  update: (patch: MeetingSettingsPatch) => void;
+  endMeeting: () => void;
+  muteAll: () => void;
+  lowerAllHands: () => void;
+  suspend: () => void;
+  allowBack: (removedId: string) => void;
+}
+
+type Confirming = 'end' | 'suspend' | null;
+
+export function SecurityMenu({
+  settings,
+  removed,
+  isHost,
+  actions,
+  onClose,
+}: {
+  settings: MeetingSettings;
+  removed: RemovedEntry[];
+  isHost: boolean;
+  actions: SecurityActions;
+  onClose: () => void;
+}): ReactElement {
+  const ref = useRef<HTMLDivElement>(null);
+  const [confirming, setConfirming] = useState<Confirming>(null);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape' && !confirming) onClose();
+    };
+    const onPointer = (e: PointerEvent): void => {
+      const target = e.target as Node | null;
+      if (!confirming && ref.current && target && !ref.current.contains(target) && !(target instanceof Element && target.closest('[data-testid="toggle-security"]'))) onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer);
+    };
+  }, [onClose, confirming]);
+
+  const confirmed = (act: () => void) => () => {
+    setConfirming(null);
+    act();
+  };
+
+  return (
+    <div className="popover security-menu" ref={ref} role="group" aria-label="Security" data-testid="security-menu">
+      <h2 className="popover-title">Security</h2>
+      <section className="menu-section">
+        <Switch
+          label="Lock meeting"
+          hint="Nobody new can join or reach the waiting room."
+          on={settings.locked}
+          onToggle={() => actions.lock(!settings.locked)}
+          testId="lock-toggle"
+          autoFocus
+        />
+        <Switch label="Waiting room" on={settings.lobby} disabled={!isHost} onToggle={() => actions.update({ lobby: !settings.lobby })} testId="lobby-toggle" />
+        <Switch
+          label="Allow joining before the host"
+          on={settings.joinBeforeHost}
+          disabled={!isHost}
+          onToggle={() => actions.update({ joinBeforeHost: !settings.joinBeforeHost })}
+          testId="join-before-host-toggle"
+        />
+        <Switch
+          label="Members skip the waiting room"
+          on={settings.membersSkipLobby}
+          disabled={!isHost || !settings.lobby}
+          onToggle={() => actions.update({ membersSkipLobby: !settings.membersSkipLobby })}
+          testId="members-skip-toggle"
+        />
+        <Switch
+          label="Lock on disruption"
+          hint="Lock automatically when many join at once or someone keeps trying what is off."
+          on={settings.autoLockOnDisruption}
+          disabled={!isHost}
+          onToggle={() => actions.update({ autoLockOnDisruption: !settings.autoLockOnDisruption })}
+          testId="auto-lock-toggle"
+        />
+      </section>
+      {!isHost && (
+        <p className="muted small popover-note" data-testid="cohost-note">
+          Only the host changes these settings. As a co-host you can lock the meeting, act on participants, and suspend activities.
+        </p>
+      )}
+      <FeatureSwitches features={settings.features} isHost={isHost} update={actions.update} />
+      <LinkPolicyEditor policy={settings.linkPolicy} allowList={settings.linkAllowList} isHost={isHost} update={actions.update} />
+      <section className="menu-section menu-actions" aria-label="Everyone at once">
+        <div className="row">
+          <button type="button" className="btn btn-small" onClick={actions.muteAll} data-testid="mute-all">
+            Mute all
+          </button>
+          <button type="button" className="btn btn-small" onClick={actions.lowerAllHands} data-testid="lower-all-hands">
+            Lower all hands
+          </button>
+        </div>
+        <button type="button" className="btn btn-danger" onClick={() => setConfirming('suspend')} data-testid="suspend">
+          Suspend participant activities
+        </button>
+      </section>
+      <RemovedList entries={removed} onAllowBack={actions.allowBack} />
+      {isHost && (
+        <button type="button" className="btn btn-danger menu-end" onClick={() => setConfirming('end')} data-testid="end-meeting">
+          End meeting for all
+        </button>
+      )}
+      {confirming === 'suspend' && (
+        <ConfirmDialog
+          title="Suspend participant activities?"
+          confirmLabel="Suspend"
+          testId="suspend-dialog"
+          onCancel={() => setConfirming(null)}
+          onConfirm={confirmed(actions.suspend)}
+        >
+          Everyone’s video, audio and screen sharing stops (hosts and co-hosts excepted), chat and every other
+          participant feature turns off, and the meeting locks. You can turn things back on one by one.
+        </ConfirmDialog>
+      )}
+      {confirming === 'end' && (
+        <ConfirmDialog
+          title="End the meeting for everyone?"
+          confirmLabel="End meeting"
+          testId="end-meeting-dialog"
+          onCancel={() => setConfirming(null)}
+          onConfirm={confirmed(actions.endMeeting)}
+        >
+          Everyone, including people in the waiting room, is disconnected, and the meeting link stops working.
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * What the stage shows, derived from the meeting state: one camera tile per participant (video or
+ * avatar, microphone state, raised hand, a floating reaction) and one tile per screen share.
+ */
+import type { ParticipantInfo, TrackInfo } from '@parley/protocol';
+import type { FloatingReaction, MeetingState } from './meetingState.js';
+
+/** A video to show: a participant's camera (or their avatar) or a screen share. */
+export interface Tile {
+  key: string;
+  participant: ParticipantInfo;
+  source: 'camera' | 'screen';
+  isSelf: boolean;
+  /** The track to render, or null to show the avatar. */
+  video: MediaStreamTrack | null;
+  micMuted: boolean;
+  /** The camera is on (its video may not have arrived yet). */
+  camOn: boolean;
+  /** The latest reaction floating over this camera tile. */
+  reaction: FloatingReaction | null;
+}
+
+/** Derives the tiles to render: one camera tile per participant, plus one per screen share. */
+export function tilesOf(state: MeetingState): { cameras: Tile[]; screens: Tile[] } {
+  const byParticipant = new Map<string, TrackInfo[]>();
+  for (const t of Object.values(state.tracks)) {
+    const list = byParticipant.get(t.participantId) ?? [];
+    list.push(t);
+    byParticipant.set(t.participantId, list);
+  }
+  const latestReaction = new Map<string, FloatingReaction>();
+  for (const r of state.reactions) latestReaction.set(r.participantId, r);
+  const cameras: Tile[] = [];
+  const screens: Tile[] = [];
+  for (const p of state.participants) {
+    const isSelf = p.id === state.selfId;
+    const tracks = byParticipant.get(p.id) ?? [];
+    const find = (source: TrackInfo['source']): TrackInfo | undefined => tracks.find((t) => t.source === source);
+    const mic = find('microphone');
+    const cam = find('camera');
+    const screen = find('screen');
+    const micMuted = isSelf ? !state.local.micOn : !mic || mic.muted;
+    const camVideo = isSelf
+      ? state.local.camOn ? state.local.cameraTrack : null
+      : cam && !cam.muted ? (state.media[cam.id] ?? null) : null;
+    const reaction = latestReaction.get(p.id) ?? null;
+    const camOn = isSelf ? state.local.camOn : cam !== undefined && !cam.muted;
+    cameras.push({ key: `${p.id}:camera`, participant: p, source: 'camera', isSelf, video: camVideo, micMuted, camOn, reaction });
+    const screenVideo = isSelf ? state.local.screenTrack : screen && !screen.muted ? (state.media[screen.id] ?? null) : null;
+    if (screenVideo || (!isSelf && screen && !screen.muted)) {
+      screens.push({ key: `${p.id}:screen`, participant: p, source: 'screen', isSelf, video: screenVideo, micMuted, camOn, reaction: null });
+    }
+  }
+  return { cameras, screens };
+}
