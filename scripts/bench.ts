@@ -195,6 +195,28 @@ async function bruteForce(addresses: number, seconds: number): Promise<{ attempt
   }
 }
 
+/** Time to be refused for an unknown meeting and for a wrong passcode (fresh addresses, so no throttling). */
+async function refusalTimes(samples: number): Promise<{ unknown: number[]; wrong: number[] }> {
+  const server = await spawnServer();
+  try {
+    const host = await setupAdminViaApi(server, { email: 'bench@parley.test', displayName: 'Bench Admin' });
+    const { id } = await createMeetingViaApi(server, host, {});
+    const wsUrl = server.url.replace('http', 'ws') + '/ws';
+    const times = { unknown: [] as number[], wrong: [] as number[] };
+    for (let i = 0; i < samples * 2; i++) {
+      const ws = await attacker(wsUrl, `127.0.5.${i + 1}`);
+      const kind = i % 2 === 0 ? 'unknown' : 'wrong';
+      const started = performance.now();
+      await guess(ws, kind === 'unknown' ? `zzzz-zzzz-zzzz-${String(1000 + i).slice(-4).replace(/[01]/g, '2')}` : id, 2);
+      times[kind].push(performance.now() - started);
+      ws.close();
+    }
+    return times;
+  } finally {
+    await server.close();
+  }
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 const firstFrame = await joinToFirstFrame(5);
@@ -203,6 +225,11 @@ const cost = await forwardingCost(20);
 console.log(
   `server while 3 participants exchange audio+video for ${cost.seconds} s: CPU ${cost.cpuPercent.toFixed(1)}% of one core, RSS ${cost.rssMiB.toFixed(0)} MiB, ` +
     `${cost.packetsPerSecond.toFixed(0)} packets/s forwarded, ${cost.packetsPerCpuSecond.toFixed(0)} forwarded packets per CPU-second`,
+);
+const refusals = await refusalTimes(20);
+console.log(
+  `refusal time, median of 20: unknown meeting ${median(refusals.unknown).toFixed(1)} ms, wrong passcode ${median(refusals.wrong).toFixed(1)} ms ` +
+    `(worst ${Math.max(...refusals.unknown).toFixed(1)} / ${Math.max(...refusals.wrong).toFixed(1)} ms)`,
 );
 for (const addresses of [1, 50]) {
   const r = await bruteForce(addresses, 60);

@@ -66,6 +66,10 @@ test('every switch is off by default for participants and enforced by the server
   await g.waitFor((m) => m.type === 'settingsUpdated' && !m.settings.features.raiseHand, 2000, 0);
   assert.equal(errorCode(await g.requestRaw('raiseHand', { raised: true })), 'feature_disabled');
   await host.client.request('raiseHand', { raised: true });
+  // Start video off: a camera may not even be published.
+  await host.client.request('updateSettings', { settings: { features: { startVideo: false } } });
+  await g.waitFor((m) => m.type === 'settingsUpdated' && !m.settings.features.startVideo, 2000, 0);
+  assert.equal(errorCode(await g.requestRaw('publish', { source: 'camera', kind: 'video', mid: '3', sdp: 'v=0' })), 'feature_disabled');
   const log = await actions(meeting.id);
   assert.ok(log.filter((a) => a === 'forbidden').length >= 7);
   assert.ok(log.includes('meeting.settings'));

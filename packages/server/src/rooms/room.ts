@@ -27,13 +27,14 @@ import * as chatActions from './chat-actions.js';
 import { ChatLog } from './chat-log.js';
 import type { AlertInit, RemovalReason, Reply, RoomContext, RoomDeps, Track } from './context.js';
 import { DisruptionDetector } from './disruption.js';
+import { authorize, dispatch } from './dispatch.js';
 import { FileBox, type StoredFile } from './file-box.js';
 import { Lobby, type Waiter } from './lobby.js';
 import * as lobbyActions from './lobby-actions.js';
 import * as media from './media-actions.js';
 import * as moderation from './moderation-actions.js';
 import { Participant, type Entrant, type ParticipantSink } from './participant.js';
-import { actionFor, can, isModerator, type Action } from './permissions.js';
+import { actionFor, isModerator } from './permissions.js';
 
 export type { RoomDeps, RemovalReason, Reply } from './context.js';
 
@@ -56,20 +57,6 @@ export interface RoomInit {
   hostUserId: string | null;
   settings: MeetingSettingsPatch;
 }
-
-/** Actions a collaboration switch governs: refusing them is `feature_disabled`. */
-const SWITCHED = new Set<Action>(['media.screenShare', 'media.unmuteSelf', 'media.startVideo', 'chat.send', 'chat.private', 'file.share', 'reaction.send', 'hand.raise', 'self.rename']);
-
-/** Refused attempts that moderators hear about as untrusted activity. */
-const UNTRUSTED: Partial<Record<Action, chatActions.UntrustedAttempt>> = {
-  'media.screenShare': 'screen-share',
-  'media.startVideo': 'video',
-  'chat.send': 'chat',
-  'chat.private': 'private-chat',
-  'file.share': 'file',
-  'reaction.send': 'reaction',
-  'self.rename': 'rename',
-};
 
 export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   readonly meeting: MeetingInfo;
@@ -137,8 +124,8 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   handle(participantId: string, message: RoomMessage, reply: Reply): Promise<void> {
     return this.#queue.push(async () => {
       const actor = this.#participant(participantId);
-      await this.#authorize(actor, actionFor(message), message.type);
-      return this.#dispatch(actor, message, reply);
+      await authorize(this, actor, actionFor(message), message.type);
+      return dispatch(this, actor, message, reply);
     });
   }
 
@@ -146,7 +133,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   shareFile(token: string, name: string, data: Buffer): Promise<SharedFile> {
     return this.#queue.push(async () => {
       const actor = this.#byToken(token);
-      await this.#authorize(actor, 'file.share', 'share a file');
+      await authorize(this, actor, 'file.share', 'share a file');
       return chatActions.shareFile(this, actor, name, data);
     });
   }
@@ -325,81 +312,6 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
 
   // --- internals ------------------------------------------------------------------------------------
 
-  /** The one permission check; a refusal is audited, counted as a sign of disruption, and reported when it is untrusted activity. */
-  async #authorize(actor: Participant, action: Action | null, attempted: string): Promise<void> {
-    if (!action || can(actor, action, { settings: this.settings() })) return;
-    await this.audit('forbidden', actor.entrant, actor.id, { attempted, action, role: actor.role });
-    // A participant refused because a switch is off: untrusted activity. An attendee is simply view-only.
-    const untrusted = actor.role === 'attendee' ? undefined : UNTRUSTED[action];
-    if (untrusted) {
-      chatActions.untrusted(this, actor, untrusted, `${actor.displayName} tried to ${describe(untrusted)}, which is turned off.`);
-    }
-    if (this.disruption.record('forbidden-burst', actor.id)) {
-      this.alert({ kind: 'disruption', attempted: 'forbidden-burst', participantId: actor.id, participantName: actor.displayName, message: `${actor.displayName} keeps trying things this meeting forbids.` });
-    }
-    if (SWITCHED.has(action) && actor.role !== 'attendee') throw new ParleyError('feature_disabled', `${attempted} is turned off in this meeting`);
-    throw new ParleyError('forbidden', `a ${actor.role} may not ${attempted}`);
-  }
-
-  #dispatch(actor: Participant, message: RoomMessage, reply: Reply): Promise<void> | void {
-    switch (message.type) {
-      case 'publish':
-        return media.publish(this, actor, message, reply);
-      case 'unpublish':
-        return media.unpublish(this, actor, message, reply);
-      case 'answer':
-        return media.answer(this, actor, message, reply);
-      case 'setMuted':
-        return media.setMuted(this, actor, message, reply);
-      case 'admit':
-        return lobbyActions.admit(this, actor, message, reply);
-      case 'admitAll':
-        return lobbyActions.admitAll(this, actor, reply);
-      case 'deny':
-        return lobbyActions.deny(this, actor, message, reply);
-      case 'lock':
-        return moderation.lock(this, actor, message, reply);
-      case 'setRole':
-        return moderation.setRole(this, actor, message, reply);
-      case 'updateSettings':
-        return moderation.updateSettings(this, actor, message, reply);
-      case 'endMeeting':
-        return moderation.endMeeting(this, actor, reply);
-      case 'remove':
-        return moderation.remove(this, actor, message, reply);
-      case 'allowBack':
-        return moderation.allowBack(this, actor, message, reply);
-      case 'mute':
-        return moderation.mute(this, actor, message, reply);
-      case 'muteAll':
-        return moderation.muteAll(this, actor, reply);
-      case 'askToUnmute':
-        return moderation.askToUnmute(this, actor, message, reply);
-      case 'stopVideo':
-        return moderation.stopVideo(this, actor, message, reply);
-      case 'stopScreenShare':
-        return moderation.stopScreenShare(this, actor, message, reply);
-      case 'lowerAllHands':
-        return moderation.lowerAllHands(this, actor, reply);
-      case 'suspend':
-        return moderation.suspend(this, actor, reply);
-      case 'report':
-        return moderation.report(this, actor, message, reply);
-      case 'chat':
-        return chatActions.chat(this, actor, message, reply);
-      case 'approveMessage':
-        return chatActions.approveMessage(this, actor, message, reply);
-      case 'rejectMessage':
-        return chatActions.rejectMessage(this, actor, message, reply);
-      case 'react':
-        return chatActions.react(this, actor, message, reply);
-      case 'raiseHand':
-        return chatActions.raiseHand(this, actor, message, reply);
-      case 'rename':
-        return chatActions.rename(this, actor, message, reply);
-    }
-  }
-
   /** Removes a participant, inside the queue: frees their SFU peer and tracks, tells the others. Idempotent. */
   async remove(participantId: string, reason: RemovalReason): Promise<void> {
     const participant = this.participants.get(participantId);
@@ -446,19 +358,4 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     for (const p of this.participants.values()) if (p.token === token) return p;
     throw new ParleyError('forbidden', 'only participants of this meeting may do this');
   }
-}
-
-function describe(attempted: chatActions.UntrustedAttempt): string {
-  const words: Record<chatActions.UntrustedAttempt, string> = {
-    'screen-share': 'share a screen',
-    video: 'start video',
-    chat: 'chat',
-    'private-chat': 'send a private message',
-    file: 'share a file',
-    reaction: 'react',
-    rename: 'rename themselves',
-    link: 'post a link',
-    unmute: 'unmute',
-  };
-  return words[attempted];
 }
