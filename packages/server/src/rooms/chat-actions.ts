@@ -8,17 +8,6 @@ import type { RoomContext, Reply } from './context.js';
 import type { Participant } from './participant.js';
 import { isModerator } from './permissions.js';
 import { newOpaqueId } from '../util/secrets.js';
-import { TokenBucket } from '../signaling/rate-limiter.js';
-
-const chatBuckets = new WeakMap<Participant, TokenBucket>();
-const reactionBuckets = new WeakMap<Participant, TokenBucket>();
-
-/** At most `burst` at once and `rate` a second afterwards, per participant. */
-function limited(buckets: WeakMap<Participant, TokenBucket>, who: Participant, rate: number, burst: number): boolean {
-  let bucket = buckets.get(who);
-  if (!bucket) buckets.set(who, (bucket = new TokenBucket(rate, burst)));
-  return !bucket.take();
-}
 
 function deliver(room: RoomContext, message: ChatMessage): void {
   room.chat.add(message);
@@ -28,7 +17,7 @@ function deliver(room: RoomContext, message: ChatMessage): void {
 }
 
 export async function chat(room: RoomContext, actor: Participant, request: ClientRequest<'chat'>, reply: Reply): Promise<void> {
-  if (limited(chatBuckets, actor, 0.5, 5)) throw new ParleyError('rate_limited', 'you are sending messages too fast');
+  if (!actor.chatLimit.take()) throw new ParleyError('rate_limited', 'you are sending messages too fast');
   const recipient = request.to ? room.participants.get(request.to) : undefined;
   if (request.to && !recipient) throw new ParleyError('not_found', 'no such participant in this meeting');
   const settings = room.settings();
@@ -92,7 +81,7 @@ export async function rejectMessage(room: RoomContext, actor: Participant, reque
 }
 
 export function react(room: RoomContext, actor: Participant, request: ClientRequest<'react'>, reply: Reply): void {
-  if (limited(reactionBuckets, actor, 1, 3)) throw new ParleyError('rate_limited');
+  if (!actor.reactionLimit.take()) throw new ParleyError('rate_limited');
   reply({});
   room.broadcast({ type: 'reaction', participantId: actor.id, emoji: request.emoji });
 }

@@ -3,6 +3,7 @@
  * state of their subscriber negotiation. Owned and mutated only by its Room, inside the room's queue.
  */
 import type { IdentityKind, ParticipantInfo, Role, ServerMessage } from '@parley/protocol';
+import { TokenBucket } from '../signaling/rate-limiter.js';
 
 export type ByeReason = Extract<ServerMessage, { type: 'bye' }>['reason'];
 
@@ -39,6 +40,10 @@ export class Participant {
   handRaised = false;
   /** A moderator asked them to unmute: they may, once, even where unmuting oneself is off. */
   unmuteGranted = false;
+  /** Chat: 5 messages at once, then one every 2 s. */
+  readonly chatLimit = new TokenBucket(0.5, 5);
+  /** Reactions: 3 at once, then one a second. */
+  readonly reactionLimit = new TokenBucket(1, 3);
   /** Sent with HTTP requests for this meeting's files. */
   readonly token: string;
   readonly joinedAt: number;
