@@ -4,7 +4,8 @@
  * everyone, reporting someone; on one's own row, renaming oneself where allowed. Removing asks
  * first; renaming and reporting ask for the words.
  */
-import { useEffect, useRef, useState, type ReactElement } from 'react';
+import { useCallback, useRef, useState, type ReactElement } from 'react';
+import { useDismiss } from '../lib/useDismiss.js';
 import type { PersonModeration } from '../lib/permissions.js';
 import type { RoleActions } from '../lib/roles.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
@@ -48,21 +49,8 @@ export function PersonMenu({
   const [dialog, setDialog] = useState<Dialog>(null);
   const ref = useRef<HTMLSpanElement>(null);
 
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (e: PointerEvent): void => {
-      if (ref.current && e.target instanceof Node && !ref.current.contains(e.target)) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
+  useDismiss(ref, open, close);
 
   const items: Item[] = [
     { key: 'allow-speak', label: 'Allow to speak', show: roles.allowToSpeak, run: () => actions.setRole('participant') },

@@ -1,5 +1,6 @@
 /** The Reactions control: a small tray of the six emoji; choosing one floats it over your tile for everyone. */
-import { useEffect, useRef, useState, type ReactElement } from 'react';
+import { useCallback, useRef, useState, type ReactElement } from 'react';
+import { useDismiss } from '../lib/useDismiss.js';
 import { REACTIONS } from '@parley/protocol';
 import { SmileIcon } from './Icons.js';
 
@@ -9,21 +10,8 @@ export function ReactionsButton({ onReact }: { onReact: (emoji: Emoji) => void }
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (e: PointerEvent): void => {
-      if (ref.current && e.target instanceof Node && !ref.current.contains(e.target)) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
+  useDismiss(ref, open, close);
 
   return (
     <div className="reactions" ref={ref}>

@@ -4,7 +4,8 @@
  * at once (mute all, lower all hands, suspend participant activities); people removed and letting
  * them back; ending the meeting (host). Destructive acts ask first.
  */
-import { useEffect, useRef, useState, type ReactElement } from 'react';
+import { useRef, useState, type ReactElement } from 'react';
+import { useDismiss } from '../lib/useDismiss.js';
 import type { MeetingSettings, MeetingSettingsPatch, RemovedEntry } from '@parley/protocol';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { FeatureSwitches } from './FeatureSwitches.js';
@@ -40,21 +41,8 @@ export function SecurityMenu({
   const ref = useRef<HTMLDivElement>(null);
   const [confirming, setConfirming] = useState<Confirming>(null);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape' && !confirming) onClose();
-    };
-    const onPointer = (e: PointerEvent): void => {
-      const target = e.target as Node | null;
-      if (!confirming && ref.current && target && !ref.current.contains(target) && !(target instanceof Element && target.closest('[data-testid="toggle-security"]'))) onClose();
-    };
-    document.addEventListener('keydown', onKey);
-    document.addEventListener('pointerdown', onPointer);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('pointerdown', onPointer);
-    };
-  }, [onClose, confirming]);
+  // While a confirmation is open, it owns Escape and clicks; the toggle button handles its own clicks.
+  useDismiss(ref, !confirming, onClose, isSecurityToggle);
 
   const confirmed = (act: () => void) => () => {
     setConfirming(null);
@@ -148,4 +136,8 @@ export function SecurityMenu({
       )}
     </div>
   );
+}
+
+function isSecurityToggle(target: Node): boolean {
+  return target instanceof Element && target.closest('[data-testid="toggle-security"]') !== null;
 }
