@@ -1,133 +1,109 @@
 /**
- * Media through the SFU with real werift peers: packets arrive unchanged, at every subscriber,
- * with keyframe requests, NACK retransmissions and REMB where they belong.
+ * Media through the SFU between real WebRTC clients (mediasoup-client over libwebrtc): delivery,
+ * server-enforced pause, hidden tiles and simulcast layer choice.
  */
+import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { GenericNack, RtcpTransportLayerFeedback } from 'werift';
-import { createSfu } from './index.js';
-import { testPayload, TestPublisher, TestSubscriber, until } from './testing/clients.js';
+import { startSfu, joinPeer, packetsArrive, packetsStop, internals, type TestPeer } from './testing/harness.js';
+import { eventually } from './testing/eventually.js';
 import type { SfuControl } from './types.js';
 
-const TAG = 0xc0ffee;
+const peers: TestPeer[] = [];
+let sfu: SfuControl;
+before(async () => {
+  sfu = await startSfu();
+});
+after(async () => {
+  for (const p of peers) p.close();
+  await sfu.close();
+});
 
-describe('forwarding', () => {
-  let sfu: SfuControl;
-  let publisher: TestPublisher;
-  const subscribers: TestSubscriber[] = [];
-  let stopSending: () => void = () => undefined;
+async function pair(room: string): Promise<[TestPeer, TestPeer]> {
+  const a = await joinPeer(sfu, room, `${room}-alice`);
+  const b = await joinPeer(sfu, room, `${room}-bob`);
+  peers.push(a, b);
+  return [a, b];
+}
 
-  before(async () => {
-    sfu = createSfu({ maxIncomingBitrate: 1_500_000 });
-    await sfu.createPeer('alice');
-    publisher = new TestPublisher();
-    const video = publisher.addTrack('video');
-    const offer = await publisher.offer({ candidates: false });
-    const { sdp } = await sfu.publish('alice', offer, [{ mid: video.mid ?? '0', trackId: 'alice-cam', kind: 'video' }]);
-    assert.match(sdp, /a=candidate:/, 'the answer carries the SFU candidates (non-trickle)');
-    assert.match(sdp, /a=ice-lite/);
-    await publisher.accept(sdp);
-    await until(publisher, 'state', () => publisher.pc.connectionState === 'connected', 'publisher connected');
-    stopSending = publisher.startSending(video, TAG);
-  });
+test('publish and subscribe deliver audio and video', async () => {
+  const [alice, bob] = await pair('deliver');
+  const cam = await alice.publish('camera');
+  const mic = await alice.publish('microphone', { loud: true });
+  await bob.receive(cam.trackId);
+  await bob.receive(mic.trackId);
+  await packetsArrive(bob, cam.trackId, 0, true);
+  await packetsArrive(bob, mic.trackId);
+  const stats = await sfu.stats();
+  assert.ok(stats.tracks >= 2 && stats.subscriptions >= 2 && stats.peers >= 2);
+  assert.ok(stats.workerRss > 0, 'worker RSS is read');
+  assert.ok(stats.workerCpuMs > 0, 'worker CPU is read');
+});
 
-  after(async () => {
-    stopSending();
-    await sfu.close();
-    await publisher.close();
-    await Promise.all(subscribers.map((s) => s.close()));
-  });
+test('a subscription forwards nothing until resumed', async () => {
+  const [alice, bob] = await pair('unresumed');
+  const cam = await alice.publish('camera');
+  const subscription = await sfu.subscribe(bob.id, cam.trackId);
+  assert.deepEqual(await sfu.subscribe(bob.id, cam.trackId), subscription, 'subscribing twice returns the same');
+  await bob.client.receive(subscription);
+  await eventually(() => internals(sfu).producer(cam.trackId)?.score.length === 1, { what: 'producer gets RTP' });
+  assert.equal((await bob.client.inbound(cam.trackId)).packetsReceived, 0);
+  await sfu.resumeSubscription(bob.id, cam.trackId);
+  await packetsArrive(bob, cam.trackId, 0, true);
+});
 
-  async function addSubscriber(peerId: string): Promise<TestSubscriber> {
-    await sfu.createPeer(peerId);
-    await sfu.subscribe(peerId, 'alice-cam');
-    const subscriber = new TestSubscriber();
-    subscribers.push(subscriber);
-    const offer = await sfu.createSubscriberOffer(peerId);
-    assert.deepEqual(offer.tracks.map((t) => t.trackId), ['alice-cam']);
-    assert.match(offer.sdp, /a=candidate:/);
-    await sfu.applySubscriberAnswer(peerId, await subscriber.answer(offer, { candidates: false }));
-    return subscriber;
-  }
+test('setTrackPaused stops delivery and resume restarts video', async () => {
+  const [alice, bob] = await pair('pause');
+  const cam = await alice.publish('camera');
+  await bob.receive(cam.trackId);
+  await packetsArrive(bob, cam.trackId, 0, true);
+  await sfu.setTrackPaused(cam.trackId, true);
+  await packetsStop(bob, cam.trackId);
+  const frames = (await bob.client.inbound(cam.trackId)).framesDecoded;
+  await sfu.setTrackPaused(cam.trackId, false);
+  await eventually(async () => (await bob.client.inbound(cam.trackId)).framesDecoded > frames + 5, { what: 'video decodes again' });
+});
 
-  it('delivers the publisher RTP payloads byte for byte to a subscriber', async () => {
-    const flowing = new Promise<string>((resolve) => sfu.on('trackFlowing', resolve));
-    const bob = await addSubscriber('bob');
-    assert.equal(await flowing, 'alice-cam');
-    await until(bob, 'rtp', () => bob.count('alice-cam') >= 20, '20 packets at bob');
-    const packets = bob.received.get(bob.midOf('alice-cam')) ?? [];
-    for (const packet of packets) {
-      const index = packet.payload.readUInt32BE(5);
-      assert.equal(packet.payload.readUInt32BE(1), TAG);
-      assert.deepEqual(packet.payload, testPayload(TAG, index), `payload ${index} unchanged`);
-    }
-    // Consecutive sequence numbers and timestamps survive the SFU (only SSRC and PT are rewritten).
-    const last = packets.at(-1);
-    const previous = packets.at(-2);
-    assert.ok(last && previous);
-    assert.equal((last.header.sequenceNumber - previous.header.sequenceNumber) & 0xffff, last.payload.readUInt32BE(5) - previous.payload.readUInt32BE(5));
-    const stats = await sfu.stats();
-    assert.equal(stats.peers, 2);
-    assert.equal(stats.tracks, 1);
-    assert.equal(stats.subscriptions, 1);
-    assert.ok(stats.packetsReceived >= 20 && stats.packetsForwarded >= 20, JSON.stringify(stats));
-  });
+test('a track published paused forwards nothing until resumed', async () => {
+  const [alice, bob] = await pair('startpaused');
+  const mic = await alice.publish('microphone', { paused: true, loud: true });
+  await bob.receive(mic.trackId);
+  assert.equal(internals(sfu).consumer(bob.id, mic.trackId)?.producerPaused, true);
+  await sfu.setTrackPaused(mic.trackId, false);
+  await packetsArrive(bob, mic.trackId);
+});
 
-  it('delivers to a second subscriber too, and asks for a keyframe once it can receive', async () => {
-    let connectedAt = Number.POSITIVE_INFINITY;
-    sfu.on('connectionState', (peerId, role, state) => {
-      if (peerId === 'carol' && role === 'subscriber' && state === 'connected') connectedAt = performance.now();
-    });
-    const carol = await addSubscriber('carol');
-    await until(carol, 'rtp', () => carol.count('alice-cam') >= 10, '10 packets at carol');
-    // A PLI at subscribe time may come too early for carol; one must come after she is connected.
-    await until(publisher, 'pli', () => publisher.pliTimes.some((t) => t >= connectedAt), 'a PLI after carol connected');
-    const bob = subscribers[0];
-    assert.ok(bob);
-    const bobBefore = bob.count('alice-cam');
-    await until(bob, 'rtp', () => bob.count('alice-cam') >= bobBefore + 10, 'bob keeps receiving');
-    assert.ok((await sfu.stats()).keyframeRequests >= 1);
-  });
+test('hidden pauses the subscription for that peer only', async () => {
+  const [alice, bob] = await pair('hidden');
+  const carol = await joinPeer(sfu, 'hidden', 'hidden-carol');
+  peers.push(carol);
+  const cam = await alice.publish('camera');
+  await bob.receive(cam.trackId);
+  await carol.receive(cam.trackId);
+  await packetsArrive(bob, cam.trackId, 0, true);
+  await sfu.setSubscriptionPreference(bob.id, cam.trackId, { hidden: true });
+  const stopped = await packetsStop(bob, cam.trackId);
+  const carolNow = (await carol.client.inbound(cam.trackId)).packetsReceived;
+  await packetsArrive(carol, cam.trackId, carolNow);
+  await sfu.setSubscriptionPreference(bob.id, cam.trackId, { hidden: false });
+  await packetsArrive(bob, cam.trackId, stopped, true);
+});
 
-  it("forwards a subscriber's PLI to the publisher, throttled", async () => {
-    const bob = subscribers[0];
-    assert.ok(bob);
-    const transceiver = bob.pc.getTransceivers()[0];
-    const ssrc = bob.received.get(bob.midOf('alice-cam'))?.[0]?.header.ssrc;
-    assert.ok(transceiver && ssrc !== undefined);
-    await new Promise((resolve) => setTimeout(resolve, 600)); // let the throttle window from earlier requests pass
-    const before = publisher.plis;
-    for (let i = 0; i < 5; i++) await transceiver.receiver.sendRtcpPLI(ssrc);
-    await until(publisher, 'pli', () => publisher.plis >= before + 1, 'the forwarded PLI');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.ok(publisher.plis <= before + 1, `5 PLIs within 500 ms become at most one now (got ${publisher.plis - before})`);
-  });
-
-  it('answers NACKs from the sender history and counts the retransmissions', async () => {
-    const bob = subscribers[0];
-    assert.ok(bob);
-    const mid = bob.midOf('alice-cam');
-    const packets = bob.received.get(mid) ?? [];
-    const target = packets.at(-3);
-    assert.ok(target);
-    const before = packets.filter((p) => p.header.sequenceNumber === target.header.sequenceNumber).length;
-    const transport = bob.pc.getTransceivers()[0]?.receiver.dtlsTransport;
-    assert.ok(transport);
-    await transport.sendRtcp([
-      new RtcpTransportLayerFeedback({
-        feedback: new GenericNack({ senderSsrc: 1, mediaSourceSsrc: target.header.ssrc, lost: [target.header.sequenceNumber] }),
-      }),
-    ]);
-    await until(bob, 'rtp', () => (bob.received.get(mid) ?? []).filter((p) => p.header.sequenceNumber === target.header.sequenceNumber).length > before, 'the retransmitted packet');
-    const again = (bob.received.get(mid) ?? []).filter((p) => p.header.sequenceNumber === target.header.sequenceNumber).at(-1);
-    assert.deepEqual(again?.payload, target.payload);
-    assert.ok((await sfu.stats()).retransmissions >= 1);
-  });
-
-  it('sends REMB with maxIncomingBitrate to the publisher', async () => {
-    const transceiver = publisher.pc.getTransceivers()[0];
-    assert.ok(transceiver);
-    const bitrate = await publisher.nextRemb(transceiver, 3000);
-    assert.ok(bitrate <= 1_500_000 && bitrate > 1_490_000, `REMB ${bitrate}`);
-  });
+test('simulcast: the layer preference picks the layer a subscriber receives', async () => {
+  const [alice, bob] = await pair('simulcast');
+  const cam = await alice.publish('camera', { simulcast: true });
+  const producer = internals(sfu).producer(cam.trackId);
+  assert.equal(producer?.type, 'simulcast');
+  assert.equal(producer.rtpParameters.encodings?.length, 3, 'the three encodings are kept as sent');
+  await bob.receive(cam.trackId);
+  await packetsArrive(bob, cam.trackId, 0, true);
+  // currentLayers follows the consumer's 'layerschange' events: the layer actually forwarded.
+  const layer = (): number | undefined => internals(sfu).consumer(bob.id, cam.trackId)?.currentLayers?.spatialLayer;
+  await sfu.setSubscriptionPreference(bob.id, cam.trackId, { layer: 'low' });
+  await eventually(() => layer() === 0, { timeoutMs: 30_000, what: 'low layer' });
+  await sfu.setSubscriptionPreference(bob.id, cam.trackId, { layer: 'high' });
+  await eventually(() => (layer() ?? 0) >= 1, { timeoutMs: 30_000, what: 'a higher layer' });
+  const consumer = internals(sfu).consumer(bob.id, cam.trackId);
+  assert.equal(consumer?.preferredLayers?.spatialLayer, 2, 'high asks for the top layer');
+  await sfu.setSubscriptionPreference(bob.id, cam.trackId, { layer: 'low' });
+  await eventually(() => layer() === 0, { timeoutMs: 30_000, what: 'back to the low layer' });
 });

@@ -5,7 +5,10 @@ import type { SfuControl, SfuOptions } from './types.js';
 export type * from './types.js';
 export { SfuError, type SfuErrorCode } from './errors.js';
 
-/** Creates an SFU in this process. Throws SfuError('invalid-argument') for bad options. */
-export function createSfu(options: SfuOptions = {}): SfuControl {
-  return new Sfu(options);
+/**
+ * Starts the media plane in this process: spawns the workers and their WebRtcServers. Rejects
+ * if a worker cannot start (missing binary, port taken).
+ */
+export async function createSfu(options: SfuOptions = {}): Promise<SfuControl> {
+  return Sfu.create(options);
 }

@@ -1,169 +1,227 @@
 /**
- * The SFU's edges with real werift peers: bad input rejects cleanly without leaving state behind,
- * closePeer and close free everything, and connection failures are reported.
+ * The contract's edges: untrusted input rejects with a coded SfuError and changes nothing,
+ * close is idempotent and leaves nothing behind, transports are replaced, states are reported,
+ * a dead worker is reported with its rooms.
  */
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { createSfu, SfuError } from './index.js';
-import { TestPublisher, TestSubscriber, until } from './testing/clients.js';
-import type { SfuControl } from './types.js';
+import { SfuError, type SfuErrorCode } from './index.js';
+import { startSfu, joinPeer, packetsArrive, internals, type TestPeer } from './testing/harness.js';
+import { WrtcClient } from './testing/wrtc-client.js';
+import { eventually, nextEvent } from './testing/eventually.js';
+import type { ConnectionState, MediaJson, SfuControl, TransportDirection } from './types.js';
 
-const unhandled: unknown[] = [];
-process.on('unhandledRejection', (reason) => unhandled.push(reason));
+const peers: TestPeer[] = [];
+const sfus: SfuControl[] = [];
+after(async () => {
+  for (const p of peers) p.close();
+  for (const s of sfus) await s.close();
+});
 
-function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
-  return assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof SfuError, `expected an SfuError, got ${String(error)}`);
+async function rejects(call: Promise<unknown>, code: SfuErrorCode): Promise<void> {
+  await assert.rejects(call, (error: unknown) => {
+    assert.ok(error instanceof SfuError, `an SfuError, not ${String(error)}`);
     assert.equal(error.code, code, error.message);
     return true;
   });
 }
 
-/** UDP sockets and timers alive in this process, by kind. */
-function resources(): { udp: number; timers: number } {
-  const info = process.getActiveResourcesInfo();
-  return { udp: info.filter((r) => r === 'UDPWrap').length, timers: info.filter((r) => r === 'Timeout').length };
+async function counts(sfu: SfuControl): Promise<number[]> {
+  const s = await sfu.stats();
+  return [s.rooms, s.peers, s.tracks, s.subscriptions];
 }
 
-async function publishCamera(sfu: SfuControl, peerId: string, trackId: string): Promise<{ client: TestPublisher; stop: () => void }> {
-  const client = new TestPublisher();
-  const video = client.addTrack('video');
-  const { sdp } = await sfu.publish(peerId, await client.offer(), [{ mid: video.mid ?? '', trackId, kind: 'video' }]);
-  await client.accept(sdp);
-  await until(client, 'state', () => client.pc.connectionState === 'connected', `${peerId} connected`);
-  return { client, stop: client.startSending(video, 7) };
-}
+const opus: MediaJson = {
+  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
+  encodings: [{ ssrc: 11111111 }],
+};
 
-describe('lifecycle', () => {
-  after(() => {
-    assert.deepEqual(unhandled, [], 'no unhandled promise rejections');
-  });
+test('bad input rejects with a coded SfuError and changes nothing', async () => {
+  const sfu = await startSfu();
+  sfus.push(sfu);
+  const alice = await joinPeer(sfu, 'bad', 'alice');
+  peers.push(alice);
+  const cam = await alice.publish('camera');
+  const before = await counts(sfu);
 
-  // First in this file (each test file runs in its own process), so that no other test's sockets are around.
-  it('closePeer frees the peer, its tracks, every subscription to them, sockets and timers', async () => {
-    const baseline = resources();
-    const sfu = createSfu();
-    await sfu.createPeer('alice');
-    await sfu.createPeer('bob');
-    const alice = await publishCamera(sfu, 'alice', 'cam');
-    await sfu.subscribe('bob', 'cam');
-    const bob = new TestSubscriber();
-    await sfu.applySubscriberAnswer('bob', await bob.answer(await sfu.createSubscriberOffer('bob')));
-    await until(bob, 'rtp', () => bob.count('cam') >= 5, 'cam at bob');
-    assert.ok(resources().udp >= baseline.udp + 4, 'the measurement sees the sockets of 2 SFU and 2 client connections');
-    assert.deepEqual(
-      { peers: 2, tracks: 1, subscriptions: 1 },
-      (({ peers, tracks, subscriptions }) => ({ peers, tracks, subscriptions }))(await sfu.stats()),
-    );
+  await rejects(sfu.openRoom(''), 'invalid-argument');
+  await rejects(sfu.createPeer('nowhere', 'x', alice.client.rtpCapabilities), 'unknown-room');
+  await rejects(sfu.createPeer('bad', 'alice', alice.client.rtpCapabilities), 'peer-exists');
+  await rejects(sfu.createPeer('bad', 'x', { codecs: 'no' }), 'invalid-argument');
+  await rejects(sfu.createPeer('bad', 'x', [] as unknown as MediaJson), 'invalid-argument');
+  await rejects(sfu.createTransport('nobody', 'send'), 'unknown-peer');
+  await rejects(sfu.createTransport('alice', 'sideways' as TransportDirection), 'invalid-argument');
+  await rejects(sfu.connectTransport('alice', 'no-such-transport', {}), 'unknown-transport');
+  const spare = await sfu.createPeer('bad', 'spare', alice.client.rtpCapabilities).then(() => sfu.createTransport('spare', 'recv'));
+  await rejects(sfu.connectTransport('spare', spare.id, { fingerprints: 'garbage' }), 'invalid-argument');
+  await rejects(sfu.connectTransport('spare', spare.id, { role: 'client', fingerprints: [{ algorithm: 'md5', value: 'x' }] }), 'invalid-argument');
+  await rejects(sfu.restartIce('alice', 'nope'), 'unknown-transport');
 
-    await sfu.closePeer('alice');
-    await sfu.closePeer('alice');
-    let stats = await sfu.stats();
-    assert.equal(stats.peers, 1);
-    assert.equal(stats.tracks, 0);
-    assert.equal(stats.subscriptions, 0, "bob's subscription ended with alice's track");
-    await rejectsWith(sfu.subscribe('alice', 'cam'), 'unknown-peer');
-    const next = await sfu.createSubscriberOffer('bob');
-    assert.deepEqual(next.tracks, []);
-    assert.match(next.sdp, /a=inactive/);
+  const produce = (over: Record<string, unknown>): Promise<void> =>
+    sfu.produce('alice', { trackId: 'mic-1', kind: 'audio', source: 'microphone', rtpParameters: opus, paused: false, ...over } as never);
+  await rejects(produce({ rtpParameters: { codecs: [{ mimeType: 'audio/opus' }] } }), 'invalid-argument');
+  await rejects(produce({ rtpParameters: 'garbage' }), 'invalid-argument');
+  await rejects(produce({ rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 'x', clockRate: 48000 }] } }), 'invalid-argument');
+  await rejects(produce({ rtpParameters: { codecs: [{ mimeType: 'audio/G729', payloadType: 18, clockRate: 8000 }], encodings: [{ ssrc: 5 }] } }), 'invalid-argument');
+  await rejects(produce({ kind: 'video' }), 'invalid-argument');
+  await rejects(produce({ source: 'camera' }), 'invalid-argument');
+  await rejects(produce({ source: 'tv' }), 'invalid-argument');
+  await rejects(produce({ kind: 'video', source: 'screen' }), 'invalid-argument');
+  await rejects(produce({ paused: 'yes' }), 'invalid-argument');
+  await rejects(produce({ trackId: cam.trackId }), 'track-exists');
+  await rejects(produce({ source: 'camera', kind: 'video', trackId: 'cam-2', rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }], encodings: [{ ssrc: 7 }] } }), 'invalid-state');
+  await rejects(sfu.produce('nobody', { trackId: 'z', kind: 'audio', source: 'microphone', rtpParameters: opus, paused: false }), 'unknown-peer');
+  await rejects(sfu.produce('spare', { trackId: 'z', kind: 'audio', source: 'microphone', rtpParameters: opus, paused: false }), 'invalid-state');
 
-    await sfu.closePeer('bob');
-    stats = await sfu.stats();
-    assert.deepEqual([stats.peers, stats.tracks, stats.subscriptions], [0, 0, 0]);
-    alice.stop();
-    await alice.client.close();
-    await bob.close();
-    await sfu.close();
-    // werift finishes closing transports asynchronously; give it a moment, then nothing may be left.
-    const deadline = Date.now() + 3000;
-    while (Date.now() < deadline && (resources().udp > baseline.udp || resources().timers > baseline.timers)) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const now = resources();
-    assert.ok(now.udp <= baseline.udp, `UDP sockets: ${baseline.udp} before, ${now.udp} after`);
-    assert.ok(now.timers <= baseline.timers, `timers: ${baseline.timers} before, ${now.timers} after`);
-  });
+  await rejects(sfu.subscribe('alice', 'no-track'), 'unknown-track');
+  await rejects(sfu.subscribe('nobody', cam.trackId), 'unknown-peer');
+  await rejects(sfu.resumeSubscription('alice', cam.trackId), 'unknown-track');
+  await rejects(sfu.setSubscriptionPreference('spare', cam.trackId, { layer: 'huge' as never }), 'unknown-track');
+  await rejects(sfu.setTrackPaused('no-track', true), 'unknown-track');
+  await rejects(sfu.setTrackPaused(cam.trackId, 'yes' as never), 'invalid-argument');
 
-  it('rejects garbage SDP with invalid-sdp and keeps working', async () => {
-    const sfu = createSfu();
-    await sfu.createPeer('alice');
-    const client = new TestPublisher();
-    const video = client.addTrack('video');
-    const offer = await client.offer();
-    const spec = [{ mid: video.mid ?? '', trackId: 'cam', kind: 'video' as const }];
-    for (const garbage of ['', 'garbage', 'v=0\r\n', offer.slice(0, offer.length / 3), offer.replace(/a=fingerprint:.*\r\n/g, '')]) {
-      await rejectsWith(sfu.publish('alice', garbage, spec), 'invalid-sdp');
-    }
-    await rejectsWith(sfu.publish('alice', offer, [{ mid: 'nope', trackId: 'cam', kind: 'video' }]), 'invalid-sdp');
-    await rejectsWith(sfu.publish('alice', offer, [{ mid: video.mid ?? '', trackId: 'cam', kind: 'audio' }]), 'invalid-sdp');
-    await rejectsWith(sfu.publish('alice', offer, [{ mid: video.mid ?? '', trackId: '', kind: 'video' }]), 'invalid-argument');
-    await rejectsWith(sfu.publish('alice', 42 as unknown as string, spec), 'invalid-sdp');
-    assert.equal((await sfu.stats()).tracks, 0);
+  // A peer that can receive no video codec the router offers cannot subscribe to the camera.
+  const audioOnly = { codecs: [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2, preferredPayloadType: 100 }], headerExtensions: [] };
+  await sfu.createPeer('bad', 'deaf', audioOnly);
+  await sfu.createTransport('deaf', 'recv');
+  await rejects(sfu.subscribe('deaf', cam.trackId), 'invalid-argument');
+  await sfu.closePeer('deaf');
+  await sfu.closePeer('spare');
 
-    // The same peer still publishes with a good offer.
-    const { sdp } = await sfu.publish('alice', offer, spec);
-    await client.accept(sdp);
-    await until(client, 'state', () => client.pc.connectionState === 'connected', 'alice connected');
-    await rejectsWith(sfu.publish('alice', offer, spec), 'track-exists');
+  // In another room, the track is unknown.
+  const other = await joinPeer(sfu, 'other', 'outsider');
+  peers.push(other);
+  await rejects(sfu.subscribe('outsider', cam.trackId), 'unknown-track');
+  await sfu.closeRoom('other');
 
-    // Subscriber side: no offer outstanding, then a garbage answer, then a good one.
-    await sfu.createPeer('bob');
-    await rejectsWith(sfu.applySubscriberAnswer('bob', 'v=0'), 'invalid-state');
-    await rejectsWith(sfu.createSubscriberOffer('bob'), 'invalid-state');
-    await sfu.subscribe('bob', 'cam');
-    const bob = new TestSubscriber();
-    const subscriberOffer = await sfu.createSubscriberOffer('bob');
-    const answer = await bob.answer(subscriberOffer);
-    await rejectsWith(sfu.applySubscriberAnswer('bob', 'garbage'), 'invalid-sdp');
-    await rejectsWith(sfu.applySubscriberAnswer('bob', answer.replace(/a=ice-ufrag:.*\r\n/g, '')), 'invalid-sdp');
-    await sfu.applySubscriberAnswer('bob', answer);
-    await until(bob, 'state', () => bob.pc.connectionState === 'connected', 'bob connected');
-    await sfu.close();
-    await client.close();
-    await bob.close();
-  });
+  assert.deepEqual(await counts(sfu), before, 'nothing changed');
+  // And the good path still works after all that.
+  const bob = await joinPeer(sfu, 'bad', 'bob');
+  peers.push(bob);
+  await bob.receive(cam.trackId);
+  await packetsArrive(bob, cam.trackId, 0, true);
+});
 
-  it('rejects calls for unknown peers and tracks', async () => {
-    const sfu = createSfu();
-    await sfu.createPeer('alice');
-    await rejectsWith(sfu.createPeer('alice'), 'peer-exists');
-    await rejectsWith(sfu.subscribe('ghost', 'cam'), 'unknown-peer');
-    await rejectsWith(sfu.subscribe('alice', 'ghost-cam'), 'unknown-track');
-    await rejectsWith(sfu.unsubscribe('alice', 'ghost-cam'), 'unknown-track');
-    await rejectsWith(sfu.unpublish('alice', 'v=0', ['ghost-cam']), 'unknown-track');
-    await rejectsWith(sfu.publish('ghost', 'v=0', []), 'unknown-peer');
-    await rejectsWith(sfu.createSubscriberOffer('ghost'), 'unknown-peer');
-    await rejectsWith(sfu.applySubscriberAnswer('ghost', 'v=0'), 'unknown-peer');
-    await sfu.closePeer('ghost'); // idempotent: nothing to close
-    await sfu.close();
-  });
+test('at most four tracks per peer, one per source', async () => {
+  const sfu = await startSfu();
+  sfus.push(sfu);
+  const alice = await joinPeer(sfu, 'four', 'alice');
+  peers.push(alice);
+  await alice.publish('camera');
+  await alice.publish('microphone');
+  await alice.publish('screen');
+  await alice.publish('screen-audio');
+  await rejects(sfu.produce('alice', { trackId: 'fifth', kind: 'audio', source: 'microphone', rtpParameters: opus, paused: false }), 'invalid-state');
+  assert.equal((await sfu.stats()).tracks, 4);
+});
 
-  it('a closed SFU rejects every call; close is idempotent', async () => {
-    const sfu = createSfu();
-    await sfu.createPeer('alice');
-    await sfu.close();
-    await sfu.close();
-    await rejectsWith(sfu.createPeer('bob'), 'sfu-closed');
-    await rejectsWith(sfu.publish('alice', 'v=0', []), 'sfu-closed');
-    await rejectsWith(sfu.subscribe('alice', 'cam'), 'sfu-closed');
-    await rejectsWith(sfu.createSubscriberOffer('alice'), 'sfu-closed');
-    await rejectsWith(sfu.closePeer('alice'), 'sfu-closed');
-    await rejectsWith(sfu.stats(), 'sfu-closed');
-  });
+test('close is idempotent and leaves nothing behind; calls after close reject', async () => {
+  const sfu = await startSfu();
+  sfus.push(sfu);
+  const alice = await joinPeer(sfu, 'close', 'alice');
+  const bob = await joinPeer(sfu, 'close', 'bob');
+  peers.push(alice, bob);
+  const cam = await alice.publish('camera');
+  const mic = await alice.publish('microphone');
+  await bob.receive(cam.trackId);
+  await bob.receive(mic.trackId);
+  const bobCam = await bob.publish('camera');
+  await alice.receive(bobCam.trackId);
+  assert.deepEqual(await counts(sfu), [1, 2, 3, 3]);
 
-  it('reports failed when a negotiated connection does not come up in time', async () => {
-    const sfu = createSfu({ connectTimeoutMs: 300 });
-    const states: string[] = [];
-    sfu.on('connectionState', (peerId, role, state) => states.push(`${peerId}/${role}/${state}`));
-    await sfu.createPeer('alice');
-    const silent = new TestPublisher();
-    const video = silent.addTrack('video');
-    const failed = new Promise<void>((resolve) => sfu.on('connectionState', (p, r, s) => p === 'alice' && r === 'publisher' && s === 'failed' && resolve()));
-    await sfu.publish('alice', await silent.offer(), [{ mid: video.mid ?? '', trackId: 'cam', kind: 'video' }]);
-    // The client never applies the answer, so it never connects.
-    await failed;
-    assert.deepEqual(states, ['alice/publisher/connecting', 'alice/publisher/failed']);
-    await silent.close();
-    await sfu.close();
-  });
+  await sfu.unsubscribe('bob', mic.trackId);
+  await sfu.unsubscribe('bob', mic.trackId);
+  assert.deepEqual(await counts(sfu), [1, 2, 3, 2]);
+  await sfu.closeTrack(mic.trackId);
+  await sfu.closeTrack(mic.trackId);
+  assert.deepEqual(await counts(sfu), [1, 2, 2, 2]);
+
+  // Closing alice ends her camera, bob's subscription to it and her subscription to bob.
+  const aliceProducer = internals(sfu).producer(cam.trackId);
+  await sfu.closePeer('alice');
+  await sfu.closePeer('alice');
+  assert.deepEqual(await counts(sfu), [1, 1, 1, 0]);
+  assert.equal(aliceProducer?.closed, true);
+  await rejects(sfu.createTransport('alice', 'send'), 'unknown-peer');
+
+  await sfu.closeRoom('close');
+  await sfu.closeRoom('close');
+  assert.deepEqual(await counts(sfu), [0, 0, 0, 0]);
+  await rejects(sfu.createPeer('close', 'carol', bob.client.rtpCapabilities), 'unknown-room');
+
+  const workers = internals(sfu).workers();
+  await sfu.close();
+  await sfu.close();
+  assert.ok(workers.every((w) => w.closed));
+  await rejects(sfu.openRoom('close'), 'sfu-closed');
+  await rejects(sfu.stats(), 'sfu-closed');
+  await rejects(sfu.closePeer('bob'), 'sfu-closed');
+});
+
+test('createTransport again replaces the old transport and what it carried', async () => {
+  const sfu = await startSfu();
+  sfus.push(sfu);
+  const alice = await joinPeer(sfu, 'replace', 'alice');
+  const bob = await joinPeer(sfu, 'replace', 'bob');
+  peers.push(alice, bob);
+  const cam = await alice.publish('camera');
+  await bob.receive(cam.trackId);
+  const oldConsumer = internals(sfu).consumer('bob', cam.trackId);
+  // A reload: bob's new recv transport drops his subscriptions; he subscribes again on it.
+  const recv = await sfu.createTransport('bob', 'recv');
+  assert.equal(oldConsumer?.closed, true);
+  assert.deepEqual(await counts(sfu), [1, 2, 1, 0]);
+  await rejects(sfu.connectTransport('bob', bob.transports.recv, {}), 'unknown-transport');
+  bob.client.openRecv(recv, (dtls) => sfu.connectTransport('bob', recv.id, dtls));
+  await bob.receive(cam.trackId);
+  await packetsArrive(bob, cam.trackId, 0, true);
+  // Alice's new send transport ends her tracks.
+  await sfu.createTransport('alice', 'send');
+  assert.deepEqual(await counts(sfu), [1, 2, 0, 0]);
+});
+
+test('connection states are reported, and a transport that never connects fails', async () => {
+  const sfu = await startSfu({ connectTimeoutMs: 1500 });
+  sfus.push(sfu);
+  const seen: [string, TransportDirection, ConnectionState][] = [];
+  sfu.on('connectionState', (...args) => seen.push(args));
+  const connected = nextEvent<[string, TransportDirection, ConnectionState]>(
+    (l) => (sfu.on('connectionState', l), () => sfu.off('connectionState', l)),
+    (peerId, direction, state) => peerId === 'alice' && direction === 'send' && state === 'connected',
+  );
+  const alice = await joinPeer(sfu, 'states', 'alice');
+  peers.push(alice);
+  await alice.publish('microphone');
+  await connected;
+  // alice's recv transport was never used by her client, so it never connects.
+  await eventually(() => seen.some(([p, d, s]) => p === 'alice' && d === 'recv' && s === 'failed'), { what: 'recv failed' });
+  assert.ok(!seen.some(([p, d, s]) => p === 'alice' && d === 'send' && s === 'failed'), 'the connected one did not fail');
+  const { rtpCapabilities } = await sfu.openRoom('states');
+  const client = await WrtcClient.create(rtpCapabilities);
+  await sfu.createPeer('states', 'ghost', client.rtpCapabilities);
+  const t = await sfu.createTransport('ghost', 'send');
+  const iceParameters = await sfu.restartIce('ghost', t.id);
+  assert.notEqual(iceParameters.usernameFragment, t.iceParameters.usernameFragment);
+  const before = seen.length;
+  await sfu.closePeer('ghost');
+  assert.ok(!seen.slice(before).some(([p]) => p === 'ghost'), 'closePeer emits no connectionState');
+  client.close();
+});
+
+test('a dying worker is reported with its rooms, which are dropped', async () => {
+  const errors: unknown[] = [];
+  const sfu = await startSfu({ workers: 1, onError: (e) => errors.push(e) });
+  sfus.push(sfu);
+  await sfu.openRoom('doomed');
+  const died = nextEvent<[string[]]>((l) => (sfu.on('workerDied', l), () => sfu.off('workerDied', l)));
+  const worker = internals(sfu).workers()[0];
+  assert.ok(worker);
+  process.kill(worker.pid, 'SIGKILL');
+  const [roomIds] = await died;
+  assert.deepEqual(roomIds, ['doomed']);
+  assert.ok(errors.length > 0, 'the death was logged');
+  assert.equal((await sfu.stats()).rooms, 0);
+  // A replacement worker takes new rooms.
+  await eventually(async () => (await sfu.stats()).workers === 1 && !internals(sfu).workers()[0]?.closed, { what: 'replacement worker' });
+  await sfu.openRoom('reborn');
 });

@@ -1,110 +1,235 @@
 /**
- * The SfuControl implementation: owns the peers and the SFU-wide track registry, validates every
- * call at the boundary, and turns werift's failures into SfuErrors. Nothing here touches RTP.
+ * The SFU: implements SfuControl over the worker pool. Owns the ID maps (room, peer, track) and the
+ * checks on every untrusted argument; the media objects (MediaRoom, MediaPeer, Subscription) do
+ * the work. Every check runs before any state changes, so a rejected call changes nothing.
  */
-import { Counters } from './counters.js';
+import * as mediasoup from 'mediasoup';
+import type { types as ms } from 'mediasoup';
 import { TypedEmitter } from './emitter.js';
-import { SfuError } from './errors.js';
-import { Peer } from './peer.js';
-import type { PublishedTrack } from './published-track.js';
-import { isMediaKind } from './sdp-check.js';
-import type { PublishedTrackSpec, SfuControl, SfuEvents, SfuOptions, SfuStats, SubscriberOffer } from './types.js';
-
-const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
-const MAX_ID_LENGTH = 256;
+import { SfuError, untrusted } from './errors.js';
+import { WorkerPool, type WorkerSlot } from './worker-pool.js';
+import { MediaRoom } from './media-room.js';
+import { MediaPeer } from './media-peer.js';
+import type { Subscription } from './subscription.js';
+import { checkProduceSpec, checkId, checkDirection, checkMediaJson, checkPreference } from './validate.js';
+import type {
+  MediaJson, ProduceSpec, SfuControl, SfuEvents, SfuOptions, SfuStats, SubscriptionOptions, TransportDirection, TransportOptions, Layer,
+} from './types.js';
 
 export class Sfu implements SfuControl {
-  readonly #options: SfuOptions;
-  readonly #peers = new Map<string, Peer>();
-  readonly #tracks = new Map<string, PublishedTrack>();
-  readonly #counters = new Counters();
-  readonly #events = new TypedEmitter<SfuEvents>();
-  #closing: Promise<void> | undefined;
+  readonly #options: Required<Pick<SfuOptions, 'initialOutgoingBitrate' | 'maxIncomingBitrate' | 'loudestAudio' | 'connectTimeoutMs' | 'maxConsumersPerRouter'>>;
+  readonly #onError: (error: unknown) => void;
+  readonly #events: TypedEmitter<SfuEvents>;
+  readonly #rooms = new Map<string, MediaRoom | Promise<MediaRoom>>();
+  readonly #peers = new Map<string, MediaPeer>();
+  readonly #peerRoom = new Map<string, MediaRoom>();
+  readonly #reserved = new Set<string>(); // peer and track IDs being created
+  readonly #trackRoom = new Map<string, MediaRoom>();
+  #pool!: WorkerPool;
+  #closed = false;
 
-  constructor(options: SfuOptions = {}) {
-    validateOptions(options);
-    this.#options = structuredClone(options);
+  private constructor(options: SfuOptions) {
+    this.#onError = options.onError ?? (() => undefined);
+    this.#events = new TypedEmitter<SfuEvents>(this.#onError);
+    this.#options = {
+      initialOutgoingBitrate: options.initialOutgoingBitrate ?? 1_000_000,
+      maxIncomingBitrate: options.maxIncomingBitrate ?? 5_000_000,
+      loudestAudio: options.loudestAudio ?? 6,
+      connectTimeoutMs: options.connectTimeoutMs ?? 20_000,
+      maxConsumersPerRouter: options.maxConsumersPerRouter ?? 500,
+    };
   }
 
-  async createPeer(peerId: string): Promise<void> {
-    this.#assertOpen();
-    checkId(peerId, 'peerId');
-    if (this.#peers.has(peerId)) throw new SfuError('peer-exists', `peer ${peerId} already exists`);
-    const peer = new Peer({
-      id: peerId,
-      options: this.#options,
-      registry: this.#tracks,
-      counters: this.#counters,
-      connectTimeoutMs: this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      onState: (role, state) => this.#events.emit('connectionState', peerId, role, state),
-      onFlowing: (trackId) => this.#events.emit('trackFlowing', trackId),
+  static async create(options: SfuOptions): Promise<Sfu> {
+    const sfu = new Sfu(options);
+    sfu.#pool = await WorkerPool.create({
+      workers: options.workers ?? 0,
+      listenAddress: options.listenAddress ?? '127.0.0.1',
+      announcedAddress: options.announcedAddress,
+      port: options.port,
+      portRange: options.portRange,
+      workerBin: options.workerBin,
+      onWorkerDied: (slot, error) => sfu.#workerDied(slot, error),
+      onError: sfu.#onError,
     });
-    this.#peers.set(peerId, peer);
+    return sfu;
   }
 
-  async publish(peerId: string, offerSdp: string, tracks: PublishedTrackSpec[]): Promise<{ sdp: string }> {
-    const peer = this.#peer(peerId);
-    if (!Array.isArray(tracks)) throw new SfuError('invalid-argument', 'tracks must be an array');
-    for (const spec of tracks) {
-      checkId(spec?.trackId, 'trackId');
-      checkId(spec.mid, 'mid');
-      if (!isMediaKind(spec.kind)) throw new SfuError('invalid-argument', `invalid kind ${String(spec.kind)}`);
+  async openRoom(roomId: string): Promise<{ rtpCapabilities: MediaJson }> {
+    this.#assertOpen();
+    checkId('roomId', roomId);
+    let room = this.#rooms.get(roomId);
+    if (!room) {
+      const opening = MediaRoom.create(roomId, this.#pool, {
+        maxConsumersPerRouter: this.#options.maxConsumersPerRouter,
+        loudestAudio: this.#options.loudestAudio,
+        onActiveSpeaker: (id, peerId) => this.#events.emit('activeSpeaker', id, peerId),
+        onError: this.#onError,
+      });
+      room = opening;
+      this.#rooms.set(roomId, opening);
+      opening.then(
+        (opened) => (this.#rooms.get(roomId) === opening && !this.#closed ? this.#rooms.set(roomId, opened) : opened.close()),
+        () => this.#rooms.get(roomId) === opening && this.#rooms.delete(roomId),
+      );
     }
-    if (new Set(tracks.map((t) => t.trackId)).size !== tracks.length) throw new SfuError('invalid-argument', 'duplicate trackId');
-    return { sdp: await peer.publisher.publish(offerSdp, tracks) };
+    const opened = await room;
+    return { rtpCapabilities: json(opened.rtpCapabilities) };
   }
 
-  async unpublish(peerId: string, offerSdp: string, trackIds: string[]): Promise<{ sdp: string }> {
-    const peer = this.#peer(peerId);
-    if (!Array.isArray(trackIds)) throw new SfuError('invalid-argument', 'trackIds must be an array');
-    return { sdp: await peer.publisher.unpublish(offerSdp, trackIds) };
+  async closeRoom(roomId: string): Promise<void> {
+    this.#assertOpen();
+    const entry = this.#rooms.get(roomId);
+    if (!entry) return;
+    this.#rooms.delete(roomId);
+    const room = await Promise.resolve(entry).catch(() => undefined);
+    if (room) this.#dropRoom(room);
   }
 
-  async subscribe(peerId: string, trackId: string): Promise<void> {
-    const peer = this.#peer(peerId);
-    const track = this.#tracks.get(trackId);
-    if (!track || track.closed) throw new SfuError('unknown-track', `unknown track ${String(trackId)}`);
-    peer.subscriber.subscribe(track);
+  async createPeer(roomId: string, peerId: string, rtpCapabilities: MediaJson): Promise<void> {
+    this.#assertOpen();
+    checkId('peerId', peerId);
+    const room = await this.#room(roomId);
+    if (this.#peers.has(peerId) || this.#reserved.has(peerId)) throw new SfuError('peer-exists', `peer ${peerId} exists`);
+    const caps = structuredClone(checkMediaJson('rtpCapabilities', rtpCapabilities)) as unknown as ms.RtpCapabilities;
+    await untrusted('rtpCapabilities', () => mediasoup.ortc.validateAndNormalizeRtpCapabilities(caps));
+    this.#reserved.add(peerId);
+    try {
+      const { router, slot } = await room.placePeer();
+      this.#assertOpen();
+      if (room.closed) throw new SfuError('unknown-room', `room ${roomId} closed`);
+      const peer = new MediaPeer(peerId, router, slot, caps, {
+        initialOutgoingBitrate: this.#options.initialOutgoingBitrate,
+        maxIncomingBitrate: this.#options.maxIncomingBitrate,
+        connectTimeoutMs: this.#options.connectTimeoutMs,
+        onState: (id, direction, state) => this.#events.emit('connectionState', id, direction, state),
+      });
+      room.peers.set(peerId, peer);
+      this.#peers.set(peerId, peer);
+      this.#peerRoom.set(peerId, room);
+    } finally {
+      this.#reserved.delete(peerId);
+    }
+  }
+
+  async createTransport(peerId: string, direction: TransportDirection): Promise<TransportOptions> {
+    const { peer, room } = this.#peer(peerId);
+    checkDirection(direction);
+    const transport = await peer.createTransport(direction, () => {
+      if (direction === 'send') for (const trackId of [...peer.publications.keys()]) this.#closeTrackIn(room, trackId);
+      else for (const sub of peer.subscriptions.values()) sub.close();
+      if (direction === 'recv') peer.subscriptions.clear();
+    });
+    return transport.clientOptions();
+  }
+
+  async connectTransport(peerId: string, transportId: string, dtlsParameters: MediaJson): Promise<void> {
+    const { peer } = this.#peer(peerId);
+    const transport = peer.transportById(String(transportId));
+    await transport.connect(structuredClone(checkMediaJson('dtlsParameters', dtlsParameters)));
+  }
+
+  async restartIce(peerId: string, transportId: string): Promise<MediaJson> {
+    const { peer } = this.#peer(peerId);
+    return json(await peer.transportById(String(transportId)).restartIce());
+  }
+
+  async produce(peerId: string, spec: ProduceSpec): Promise<void> {
+    const { peer, room } = this.#peer(peerId);
+    const checked = checkProduceSpec(spec);
+    if (this.#trackRoom.has(checked.trackId) || this.#reserved.has(checked.trackId)) {
+      throw new SfuError('track-exists', `track ${checked.trackId} exists`);
+    }
+    this.#reserved.add(checked.trackId);
+    try {
+      const { producer } = await peer.produce(checked);
+      if (this.#closed) {
+        producer.close();
+        throw new SfuError('sfu-closed', 'the SFU is closed');
+      }
+      this.#trackRoom.set(checked.trackId, room);
+      producer.observer.once('close', () => {
+        if (room.tracks.get(checked.trackId)?.producer === producer) this.#closeTrackIn(room, checked.trackId);
+      });
+      room.addTrack({ trackId: checked.trackId, peer, source: checked.source, kind: checked.kind, producer, pipes: new Map() });
+    } finally {
+      this.#reserved.delete(checked.trackId);
+    }
+  }
+
+  async closeTrack(trackId: string): Promise<void> {
+    this.#assertOpen();
+    const room = this.#trackRoom.get(trackId);
+    if (room) this.#closeTrackIn(room, trackId);
   }
 
   async setTrackPaused(trackId: string, paused: boolean): Promise<void> {
-    this.#assertOpen();
-    const track = this.#tracks.get(trackId);
-    if (!track || track.closed) throw new SfuError('unknown-track', `unknown track ${String(trackId)}`);
-    track.setPaused(paused === true);
+    const { room, track } = this.#track(trackId);
+    if (typeof paused !== 'boolean') throw new SfuError('invalid-argument', 'paused must be a boolean');
+    if (paused) return track.producer.pause();
+    await track.producer.resume();
+    if (track.kind === 'video') await Promise.all([...room.subscriptionsTo(trackId)].map((s) => s.requestKeyFrame()));
+  }
+
+  async subscribe(peerId: string, trackId: string): Promise<SubscriptionOptions> {
+    const { peer, room } = this.#peer(peerId);
+    const { track } = this.#track(trackId);
+    if (this.#trackRoom.get(trackId) !== room) throw new SfuError('unknown-track', `track ${trackId} is not in room ${room.id}`);
+    const existing = peer.subscriptions.get(trackId);
+    if (existing && !existing.closed) return existing.clientOptions();
+    if (!peer.transport('recv')) throw new SfuError('invalid-state', `peer ${peerId} has no recv transport`);
+    if (peer.router === track.peer.router && !peer.router.canConsume({ producerId: track.producer.id, rtpCapabilities: peer.rtpCapabilities })) {
+      throw new SfuError('invalid-argument', `peer ${peerId} cannot receive track ${trackId} (no common codec)`);
+    }
+    let pending = peer.pendingSubscriptions.get(trackId);
+    if (!pending) {
+      pending = room.subscribe(peer, trackId);
+      peer.pendingSubscriptions.set(trackId, pending);
+      void pending.catch(() => undefined).finally(() => peer.pendingSubscriptions.delete(trackId));
+    }
+    return (await pending).clientOptions();
+  }
+
+  async resumeSubscription(peerId: string, trackId: string): Promise<void> {
+    await this.#subscription(peerId, trackId).setReason('not-resumed', false);
+  }
+
+  async setSubscriptionPreference(peerId: string, trackId: string, preference: { hidden?: boolean; layer?: Layer }): Promise<void> {
+    const sub = this.#subscription(peerId, trackId);
+    const { hidden, layer } = checkPreference(preference);
+    if (layer !== undefined) await sub.setLayer(layer);
+    if (hidden !== undefined) await sub.setReason('hidden', hidden);
   }
 
   async unsubscribe(peerId: string, trackId: string): Promise<void> {
-    this.#peer(peerId).subscriber.unsubscribe(trackId);
-  }
-
-  async createSubscriberOffer(peerId: string): Promise<SubscriberOffer> {
-    return this.#peer(peerId).subscriber.createOffer();
-  }
-
-  async applySubscriberAnswer(peerId: string, answerSdp: string): Promise<void> {
-    await this.#peer(peerId).subscriber.applyAnswer(answerSdp);
+    const { peer } = this.#peer(peerId);
+    peer.subscriptions.get(trackId)?.close();
+    peer.subscriptions.delete(trackId);
   }
 
   async closePeer(peerId: string): Promise<void> {
     this.#assertOpen();
     const peer = this.#peers.get(peerId);
-    if (!peer) return;
-    this.#peers.delete(peerId);
-    await peer.close();
+    const room = this.#peerRoom.get(peerId);
+    if (!peer || !room) return;
+    for (const trackId of [...peer.publications.keys()]) this.#closeTrackIn(room, trackId);
+    this.#forgetPeer(room, peer);
   }
 
   async stats(): Promise<SfuStats> {
     this.#assertOpen();
-    const peers = [...this.#peers.values()];
+    const rooms = [...this.#rooms.values()].filter((r): r is MediaRoom => r instanceof MediaRoom);
+    const usage = await this.#pool.usage();
+    let subscriptions = 0;
+    for (const peer of this.#peers.values()) subscriptions += peer.subscriptions.size;
     return {
-      peers: peers.length,
-      tracks: this.#tracks.size,
-      subscriptions: peers.reduce((sum, p) => sum + p.subscriber.subscriptionCount, 0),
-      packetsReceived: this.#counters.packetsReceived,
-      packetsForwarded: this.#counters.packetsForwarded,
-      keyframeRequests: this.#counters.keyframeRequests,
-      retransmissions: this.#counters.retransmissionsOfClosed + peers.reduce((sum, p) => sum + p.subscriber.retransmissions(), 0),
+      workers: this.#pool.slots.filter((s) => !s.worker.closed).length,
+      rooms: rooms.length,
+      peers: this.#peers.size,
+      tracks: this.#trackRoom.size,
+      subscriptions,
+      workerRss: usage.rss,
+      workerCpuMs: usage.cpuMs,
     };
   }
 
@@ -116,43 +241,109 @@ export class Sfu implements SfuControl {
     this.#events.off(event, listener);
   }
 
-  close(): Promise<void> {
-    this.#closing ??= (async () => {
-      const peers = [...this.#peers.values()];
-      this.#peers.clear();
-      await Promise.all(peers.map((p) => p.close()));
-      this.#events.removeAllListeners();
-    })();
-    return this.#closing;
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const entry of this.#rooms.values()) if (entry instanceof MediaRoom) entry.close();
+    this.#rooms.clear();
+    this.#peers.clear();
+    this.#peerRoom.clear();
+    this.#trackRoom.clear();
+    this.#pool.close();
+    this.#events.removeAllListeners();
+  }
+
+  /** For src/testing only: the mediasoup objects behind IDs (never exported from the index). */
+  internals(): SfuInternals {
+    return {
+      consumer: (peerId, trackId) => this.#peers.get(peerId)?.subscriptions.get(trackId)?.consumer,
+      producer: (trackId) => this.#trackRoom.get(trackId)?.tracks.get(trackId)?.producer,
+      routerCount: (roomId) => {
+        const room = this.#rooms.get(roomId);
+        return room instanceof MediaRoom ? room.routerCount : 0;
+      },
+      peerWorker: (peerId) => this.#peers.get(peerId)?.slot.index,
+      workers: () => this.#pool.slots.map((s) => s.worker),
+    };
+  }
+
+  #closeTrackIn(room: MediaRoom, trackId: string): void {
+    this.#trackRoom.delete(trackId);
+    room.removeTrack(trackId);
+  }
+
+  #forgetPeer(room: MediaRoom, peer: MediaPeer): void {
+    room.peers.delete(peer.id);
+    this.#peers.delete(peer.id);
+    this.#peerRoom.delete(peer.id);
+    peer.close();
+  }
+
+  #dropRoom(room: MediaRoom): void {
+    for (const peer of room.peers.values()) {
+      this.#peers.delete(peer.id);
+      this.#peerRoom.delete(peer.id);
+    }
+    for (const trackId of room.tracks.keys()) this.#trackRoom.delete(trackId);
+    room.close();
+  }
+
+  #workerDied(slot: WorkerSlot, error: Error): void {
+    this.#onError(new SfuError('invalid-state', `media worker ${slot.worker.pid} died: ${error.message}`, { cause: error }));
+    const dead: string[] = [];
+    for (const [roomId, entry] of this.#rooms) {
+      if (entry instanceof MediaRoom && entry.usesWorker(slot)) {
+        dead.push(roomId);
+        this.#rooms.delete(roomId);
+        this.#dropRoom(entry);
+      }
+    }
+    this.#events.emit('workerDied', dead);
+  }
+
+  async #room(roomId: string): Promise<MediaRoom> {
+    const entry = this.#rooms.get(roomId);
+    if (!entry) throw new SfuError('unknown-room', `room ${String(roomId)} is not open`);
+    return entry;
+  }
+
+  #peer(peerId: string): { peer: MediaPeer; room: MediaRoom } {
+    this.#assertOpen();
+    const peer = this.#peers.get(peerId);
+    const room = this.#peerRoom.get(peerId);
+    if (!peer || !room) throw new SfuError('unknown-peer', `peer ${String(peerId)} unknown`);
+    return { peer, room };
+  }
+
+  #track(trackId: string): { room: MediaRoom; track: NonNullable<ReturnType<MediaRoom['tracks']['get']>> } {
+    this.#assertOpen();
+    const room = this.#trackRoom.get(trackId);
+    const track = room?.tracks.get(trackId);
+    if (!room || !track) throw new SfuError('unknown-track', `track ${String(trackId)} unknown`);
+    return { room, track };
+  }
+
+  #subscription(peerId: string, trackId: string): Subscription {
+    const { peer } = this.#peer(peerId);
+    const sub = peer.subscriptions.get(trackId);
+    if (!sub || sub.closed) throw new SfuError('unknown-track', `peer ${peerId} has no subscription to ${String(trackId)}`);
+    return sub;
   }
 
   #assertOpen(): void {
-    if (this.#closing) throw new SfuError('sfu-closed', 'the SFU is closed');
-  }
-
-  #peer(peerId: string): Peer {
-    this.#assertOpen();
-    const peer = this.#peers.get(peerId);
-    if (!peer) throw new SfuError('unknown-peer', `unknown peer ${String(peerId)}`);
-    return peer;
+    if (this.#closed) throw new SfuError('sfu-closed', 'the SFU is closed');
   }
 }
 
-function checkId(value: unknown, name: string): asserts value is string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID_LENGTH) {
-    throw new SfuError('invalid-argument', `${name} must be a non-empty string of at most ${MAX_ID_LENGTH} characters`);
-  }
+export interface SfuInternals {
+  consumer(peerId: string, trackId: string): ms.Consumer | undefined;
+  producer(trackId: string): ms.Producer | undefined;
+  routerCount(roomId: string): number;
+  peerWorker(peerId: string): number | undefined;
+  workers(): ms.Worker[];
 }
 
-function validateOptions(options: SfuOptions): void {
-  const { portRange, maxIncomingBitrate, connectTimeoutMs } = options;
-  if (portRange && !(Number.isInteger(portRange.min) && Number.isInteger(portRange.max) && 0 < portRange.min && portRange.min < portRange.max && portRange.max <= 65535)) {
-    throw new SfuError('invalid-argument', 'portRange must be integers with 0 < min < max <= 65535');
-  }
-  if (maxIncomingBitrate !== undefined && !(Number.isFinite(maxIncomingBitrate) && maxIncomingBitrate > 0)) {
-    throw new SfuError('invalid-argument', 'maxIncomingBitrate must be a positive number');
-  }
-  if (connectTimeoutMs !== undefined && !(Number.isFinite(connectTimeoutMs) && connectTimeoutMs > 0)) {
-    throw new SfuError('invalid-argument', 'connectTimeoutMs must be a positive number');
-  }
+/** A plain-JSON copy of a mediasoup value. */
+function json(value: object): MediaJson {
+  return structuredClone(value) as MediaJson;
 }

@@ -1,130 +1,191 @@
 /**
- * The SFU's control interface: the only thing room logic sees of the media plane. Every argument
- * and result is plain JSON-serialisable data and every call is async, so the SFU can move into
- * worker processes (one per core) or be replaced by another forwarding engine without touching
- * room logic. No werift type crosses this boundary.
+ * The media contract: the only thing room logic sees of the media plane. Every argument and result
+ * is plain JSON-serialisable data and every call is async, so the engine behind it (mediasoup
+ * today: a C++ worker per core, a router per room) can move or be replaced without touching room
+ * logic. No mediasoup object crosses this boundary.
  *
- * Model: a *peer* is one client. It has two WebRTC connections with the SFU:
- *  - the publisher connection: the client offers, the SFU answers; each send-only m-line the room
- *    registers becomes a *track* with a room-minted ID;
- *  - the subscriber connection: the SFU offers (one send-only m-line per subscribed track), the
- *    client answers.
- * The SFU forwards each track's RTP to every subscriber without decoding it.
+ * Model (mediasoup's, one level up): a *room* is one meeting's router; a *peer* is one client in a
+ * room, with at most one *send* and one *recv* WebRTC transport. A peer publishes *tracks*
+ * (mediasoup producers, with room-minted IDs) on its send transport and receives *subscriptions*
+ * (consumers) on its recv transport. The SFU forwards RTP without decoding it, so it works the
+ * same when frames are end-to-end encrypted.
+ *
+ * Media parameters (RTP capabilities and parameters, ICE and DTLS parameters) are passed through as
+ * opaque JSON: the client's mediasoup-client produces them and the SFU validates them; a value it
+ * cannot use rejects with `invalid-argument`.
  *
  * Every call rejects with an `SfuError` (exported from the package index) whose `code` says why:
- * unknown peer or track, invalid SDP, wrong signaling state, closed SFU. A rejected call changes
- * no state. Signaling is non-trickle: SDP the SFU returns already holds its candidates, and SDP
- * from clients may hold none (the SFU is ICE-lite and learns the client's address from its checks).
+ * `unknown-room`, `unknown-peer`, `unknown-transport`, `unknown-track`, `peer-exists`,
+ * `track-exists`, `invalid-argument` (bad or unusable parameters, including what mediasoup itself
+ * refuses), `invalid-state` (e.g. produce without a send transport, a fifth track, a second track
+ * of the same source), `sfu-closed`. A rejected call changes no state.
+ *
+ * `createSfu()` (package index) is async: it spawns the workers before it resolves.
  */
 
 export type MediaKind = 'audio' | 'video';
 
+/** Opaque media parameters (RtpCapabilities, RtpParameters, IceParameters, DtlsParameters, ...). */
+export type MediaJson = Record<string, unknown>;
+
+export type TransportDirection = 'send' | 'recv';
+
+/** What the source of a track is: the SFU treats camera and screen video differently (simulcast, priority). */
+export type TrackSource = 'microphone' | 'camera' | 'screen' | 'screen-audio';
+
+/** A simulcast layer a subscriber asks for: `low` fits a thumbnail, `high` a large tile. */
+export type Layer = 'low' | 'medium' | 'high';
+
 export interface SfuOptions {
-  /** Public IP address to announce in ICE candidates (e.g. behind 1:1 NAT). */
+  /**
+   * Worker processes (one mediasoup Worker each). Default: one per CPU core. Rooms are placed on
+   * the least loaded worker.
+   */
+  workers?: number;
+  /** Address the media ports listen on. Default 127.0.0.1. */
+  listenAddress?: string;
+  /** Public IP address or host name announced in ICE candidates (e.g. behind 1:1 NAT). */
   announcedAddress?: string;
-  /** Inclusive UDP port range for ICE; unset means ephemeral ports. */
+  /**
+   * The UDP and TCP port of the first worker's WebRtcServer; worker i listens on `port + i`.
+   * Unset: each worker picks a free port from `portRange` (or an ephemeral one).
+   */
+  port?: number;
+  /** Inclusive port range used when `port` is unset. */
   portRange?: { min: number; max: number };
-  /** The operator's STUN/TURN servers. Empty by default: Parley contacts no third party. */
-  iceServers?: { urls: string; username?: string; credential?: string }[];
-  /** Bitrate (bits/s) the SFU advertises to publishers with REMB. Default 2_500_000. */
+  /** Starting estimate (bits/s) for sending to a subscriber. Default 1_000_000. */
+  initialOutgoingBitrate?: number;
+  /** Most bits/s accepted from one publisher transport. Default 5_000_000. */
   maxIncomingBitrate?: number;
   /**
-   * How long (ms) a negotiated connection may take to connect before it is reported `failed`.
-   * Default 20_000. (The SFU is ICE-lite and never gives up on its own.)
+   * Once a room has more microphones than this, only the loudest this many are forwarded (others
+   * are paused per subscriber until they speak up). Default 6; 0 forwards every microphone.
    */
+  loudestAudio?: number;
+  /** How long (ms) a transport may take to connect before it is reported `failed`. Default 20_000. */
   connectTimeoutMs?: number;
+  /** Overrides the worker binary (else `MEDIASOUP_WORKER_BIN`, else mediasoup's own). */
+  workerBin?: string;
+  /**
+   * A room's router takes new peers until it carries more than this many consumers; then new
+   * peers of that room get a router on another worker and tracks are piped between the two
+   * (pipeToRouter), so everyone still receives everyone. Default 500.
+   */
+  maxConsumersPerRouter?: number;
+  /**
+   * Problems that belong to no call: a worker died (before `workerDied`), a replacement worker
+   * failed to start, a throwing event listener, a failed background pause/resume. Default: ignored.
+   */
+  onError?: (error: unknown) => void;
 }
 
-export interface PublishedTrackSpec {
-  /**
-   * The m-line in the publisher offer that carries this track. It must be sendonly or sendrecv,
-   * signal its SSRC (a=ssrc, as browsers do), and not use simulcast.
-   */
-  mid: string;
+/** What a client needs to create its side of a transport (mediasoup-client's TransportOptions). */
+export interface TransportOptions {
+  id: string;
+  iceParameters: MediaJson;
+  iceCandidates: MediaJson[];
+  dtlsParameters: MediaJson;
+}
+
+export interface ProduceSpec {
   /** Room-minted, unique within the SFU. */
   trackId: string;
   kind: MediaKind;
+  source: TrackSource;
+  /** From the client's `transport.produce()` (mediasoup-client `rtpParameters`). */
+  rtpParameters: MediaJson;
+  /** Start paused (a server-enforced mute from the first packet). */
+  paused: boolean;
 }
 
-export interface SubscriberOffer {
-  /**
-   * Keeps every earlier m-line in order; an ended subscription's m-line stays, inactive (m-lines
-   * are not reused). Each m-line's msid stream ID is opaque, one per publishing peer, so a
-   * browser lip-syncs a peer's audio and video.
-   */
-  sdp: string;
-  /** Which m-line carries which track; m-lines not listed are inactive. */
-  tracks: { mid: string; trackId: string }[];
+/** What a client needs to create its side of a subscription (mediasoup-client's ConsumerOptions). */
+export interface SubscriptionOptions {
+  /** The consumer's ID: the client's `consumerOptions.id`. */
+  id: string;
+  trackId: string;
+  kind: MediaKind;
+  rtpParameters: MediaJson;
 }
 
-export type ConnectionRole = 'publisher' | 'subscriber';
 export type ConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 
 export interface SfuStats {
+  workers: number;
+  rooms: number;
   peers: number;
   tracks: number;
   subscriptions: number;
-  /** RTP packets received from publishers since start. */
-  packetsReceived: number;
-  /** RTP packets sent to subscribers since start. */
-  packetsForwarded: number;
-  /** Keyframe requests (PLI/FIR) sent to publishers since start. */
-  keyframeRequests: number;
-  /** NACKed packets retransmitted to subscribers since start. */
-  retransmissions: number;
+  /** Resident memory of every worker process, bytes. */
+  workerRss: number;
+  /** CPU time (user + system, ms) of every worker process since start. */
+  workerCpuMs: number;
 }
 
 /** Typed events; the argument tuple of each. */
 export interface SfuEvents {
   /**
-   * A peer's connection changed state (ICE + DTLS combined, as RTCPeerConnection.connectionState).
-   * `failed` also when a negotiated connection does not connect within `connectTimeoutMs`;
-   * `closed` when the client closed it. closePeer() itself emits nothing.
+   * A transport's state changed (ICE and DTLS combined, as RTCPeerConnection.connectionState).
+   * `failed` also when it does not connect within `connectTimeoutMs`. closePeer() emits nothing.
    */
-  connectionState: [peerId: string, role: ConnectionRole, state: ConnectionState];
-  /** The first RTP packet of a track arrived (media actually flows). */
-  trackFlowing: [trackId: string];
+  connectionState: [peerId: string, direction: TransportDirection, state: ConnectionState];
+  /** The room's dominant speaker changed (from the active-speaker observer). */
+  activeSpeaker: [roomId: string, peerId: string];
+  /**
+   * A worker died; its rooms are gone (their peers must set up media again: openRoom, createPeer,
+   * ...). A replacement worker is started. Emitted with an empty list if the worker had no room.
+   */
+  workerDied: [roomIds: string[]];
 }
 
 export interface SfuControl {
-  /** Creates a peer with its two connections. Rejects if the ID is taken. */
-  createPeer(peerId: string): Promise<void>;
-  /** Applies a publisher offer in which `tracks` are (newly) sending; returns the answer. */
-  publish(peerId: string, offerSdp: string, tracks: PublishedTrackSpec[]): Promise<{ sdp: string }>;
+  /** Creates the room's router if needed and returns its RTP capabilities. Idempotent. */
+  openRoom(roomId: string): Promise<{ rtpCapabilities: MediaJson }>;
+  /** Closes a room and every peer in it. Idempotent. */
+  closeRoom(roomId: string): Promise<void>;
   /**
-   * Applies a publisher offer from which `trackIds` have been removed (their m-lines inactive or
-   * stopped); returns the answer. Ends those tracks' subscriptions at once: each subscriber's
-   * m-line goes inactive with its next subscriber offer, which the room should then create.
+   * Creates a peer in an open room with the client's device capabilities (what it can receive).
+   * Rejects if the ID is taken or the capabilities are unusable.
    */
-  unpublish(peerId: string, offerSdp: string, trackIds: string[]): Promise<{ sdp: string }>;
+  createPeer(roomId: string, peerId: string, rtpCapabilities: MediaJson): Promise<void>;
   /**
-   * Forwards `trackId` to `peerId` (takes effect with the next subscriber offer); requests a
-   * keyframe, and again once the subscriber can receive. Subscribing twice is a no-op.
+   * Creates the peer's transport for one direction. If it already had one, that one is closed
+   * first, with its tracks (send) or subscriptions (recv): a fresh start after a reload or a
+   * failed connection.
    */
-  subscribe(peerId: string, trackId: string): Promise<void>;
-  /** Stops forwarding `trackId` to `peerId`; its m-line goes inactive at the next offer. */
-  unsubscribe(peerId: string, trackId: string): Promise<void>;
+  createTransport(peerId: string, direction: TransportDirection): Promise<TransportOptions>;
+  /** Gives a transport the client's DTLS parameters (mediasoup-client's `connect` event). */
+  connectTransport(peerId: string, transportId: string, dtlsParameters: MediaJson): Promise<void>;
+  /** New ICE credentials for a transport whose connection broke; returns its iceParameters. */
+  restartIce(peerId: string, transportId: string): Promise<MediaJson>;
+  /** Publishes a track on the peer's send transport (simulcast encodings are kept as sent). */
+  produce(peerId: string, spec: ProduceSpec): Promise<void>;
+  /** Ends a track and every subscription to it. Idempotent. */
+  closeTrack(trackId: string): Promise<void>;
   /**
    * Stops (or resumes) forwarding a track to all its subscribers, whatever its publisher sends: a
    * server-enforced mute. Resuming video asks the publisher for a keyframe.
    */
   setTrackPaused(trackId: string, paused: boolean): Promise<void>;
   /**
-   * Creates the subscriber connection's offer for the current subscriptions (replacing an offer
-   * still outstanding). Rejects with invalid-state while the peer has never subscribed: an offer
-   * without m-lines could not connect.
+   * Subscribes a peer to a track on its recv transport. The subscription starts paused: the
+   * client creates its consumer from the result, then calls `resumeSubscription`. Subscribing
+   * twice returns the existing one.
    */
-  createSubscriberOffer(peerId: string): Promise<SubscriberOffer>;
-  /** Applies the client's answer to the last subscriber offer. Rejects if no offer is outstanding. */
-  applySubscriberAnswer(peerId: string, answerSdp: string): Promise<void>;
+  subscribe(peerId: string, trackId: string): Promise<SubscriptionOptions>;
+  /** The client's consumer is ready: start forwarding (and ask for a keyframe). */
+  resumeSubscription(peerId: string, trackId: string): Promise<void>;
   /**
-   * Closes a peer, its tracks and every subscription to them (as unpublish does, other subscribers
-   * need a new offer). Idempotent (unknown peers resolve). Emits no connectionState event.
+   * What the subscriber's view needs of a track: `hidden` stops forwarding it to this peer (a tile
+   * off screen or on another page); `layer` caps the simulcast layer (a thumbnail needs `low`).
    */
+  setSubscriptionPreference(peerId: string, trackId: string, preference: { hidden?: boolean; layer?: Layer }): Promise<void>;
+  /** Ends one subscription. Idempotent. */
+  unsubscribe(peerId: string, trackId: string): Promise<void>;
+  /** Closes a peer, its transports, tracks and subscriptions. Idempotent. Emits no connectionState. */
   closePeer(peerId: string): Promise<void>;
   stats(): Promise<SfuStats>;
   on<E extends keyof SfuEvents>(event: E, listener: (...args: SfuEvents[E]) => void): void;
   off<E extends keyof SfuEvents>(event: E, listener: (...args: SfuEvents[E]) => void): void;
-  /** Closes every peer. Idempotent; later calls reject. */
+  /** Closes every room and worker. Idempotent; later calls reject. */
   close(): Promise<void>;
 }
