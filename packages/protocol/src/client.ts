@@ -5,10 +5,8 @@
  */
 import { z } from 'zod';
 import { DisplayName, MeetingId, OpaqueId, Passcode } from './ids.js';
-import { ChatMessage, MediaKind, MeetingSettingsPatch, Reaction, RoomState, TrackSource } from './model.js';
+import { ChatMessage, MediaKind, MeetingSettingsPatch, Reaction, RoomState, TrackSource, TransportOptions } from './model.js';
 
-/** SDP bodies from clients: a publisher offer with a few m-lines fits well inside this. */
-const Sdp = z.string().min(1).max(60_000);
 const RequestId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** First message on every socket: who is speaking, which protocol. */
@@ -33,32 +31,71 @@ export const Join = z.object({
 });
 
 /**
- * Publish one track. The client has added a send-only transceiver for it to its publisher
- * connection and sends that connection's new offer; `mid` names the transceiver.
+ * Come back as the same participant after a dropped socket, a reload or a server restart, without
+ * passcode or lobby: `token` is the participant's current resume credential (from `RoomState.resume`
+ * or the latest `resumeToken` event). It is single-use: the result carries a new one.
+ */
+export const Resume = z.object({
+  type: z.literal('resume'),
+  id: RequestId,
+  meetingId: MeetingId,
+  participantId: OpaqueId,
+  token: z.string().min(16).max(128),
+});
+
+/**
+ * Media parameters produced and consumed by mediasoup-client (RTP capabilities and parameters, ICE
+ * and DTLS parameters): JSON objects the server's media plane validates in depth.
+ */
+const MediaJson = z.record(z.string(), z.unknown());
+
+/**
+ * Set up (or set up again) this participant's media: `rtpCapabilities` is the client's
+ * mediasoup-client Device, loaded with the room's `media.rtpCapabilities`. The result holds a
+ * transport to create for each direction (no `send` for view-only attendees). Calling it again
+ * replaces both transports: the participant's tracks end and every subscription is offered anew.
+ */
+export const SetupMedia = z.object({ type: z.literal('setupMedia'), id: RequestId, rtpCapabilities: MediaJson });
+
+/** The client's DTLS parameters for one of its transports (mediasoup-client's `connect` event). */
+export const ConnectTransport = z.object({
+  type: z.literal('connectTransport'),
+  id: RequestId,
+  transportId: OpaqueId,
+  dtlsParameters: MediaJson,
+});
+
+/** A transport's connection broke: ask for new ICE parameters (then `transport.restartIce()`). */
+export const RestartIce = z.object({ type: z.literal('restartIce'), id: RequestId, transportId: OpaqueId });
+
+/**
+ * Publish one track on the send transport (mediasoup-client's `produce` event). Camera video may
+ * carry up to three simulcast encodings; a screen share carries one.
  */
 export const Publish = z.object({
   type: z.literal('publish'),
   id: RequestId,
   source: TrackSource,
   kind: MediaKind,
-  mid: z.string().min(1).max(32),
-  sdp: Sdp,
+  rtpParameters: MediaJson,
 });
 
-/** Stop publishing a track. `sdp` is the publisher connection's new offer without it. */
-export const Unpublish = z.object({
-  type: z.literal('unpublish'),
+/** Stop publishing a track. */
+export const Unpublish = z.object({ type: z.literal('unpublish'), id: RequestId, trackId: OpaqueId });
+
+/** The client created its consumer for a `subscription` event: start forwarding. */
+export const ResumeSubscription = z.object({ type: z.literal('resumeSubscription'), id: RequestId, trackId: OpaqueId });
+
+/**
+ * What this client's view needs of a remote track: `hidden` (off screen, another page) stops its
+ * forwarding to this client; `layer` caps its simulcast layer (a thumbnail needs `low`).
+ */
+export const SetSubscription = z.object({
+  type: z.literal('setSubscription'),
   id: RequestId,
   trackId: OpaqueId,
-  sdp: Sdp,
-});
-
-/** Answer the server's offer for the subscriber connection (see the `offer` event). */
-export const Answer = z.object({
-  type: z.literal('answer'),
-  id: RequestId,
-  negotiationId: OpaqueId,
-  sdp: Sdp,
+  hidden: z.boolean().optional(),
+  layer: z.enum(['low', 'medium', 'high']).optional(),
 });
 
 /** Mark one's own track muted or unmuted (microphone off, camera off), for everyone's UI. */
@@ -161,9 +198,14 @@ export const Report = z.object({ type: z.literal('report'), id: RequestId, parti
 export const ClientMessage = z.discriminatedUnion('type', [
   Hello,
   Join,
+  Resume,
+  SetupMedia,
+  ConnectTransport,
+  RestartIce,
   Publish,
   Unpublish,
-  Answer,
+  ResumeSubscription,
+  SetSubscription,
   SetMuted,
   Leave,
   Admit,
@@ -206,9 +248,15 @@ export const RESULTS = {
     z.object({ status: z.literal('admitted'), state: RoomState }),
     z.object({ status: z.literal('waiting'), reason: z.enum(['lobby', 'host-absent']) }),
   ]),
-  publish: z.object({ trackId: OpaqueId, sdp: z.string() }),
-  unpublish: z.object({ sdp: z.string() }),
-  answer: z.object({}),
+  /** Like `join`'s admitted result: the participant is back, with the room as it is now. */
+  resume: z.object({ status: z.literal('admitted'), state: RoomState }),
+  setupMedia: z.object({ send: TransportOptions.nullable(), recv: TransportOptions }),
+  connectTransport: z.object({}),
+  restartIce: z.object({ iceParameters: MediaJson }),
+  publish: z.object({ trackId: OpaqueId }),
+  unpublish: z.object({}),
+  resumeSubscription: z.object({}),
+  setSubscription: z.object({}),
   setMuted: z.object({}),
   leave: z.object({}),
   admit: z.object({}),

@@ -109,6 +109,8 @@ export const ParticipantInfo = z.object({
   role: Role,
   identity: IdentityKind,
   handRaised: z.boolean(),
+  /** `reconnecting` while their connection is down and the server keeps their place for a resume. */
+  connection: z.enum(['connected', 'reconnecting']),
   /** Milliseconds since the epoch when they were admitted. */
   joinedAt: z.number().int().nonnegative(),
 });
@@ -139,6 +141,23 @@ export const IceServer = z.object({
   credential: z.string().optional(),
 });
 export type IceServer = z.infer<typeof IceServer>;
+
+/** What a client needs to create one mediasoup-client transport (its TransportOptions). */
+export const TransportOptions = z.object({
+  id: OpaqueId,
+  iceParameters: z.record(z.string(), z.unknown()),
+  iceCandidates: z.array(z.record(z.string(), z.unknown())),
+  dtlsParameters: z.record(z.string(), z.unknown()),
+});
+export type TransportOptions = z.infer<typeof TransportOptions>;
+
+/** A participant's resume credential: present it with `resume` to come back as the same participant. */
+export const ResumeCredential = z.object({
+  token: z.string(),
+  /** Seconds it stays valid once the connection drops (a server restart counts from the restart). */
+  windowSeconds: z.number().int().positive(),
+});
+export type ResumeCredential = z.infer<typeof ResumeCredential>;
 
 /** Someone waiting in the lobby, as hosts and co-hosts see them. */
 export const LobbyEntry = z.object({
@@ -210,6 +229,10 @@ export const RoomState = z.object({
   held: z.array(ChatMessage),
   /** Sent with requests for this participant's files: `x-parley-participant`. A secret: never shown. */
   participantToken: z.string(),
-  iceServers: z.array(IceServer),
+  /** For the media plane: the room router's RTP capabilities (load a mediasoup-client Device) and ICE servers. */
+  media: z.object({ rtpCapabilities: z.record(z.string(), z.unknown()), iceServers: z.array(IceServer) }),
+  /** The participant now speaking loudest, if anyone has. */
+  activeSpeaker: OpaqueId.nullable(),
+  resume: ResumeCredential,
 });
 export type RoomState = z.infer<typeof RoomState>;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { OpaqueId } from './ids.js';
-import { ChatMessage, LobbyEntry, MeetingSettings, ParticipantInfo, Reaction, RemovedEntry, RoomState, SharedFile, TrackInfo } from './model.js';
+import { ChatMessage, LobbyEntry, MeetingSettings, ParticipantInfo, Reaction, RemovedEntry, ResumeCredential, RoomState, SharedFile, TrackInfo } from './model.js';
 
 const ReplyId = z.number().int().positive();
 
@@ -46,16 +46,23 @@ export const TrackUnpublished = z.object({ type: z.literal('trackUnpublished'), 
 export const TrackUpdated = z.object({ type: z.literal('trackUpdated'), track: TrackInfo });
 
 /**
- * The server's (re)offer for the client's subscriber connection. `tracks` maps each m-line that
- * carries a remote track to that track; m-lines not listed are inactive. The client answers with
- * `answer` quoting `negotiationId`. At most one offer is outstanding per socket.
+ * A track to receive: create a consumer on the recv transport with these options (`id` is the
+ * consumer ID), then send `resumeSubscription`. Sent for every track published while the
+ * participant is in the meeting, after `setupMedia`.
  */
-export const Offer = z.object({
-  type: z.literal('offer'),
-  negotiationId: OpaqueId,
-  sdp: z.string(),
-  tracks: z.array(z.object({ mid: z.string(), trackId: OpaqueId })),
+export const Subscription = z.object({
+  type: z.literal('subscription'),
+  trackId: OpaqueId,
+  consumerId: z.string(),
+  kind: z.enum(['audio', 'video']),
+  rtpParameters: z.record(z.string(), z.unknown()),
 });
+
+/** The loudest speaker changed (drives the speaker view and the speaking highlight). */
+export const ActiveSpeaker = z.object({ type: z.literal('activeSpeaker'), participantId: OpaqueId });
+
+/** A fresh resume credential (the previous one stops working). */
+export const ResumeToken = z.object({ type: z.literal('resumeToken'), resume: ResumeCredential });
 
 /** A participant's role changed (promotion, demotion, host hand-over). */
 export const ParticipantUpdated = z.object({ type: z.literal('participantUpdated'), participant: ParticipantInfo });
@@ -144,7 +151,9 @@ export const ServerMessage = z.discriminatedUnion('type', [
   TrackPublished,
   TrackUnpublished,
   TrackUpdated,
-  Offer,
+  Subscription,
+  ActiveSpeaker,
+  ResumeToken,
   ParticipantUpdated,
   SettingsUpdated,
   LobbyStatus,

@@ -26,6 +26,7 @@ import { AuditLog } from './storage/audit.js';
 import { openDatabase, type Db } from './storage/db.js';
 import { MeetingStore } from './storage/meetings.js';
 import { ModerationStore } from './storage/moderation.js';
+import { ResumeStore } from './storage/resume.js';
 import { SERVER_BUILD } from './build-info.js';
 
 export interface ParleyServer {
@@ -39,6 +40,16 @@ export interface ParleyServer {
   close(): Promise<void>;
 }
 
+/** One resume credential's life; connected participants get a fresh one every half of it. */
+const RESUME_TTL_MS = 10 * 60_000;
+
+/** Media listens where HTTP does; a wildcard HTTP host means every IPv4 address. */
+function mediaListenAddress(host: string): string {
+  if (host === '::' || host === '0.0.0.0') return '0.0.0.0';
+  if (host === 'localhost') return '127.0.0.1';
+  return host;
+}
+
 export async function createParleyServer(config: ParleyConfig, log: Logger): Promise<ParleyServer> {
   const db = await openDatabase(config.dataDir);
   const audit = new AuditLog(db);
@@ -46,13 +57,16 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   const meetings = new Meetings(meetingStore, audit);
   const moderation = new ModerationStore(db);
   const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit);
-  const sfu = createSfu({
-    announcedAddress: config.announcedAddress,
-    portRange:
-      config.rtcMinPort !== undefined && config.rtcMaxPort !== undefined
-        ? { min: config.rtcMinPort, max: config.rtcMaxPort }
-        : undefined,
+  const sfu = await createSfu({
+    ...(config.mediaWorkers ? { workers: config.mediaWorkers } : {}),
+    listenAddress: config.rtcListenAddress ?? mediaListenAddress(config.host),
+    ...(config.announcedAddress ? { announcedAddress: config.announcedAddress } : {}),
+    ...(config.rtcPort ? { port: config.rtcPort } : {}),
+    ...(config.rtcMinPort !== undefined && config.rtcMaxPort !== undefined ? { portRange: { min: config.rtcMinPort, max: config.rtcMaxPort } } : {}),
+    onError: (err: unknown) => log.error({ err }, 'media plane error'),
   });
+  const resume = new ResumeStore(db);
+  await resume.sweep();
   const rooms = new RoomRegistry({
     sfu,
     log,
@@ -60,7 +74,10 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     policy: meetings.policy,
     store: meetingStore,
     moderation,
-    mediaGraceMs: config.mediaGraceSeconds * 1000,
+    resume,
+    resumeWindowMs: config.resumeSeconds * 1000,
+    resumeTtlMs: RESUME_TTL_MS,
+    iceServers: () => [],
     maxParticipants: 100,
   });
   const connections = new Set<SignalingConnection>();

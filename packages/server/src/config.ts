@@ -16,11 +16,17 @@ export const ParleyConfig = z.object({
   publicUrl: z.url().optional(),
   /** Public IP announced in ICE candidates (servers behind 1:1 NAT). */
   announcedAddress: z.string().optional(),
+  /** Address the media ports listen on; defaults to `host` (0.0.0.0 when `host` is `::`). */
+  rtcListenAddress: z.string().optional(),
+  /** UDP+TCP port of the first media worker (worker i uses port + i); unset: free ports. */
+  rtcPort: z.number().int().min(1).max(65535).optional(),
   rtcMinPort: z.number().int().min(1024).max(65535).optional(),
   rtcMaxPort: z.number().int().min(1024).max(65535).optional(),
+  /** Media worker processes; default one per CPU core. */
+  mediaWorkers: z.number().int().min(1).max(64).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Seconds a participant whose media connection failed may take to recover before removal. */
-  mediaGraceSeconds: z.number().min(0).max(120).default(5),
+  /** Seconds a participant whose connection dropped keeps their place, waiting for them to resume. */
+  resumeSeconds: z.number().int().min(5).max(600).default(60),
   /** Trust X-Forwarded-For from a reverse proxy (only when one is in front). */
   trustProxy: z.boolean().default(false),
 });
@@ -37,10 +43,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ParleyOptions {
     webRoot: env.PARLEY_WEB_ROOT,
     publicUrl: env.PARLEY_PUBLIC_URL,
     announcedAddress: env.PARLEY_ANNOUNCED_IP,
+    rtcListenAddress: env.PARLEY_RTC_LISTEN_IP,
+    rtcPort: num('PARLEY_RTC_PORT'),
     rtcMinPort: num('PARLEY_RTC_MIN_PORT'),
     rtcMaxPort: num('PARLEY_RTC_MAX_PORT'),
+    mediaWorkers: num('PARLEY_MEDIA_WORKERS'),
     logLevel: env.PARLEY_LOG_LEVEL as ParleyOptions['logLevel'],
-    mediaGraceSeconds: num('PARLEY_MEDIA_GRACE_SECONDS'),
+    resumeSeconds: num('PARLEY_RESUME_SECONDS'),
     trustProxy: env.PARLEY_TRUST_PROXY === 'true',
   };
 }

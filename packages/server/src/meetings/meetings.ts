@@ -26,6 +26,8 @@ export interface AdmittedMeeting {
   hostUserId: string | null;
   /** The meeting's own settings (the room resolves them with live state). */
   settings: MeetingSettingsPatch;
+  /** A host locked it (the live lock survives restarts). */
+  locked: boolean;
 }
 
 export interface MeetingsEvents {
@@ -103,7 +105,18 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
     if (!isHost && !open) await this.#checkPasscode(meetingId, passcode, record?.passcode_hash ?? null, clientAddress);
     if (!record) throw new ParleyError('meeting_access_denied');
     if (record.ended_at !== null) throw new ParleyError('meeting_ended');
-    return { meeting: { id: record.id, title: record.title }, hostUserId: record.host_user_id, settings };
+    return { meeting: { id: record.id, title: record.title }, hostUserId: record.host_user_id, settings, locked: record.locked === 1 };
+  }
+
+  /**
+   * The meeting for someone resuming with a verified resume credential (no passcode: they were
+   * already in). meeting_ended once it has ended; meeting_access_denied if it does not exist.
+   */
+  async forResume(meetingId: string): Promise<AdmittedMeeting> {
+    const record = await this.#store.find(meetingId);
+    if (!record) throw new ParleyError('meeting_access_denied');
+    if (record.ended_at !== null) throw new ParleyError('meeting_ended');
+    return { meeting: { id: record.id, title: record.title }, hostUserId: record.host_user_id, settings: parseSettings(record.settings), locked: record.locked === 1 };
   }
 
   /** Throttled, constant-time passcode check; an unknown meeting (no hash) fails like a wrong passcode. */

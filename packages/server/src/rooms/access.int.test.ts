@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { TestPublisher } from '../test-support/media-peer.js';
+import { TestMedia } from '../test-support/media-peer.js';
 import { join, joinAdmitted } from '../test-support/join.js';
 import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
 import { lastOf, nextOf, type Msg } from '../test-support/messages.js';
@@ -33,8 +33,8 @@ test('a socket in the lobby hears only its own status while the meeting goes on'
   assert.deepEqual([moEntry?.displayName, moEntry?.identity, moEntry?.email], ['Mo Member', 'member', 'mo@parley.test']);
   await host.client.request('admit', { lobbyId: moEntry?.id });
   await nextOf(mo.client, 'admitted', 0);
-  const publisher = new TestPublisher(host.client);
-  await publisher.publish('microphone', 'host');
+  const publisher = await new TestMedia(host.client, host.state).setup();
+  await publisher.publish('microphone');
   await host.client.request('lock', { locked: true });
   await host.client.request('lock', { locked: false });
   await mo.client.request('leave', {});
@@ -48,11 +48,13 @@ test('a socket in the lobby hears only its own status while the meeting goes on'
   assert.deepEqual(admitted.state.participants.map((p) => p.displayName), ['Ada Admin']);
   assert.equal(admitted.state.tracks.length, 1);
   assert.equal(admitted.state.self.identity, 'guest');
-  await waiting.client.waitFor((m) => m.type === 'offer', 3000, before);
+  const waitingMedia = await new TestMedia(waiting.client, admitted.state).setup();
+  await waiting.client.waitFor((m) => m.type === 'subscription', 10_000, before);
 
   const log = await actions(meeting.id);
   for (const action of ['lobby.entered', 'lobby.admitted', 'meeting.locked', 'meeting.unlocked']) assert.ok(log.includes(action), action);
-  await publisher.close();
+  publisher.close();
+  waitingMedia.close();
   await Promise.all([host.client.close(), waiting.client.close()]);
 });
 
@@ -179,14 +181,13 @@ test('public meetings need no passcode and admit view-only attendees until a mod
   const host = await joinAdmitted(server, meeting, 'Host', server.admin);
   const viewer = await joinAdmitted(server, { id: meeting.id, passcode: null }, 'Viewer');
   assert.equal(viewer.state.self.role, 'attendee');
-  const publisher = new TestPublisher(viewer.client);
-  await assert.rejects(publisher.publish('microphone', 'v'), (e: { code?: string }) => e.code === 'forbidden');
+  const publisher = await new TestMedia(viewer.client, viewer.state).setup();
+  await assert.rejects(publisher.publish('microphone'), (e: { code?: string }) => e.code === 'forbidden');
   await host.client.request('setRole', { participantId: viewer.state.self.id, role: 'participant' });
   assert.equal((await nextOf(viewer.client, 'participantUpdated', 0)).participant.role, 'guest');
-  const publisher2 = new TestPublisher(viewer.client);
-  const track = await publisher2.publish('microphone', 'v');
+  const track = await publisher.publish('microphone');
   assert.ok(track.trackId);
-  await Promise.all([publisher.close(), publisher2.close()]);
+  publisher.close();
   await Promise.all([host.client.close(), viewer.client.close()]);
 });
 

@@ -89,7 +89,7 @@ export function react(room: RoomContext, actor: Participant, request: ClientRequ
 export function raiseHand(room: RoomContext, actor: Participant, request: ClientRequest<'raiseHand'>, reply: Reply): void {
   actor.handRaised = request.raised;
   reply({});
-  room.broadcast({ type: 'participantUpdated', participant: actor.info() });
+  room.participantUpdated(actor);
 }
 
 export async function rename(room: RoomContext, actor: Participant, request: ClientRequest<'rename'>, reply: Reply): Promise<void> {
@@ -103,7 +103,7 @@ export async function rename(room: RoomContext, actor: Participant, request: Cli
   subject.displayName = request.displayName;
   await room.audit('participant.renamed', actor.entrant, subject.id, { from: before, to: request.displayName });
   reply({});
-  room.broadcast({ type: 'participantUpdated', participant: subject.info() });
+  room.participantUpdated(subject);
   if (subject !== actor) subject.send({ type: 'moderatorAction', action: 'renamed', by: actor.displayName });
   if (subject === actor && room.disruption.record('rename-burst', actor.id)) {
     room.alert({ kind: 'disruption', attempted: 'rename-burst', participantId: actor.id, participantName: actor.displayName, message: `${actor.displayName} keeps renaming themselves.` });

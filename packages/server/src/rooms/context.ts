@@ -3,11 +3,13 @@
  * Handlers run only inside the room's queue (one writer), so they read and change this state freely.
  */
 import type { MeetingInfo, MeetingSettings, MeetingSettingsPatch, RoomState, ServerMessage, TrackInfo } from '@parley/protocol';
+import type { IceServer } from '@parley/protocol';
 import type { SfuControl } from '@parley/sfu';
 import type { Logger } from '../log.js';
 import type { OrgPolicy } from '../meetings/settings.js';
 import type { AuditLog } from '../storage/audit.js';
 import type { ModerationStore } from '../storage/moderation.js';
+import type { ResumeStore } from '../storage/resume.js';
 import type { ChatLog } from './chat-log.js';
 import type { DisruptionDetector } from './disruption.js';
 import type { FileBox } from './file-box.js';
@@ -20,16 +22,24 @@ export interface RoomDeps {
   audit: AuditLog;
   policy: OrgPolicy;
   /** Persists a meeting's end and its settings. */
-  store: { end(meetingId: string): Promise<void>; saveSettings(meetingId: string, settings: MeetingSettingsPatch): Promise<void> };
+  store: {
+    end(meetingId: string): Promise<void>;
+    saveSettings(meetingId: string, settings: MeetingSettingsPatch): Promise<void>;
+    saveLocked(meetingId: string, locked: boolean): Promise<void>;
+  };
   moderation: ModerationStore;
-  /** How long a participant's media may stay failed or disconnected before removal. */
-  mediaGraceMs: number;
+  resume: ResumeStore;
+  /** How long a participant whose socket dropped keeps their place, waiting for their resume. */
+  resumeWindowMs: number;
+  /** How long one resume credential stays valid (connected participants get fresh ones before). */
+  resumeTtlMs: number;
+  /** The STUN/TURN servers (with credentials) one participant's client should use. */
+  iceServers(participantId: string): IceServer[];
   maxParticipants: number;
 }
 
 export interface Track {
   info: TrackInfo;
-  mid: string;
 }
 
 export type RemovalReason = 'left' | 'disconnected' | 'media-failed' | 'removed';
@@ -62,10 +72,11 @@ export interface RoomContext {
   others(participantId: string): Participant[];
   stateFor(participant: Participant): Promise<RoomState>;
   hostPresent(): boolean;
-  admit(entrant: Entrant, role: Participant['role'], deliver: (state: RoomState) => void): Promise<Participant>;
+  admit(entrant: Entrant, role: Participant['role'], deliver: (state: RoomState) => void, restore?: { id: string; handRaised: boolean }): Promise<Participant>;
   admitFromLobby(waiter: Waiter): Promise<void>;
-  remove(participantId: string, reason: RemovalReason): Promise<void>;
-  renegotiate(participant: Participant): Promise<void>;
+  remove(participantId: string, reason: RemovalReason, options?: { keepCredential?: boolean }): Promise<void>;
+  /** Tells everyone a participant changed (role, name, hand) and remembers it for their resume. */
+  participantUpdated(participant: Participant): void;
   /** Sends the lobby queue to moderators; `knock` names a newcomer. */
   lobbyChanged(knock?: string): void;
   emptyCheck(): void;

@@ -46,12 +46,20 @@ export async function authorize(room: RoomContext, actor: Participant, action: A
 
 export function dispatch(room: RoomContext, actor: Participant, message: RoomMessage, reply: Reply): Promise<void> | void {
   switch (message.type) {
+    case 'setupMedia':
+      return media.setupMedia(room, actor, message, reply);
+    case 'connectTransport':
+      return media.connectTransport(room, actor, message, reply);
+    case 'restartIce':
+      return media.restartIce(room, actor, message, reply);
     case 'publish':
       return media.publish(room, actor, message, reply);
     case 'unpublish':
       return media.unpublish(room, actor, message, reply);
-    case 'answer':
-      return media.answer(room, actor, message, reply);
+    case 'resumeSubscription':
+      return media.resumeSubscription(room, actor, message, reply);
+    case 'setSubscription':
+      return media.setSubscription(room, actor, message, reply);
     case 'setMuted':
       return media.setMuted(room, actor, message, reply);
     case 'admit':

@@ -1,20 +1,25 @@
 /**
- * Media in a room: publishing and unpublishing (publisher renegotiation), the subscriber
- * offer/answer state machine (one offer outstanding per participant), muting. A muted track is
- * not forwarded by the SFU at all, so a moderator's mute holds whatever the client does.
+ * Media in a room: setting up a participant's transports, publishing and unpublishing, handing each
+ * participant a subscription to every other track, muting. A muted track is paused in the SFU, so a
+ * moderator's mute holds whatever the client does. Everything here talks to the media plane only
+ * through its contract (SfuControl).
  */
-import { ParleyError, SOURCE_KIND, type ClientRequest } from '@parley/protocol';
+import { ParleyError, SOURCE_KIND, type ClientRequest, type RequestResult } from '@parley/protocol';
+import { SfuError } from '@parley/sfu';
 import type { RoomContext, Reply, Track } from './context.js';
 import type { Participant } from './participant.js';
 import { can } from './permissions.js';
 import { newOpaqueId } from '../util/secrets.js';
 
-/** Runs an SDP operation; a rejection is the client's bad SDP, reported as negotiation_failed. */
+/** Runs a media operation with client-supplied parameters; the SFU refusing them is negotiation_failed. */
 async function negotiate<T>(room: RoomContext, operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (err) {
-    room.log.warn({ err }, 'negotiation failed');
+    if (err instanceof SfuError && (err.code === 'unknown-track' || err.code === 'unknown-transport')) {
+      throw new ParleyError('not_found', err.message.slice(0, 200));
+    }
+    room.log.warn({ err }, 'media negotiation failed');
     throw new ParleyError('negotiation_failed', err instanceof Error ? err.message.slice(0, 200) : undefined);
   }
 }
@@ -27,53 +32,120 @@ export function ownTrack(room: RoomContext, participantId: string, trackId: stri
   return track;
 }
 
-export async function publish(room: RoomContext, actor: Participant, request: ClientRequest<'publish'>, reply: Reply): Promise<void> {
+/** Another participant's track in this room (to subscribe to); unknown or one's own is not_found. */
+function othersTrack(room: RoomContext, participantId: string, trackId: string): Track {
+  const track = room.tracks.get(trackId);
+  if (!track || track.info.participantId === participantId) throw new ParleyError('not_found', 'no such track in this meeting');
+  return track;
+}
+
+function requireMedia(actor: Participant): void {
+  if (!actor.mediaReady) throw new ParleyError('wrong_state', 'set up media first (setupMedia)');
+}
+
+/**
+ * Creates (or recreates) the participant's SFU peer and transports. A second call is a fresh
+ * start: their old tracks end for everyone, and every other track is offered again.
+ */
+export async function setupMedia(room: RoomContext, actor: Participant, request: ClientRequest<'setupMedia'>, reply: Reply<RequestResult<'setupMedia'>>): Promise<void> {
+  if (actor.mediaReady) await closeMedia(room, actor);
+  await room.deps.sfu.openRoom(room.meeting.id);
+  await negotiate(room, () => room.deps.sfu.createPeer(room.meeting.id, actor.id, request.rtpCapabilities));
+  try {
+    const send = await room.deps.sfu.createTransport(actor.id, 'send');
+    const recv = await room.deps.sfu.createTransport(actor.id, 'recv');
+    actor.mediaReady = true;
+    reply({ send, recv });
+  } catch (err) {
+    await room.deps.sfu.closePeer(actor.id);
+    throw err;
+  }
+  for (const track of room.tracks.values()) {
+    if (track.info.participantId !== actor.id) await offerSubscription(room, actor, track);
+  }
+}
+
+/** Ends the participant's media: their tracks end for everyone and their SFU peer closes. */
+export async function closeMedia(room: RoomContext, participant: Participant): Promise<void> {
+  participant.mediaReady = false;
+  const own = [...room.tracks.values()].filter((t) => t.info.participantId === participant.id);
+  for (const track of own) room.tracks.delete(track.info.id);
+  await room.deps.sfu.closePeer(participant.id).catch((err: unknown) => room.log.error({ err }, 'closePeer failed'));
+  for (const track of own) room.broadcast({ type: 'trackUnpublished', trackId: track.info.id }, participant.id);
+}
+
+export async function connectTransport(room: RoomContext, actor: Participant, request: ClientRequest<'connectTransport'>, reply: Reply): Promise<void> {
+  requireMedia(actor);
+  await negotiate(room, () => room.deps.sfu.connectTransport(actor.id, request.transportId, request.dtlsParameters));
+  reply({});
+}
+
+export async function restartIce(room: RoomContext, actor: Participant, request: ClientRequest<'restartIce'>, reply: Reply<RequestResult<'restartIce'>>): Promise<void> {
+  requireMedia(actor);
+  const iceParameters = await negotiate(room, () => room.deps.sfu.restartIce(actor.id, request.transportId));
+  room.log.info({ participantId: actor.id }, 'ICE restart');
+  reply({ iceParameters });
+}
+
+export async function publish(room: RoomContext, actor: Participant, request: ClientRequest<'publish'>, reply: Reply<RequestResult<'publish'>>): Promise<void> {
+  requireMedia(actor);
   if (SOURCE_KIND[request.source] !== request.kind) {
     throw new ParleyError('bad_request', `a ${request.source} track must be ${SOURCE_KIND[request.source]}`);
   }
   for (const track of room.tracks.values()) {
-    if (track.info.participantId !== actor.id) continue;
-    if (track.info.source === request.source) throw new ParleyError('wrong_state', `already publishing ${request.source}`);
-    if (track.mid === request.mid) throw new ParleyError('bad_request', `m-line ${request.mid} already carries a track`);
+    if (track.info.participantId === actor.id && track.info.source === request.source) {
+      throw new ParleyError('wrong_state', `already publishing ${request.source}`);
+    }
   }
   // A microphone published where participants may not unmute themselves starts muted by the meeting.
   const forcedMute = request.source === 'microphone' && !actor.unmuteGranted && !can(actor, 'media.unmuteSelf', { settings: room.settings() });
   const track: Track = {
     info: { id: newOpaqueId(), participantId: actor.id, kind: request.kind, source: request.source, muted: forcedMute, mutedByModerator: forcedMute },
-    mid: request.mid,
   };
-  const answer = await negotiate(room, () =>
-    room.deps.sfu.publish(actor.id, request.sdp, [{ mid: request.mid, trackId: track.info.id, kind: track.info.kind }]),
+  await negotiate(room, () =>
+    room.deps.sfu.produce(actor.id, { trackId: track.info.id, kind: request.kind, source: request.source, rtpParameters: request.rtpParameters, paused: forcedMute }),
   );
-  if (forcedMute) await room.deps.sfu.setTrackPaused(track.info.id, true);
   room.tracks.set(track.info.id, track);
-  reply({ trackId: track.info.id, sdp: answer.sdp });
+  reply({ trackId: track.info.id });
   if (forcedMute) actor.send({ type: 'trackUpdated', track: track.info });
   room.broadcast({ type: 'trackPublished', track: track.info }, actor.id);
   room.log.info({ participantId: actor.id, trackId: track.info.id, source: track.info.source }, 'track published');
-  for (const other of room.others(actor.id)) {
-    await room.deps.sfu.subscribe(other.id, track.info.id);
-    await room.renegotiate(other);
-  }
+  for (const other of room.others(actor.id)) await offerSubscription(room, other, track);
 }
 
 export async function unpublish(room: RoomContext, actor: Participant, request: ClientRequest<'unpublish'>, reply: Reply): Promise<void> {
   const track = ownTrack(room, actor.id, request.trackId);
-  const answer = await negotiate(room, () => room.deps.sfu.unpublish(actor.id, request.sdp, [track.info.id]));
   room.tracks.delete(track.info.id);
-  reply({ sdp: answer.sdp });
+  await room.deps.sfu.closeTrack(track.info.id);
+  reply({});
   room.broadcast({ type: 'trackUnpublished', trackId: track.info.id }, actor.id);
-  for (const other of room.others(actor.id)) await room.renegotiate(other);
 }
 
-export async function answer(room: RoomContext, actor: Participant, request: ClientRequest<'answer'>, reply: Reply): Promise<void> {
-  if (actor.pendingNegotiation !== request.negotiationId) {
-    throw new ParleyError('wrong_state', 'no offer with this negotiation ID is awaiting an answer');
-  }
-  await negotiate(room, () => room.deps.sfu.applySubscriberAnswer(actor.id, request.sdp));
-  actor.pendingNegotiation = null;
+export async function resumeSubscription(room: RoomContext, actor: Participant, request: ClientRequest<'resumeSubscription'>, reply: Reply): Promise<void> {
+  requireMedia(actor);
+  othersTrack(room, actor.id, request.trackId);
+  await negotiate(room, () => room.deps.sfu.resumeSubscription(actor.id, request.trackId));
   reply({});
-  if (actor.needsRenegotiation) await room.renegotiate(actor);
+}
+
+export async function setSubscription(room: RoomContext, actor: Participant, request: ClientRequest<'setSubscription'>, reply: Reply): Promise<void> {
+  requireMedia(actor);
+  othersTrack(room, actor.id, request.trackId);
+  const preference = { ...(request.hidden !== undefined ? { hidden: request.hidden } : {}), ...(request.layer ? { layer: request.layer } : {}) };
+  await negotiate(room, () => room.deps.sfu.setSubscriptionPreference(actor.id, request.trackId, preference));
+  reply({});
+}
+
+/** Subscribes `participant` to `track` (paused until they resume it) and tells them. */
+async function offerSubscription(room: RoomContext, participant: Participant, track: Track): Promise<void> {
+  if (!participant.mediaReady || participant.closed) return;
+  try {
+    const sub = await room.deps.sfu.subscribe(participant.id, track.info.id);
+    participant.send({ type: 'subscription', trackId: track.info.id, consumerId: sub.id, kind: sub.kind, rtpParameters: sub.rtpParameters });
+  } catch (err) {
+    // Their device cannot receive this codec, or their peer went away meanwhile: they miss one track.
+    room.log.warn({ err, participantId: participant.id, trackId: track.info.id }, 'could not subscribe');
+  }
 }
 
 /**
@@ -120,24 +192,3 @@ export async function moderatorMute(room: RoomContext, target: Participant, sour
   }
   return count;
 }
-
-/** Offers the participant's subscriber connection its current subscriptions, one offer at a time. */
-export async function renegotiate(room: RoomContext, participant: Participant): Promise<void> {
-  if (participant.closed) return;
-  if (participant.pendingNegotiation) {
-    participant.needsRenegotiation = true;
-    return;
-  }
-  participant.needsRenegotiation = false;
-  try {
-    const offer = await room.deps.sfu.createSubscriberOffer(participant.id);
-    const negotiationId = newOpaqueId();
-    participant.pendingNegotiation = negotiationId;
-    participant.send({ type: 'offer', negotiationId, sdp: offer.sdp, tracks: offer.tracks });
-  } catch (err) {
-    room.log.error({ err, participantId: participant.id }, 'subscriber offer failed; removing participant');
-    participant.close({ reason: 'media-failed', message: 'The server could not set up your media.' });
-    await room.remove(participant.id, 'media-failed');
-  }
-}
-

@@ -41,7 +41,7 @@ export async function setRole(room: RoomContext, actor: Participant, request: Cl
   subject.role = request.role === 'cohost' ? 'cohost' : subject.identity === 'guest' ? 'guest' : 'participant';
   await room.audit('role.changed', actor.entrant, subject.id, { from: before, to: subject.role });
   reply({});
-  if (before !== subject.role) room.broadcast({ type: 'participantUpdated', participant: subject.info() });
+  if (before !== subject.role) room.participantUpdated(subject);
   if (isModerator(subject.role) && !isModerator(before)) await briefNewModerator(room, subject);
 }
 
@@ -149,7 +149,7 @@ export async function lowerAllHands(room: RoomContext, actor: Participant, reply
   for (const p of room.participants.values()) {
     if (!p.handRaised) continue;
     p.handRaised = false;
-    room.broadcast({ type: 'participantUpdated', participant: p.info() });
+    room.participantUpdated(p);
   }
   await room.audit('meeting.hands-lowered', actor.entrant, null, {});
   reply({});

@@ -1,6 +1,7 @@
 /**
- * One admitted person in a room: identity, role, the socket they are reached through, and the
- * state of their subscriber negotiation. Owned and mutated only by its Room, inside the room's queue.
+ * One admitted person in a room: identity, role, the socket they are reached through (replaced
+ * when they resume on a new one), and whether their media is set up. Owned and mutated only by its
+ * Room, inside the room's queue.
  */
 import type { IdentityKind, ParticipantInfo, Role, ServerMessage } from '@parley/protocol';
 import { TokenBucket } from '../signaling/rate-limiter.js';
@@ -47,21 +48,34 @@ export class Participant {
   /** Sent with HTTP requests for this meeting's files. */
   readonly token: string;
   readonly joinedAt: number;
-  /** The negotiation ID of the subscriber offer awaiting an answer, if any. */
-  pendingNegotiation: string | null = null;
-  /** Subscriptions changed while an offer was outstanding: offer again after the answer. */
-  needsRenegotiation = false;
-  /** Running while the media connection is down; removal when it fires. */
-  mediaGraceTimer: NodeJS.Timeout | undefined;
+  /** The SFU has a peer for them (after `setupMedia`): tracks can be sent to them. */
+  mediaReady = false;
+  /** Their socket dropped; the room keeps their place until `resumeTimer` fires. */
+  reconnecting = false;
+  resumeTimer: NodeJS.Timeout | undefined;
+  #sink: ParticipantSink;
   #closed = false;
 
-  constructor(id: string, entrant: Entrant, role: Role, token: string) {
+  constructor(id: string, entrant: Entrant, role: Role, token: string, joinedAt = Date.now()) {
     this.id = id;
     this.entrant = entrant;
+    this.#sink = entrant.sink;
     this.role = role;
     this.displayName = entrant.displayName;
     this.token = token;
-    this.joinedAt = Date.now();
+    this.joinedAt = joinedAt;
+  }
+
+  get sink(): ParticipantSink {
+    return this.#sink;
+  }
+
+  /** They came back on another socket: deliver there from now on. */
+  rebind(sink: ParticipantSink): void {
+    this.#sink = sink;
+    this.reconnecting = false;
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = undefined;
   }
 
   get identity(): IdentityKind {
@@ -83,19 +97,20 @@ export class Participant {
       role: this.role,
       identity: this.identity,
       handRaised: this.handRaised,
+      connection: this.reconnecting ? 'reconnecting' : 'connected',
       joinedAt: this.joinedAt,
     };
   }
 
   send(message: ServerMessage): void {
-    if (!this.#closed) this.entrant.sink.send(message);
+    if (!this.#closed && !this.reconnecting) this.#sink.send(message);
   }
 
   /** Stops all delivery; with a reason, also tells the client and closes its socket. Idempotent. */
   close(bye?: { reason: ByeReason; message: string }): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.mediaGraceTimer);
-    if (bye) this.entrant.sink.close(bye.reason, bye.message);
+    clearTimeout(this.resumeTimer);
+    if (bye) this.#sink.close(bye.reason, bye.message);
   }
 }

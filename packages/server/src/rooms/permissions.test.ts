@@ -61,7 +61,7 @@ test('moderators are hosts and co-hosts', () => {
 
 test('every client message maps to one action or is a self-service message', () => {
   const samples: Partial<Record<string, ClientMessage>> = {
-    publish: { type: 'publish', id: 1, source: 'microphone', kind: 'audio', mid: '0', sdp: 'x' },
+    publish: { type: 'publish', id: 1, source: 'microphone', kind: 'audio', rtpParameters: {} },
     admit: { type: 'admit', id: 1, lobbyId: 'abcdefgh' },
     deny: { type: 'deny', id: 1, lobbyId: 'abcdefgh' },
     setRole: { type: 'setRole', id: 1, participantId: 'abcdefgh', role: 'cohost' },
@@ -69,7 +69,8 @@ test('every client message maps to one action or is a self-service message', () 
     rename: { type: 'rename', id: 1, displayName: 'x' },
   };
   const expected: Record<string, Action | null> = {
-    hello: null, join: null, leave: null, answer: null, setMuted: null, unpublish: null,
+    hello: null, join: null, resume: null, leave: null, setMuted: null, unpublish: null,
+    setupMedia: null, connectTransport: null, restartIce: null, resumeSubscription: null, setSubscription: null,
     publish: 'media.publish', admit: 'lobby.manage', deny: 'lobby.manage', admitAll: 'lobby.manage',
     lock: 'meeting.lock', updateSettings: 'meeting.settings', endMeeting: 'meeting.end', setRole: 'role.cohost',
     chat: 'chat.send', approveMessage: 'moderate.participants', rejectMessage: 'moderate.participants',
@@ -84,8 +85,8 @@ test('every client message maps to one action or is a self-service message', () 
   }
   const variants: [ClientMessage, Action][] = [
     [{ type: 'setRole', id: 1, participantId: 'abcdefgh', role: 'participant' }, 'role.promoteAttendee'],
-    [{ type: 'publish', id: 1, source: 'screen', kind: 'video', mid: '0', sdp: 'x' }, 'media.screenShare'],
-    [{ type: 'publish', id: 1, source: 'camera', kind: 'video', mid: '0', sdp: 'x' }, 'media.startVideo'],
+    [{ type: 'publish', id: 1, source: 'screen', kind: 'video', rtpParameters: {} }, 'media.screenShare'],
+    [{ type: 'publish', id: 1, source: 'camera', kind: 'video', rtpParameters: {} }, 'media.startVideo'],
     [{ type: 'chat', id: 1, text: 'hi', to: 'abcdefgh' }, 'chat.private'],
     [{ type: 'rename', id: 1, participantId: 'abcdefgh', displayName: 'x' }, 'moderate.participants'],
   ];

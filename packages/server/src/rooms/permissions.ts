@@ -87,7 +87,8 @@ export function isModerator(role: Role): boolean {
 
 /**
  * The action each message of an admitted participant needs; null for those every participant may
- * send about themselves (answering offers, muting or unpublishing their own tracks, leaving).
+ * send about themselves (setting up their media and receiving, muting or unpublishing their own
+ * tracks, leaving).
  * Unmuting and renaming are refined by the room: unmuting one's microphone needs
  * `media.unmuteSelf`, turning one's camera back on `media.startVideo`, renaming someone else
  * `moderate.participants`.
@@ -137,8 +138,13 @@ export function actionFor(message: ClientMessage): Action | null {
       return 'moderate.participants';
     case 'hello':
     case 'join':
+    case 'resume':
+    case 'setupMedia':
+    case 'connectTransport':
+    case 'restartIce':
+    case 'resumeSubscription':
+    case 'setSubscription':
     case 'unpublish':
-    case 'answer':
     case 'setMuted':
     case 'leave':
       return null;

@@ -1,9 +1,11 @@
 /**
- * The live rooms of this server, by meeting ID. A room exists while someone is in it or its lobby;
- * the registry routes the SFU's per-peer events and moderator alerts to the right room.
+ * The live rooms of this server, by meeting ID. A room exists while someone is in it, in its lobby,
+ * or reconnecting to it; the registry routes the SFU's events (per peer, per room) and moderator
+ * alerts to the right room, and reopens a meeting's room when someone resumes after a restart.
  */
-import type { RequestResult } from '@parley/protocol';
-import type { ConnectionRole, ConnectionState, SfuControl } from '@parley/sfu';
+import { ParleyError, type RequestResult } from '@parley/protocol';
+import type { ConnectionState, SfuControl, TransportDirection } from '@parley/sfu';
+import type { ResumeStore } from '../storage/resume.js';
 import type { Entrant } from './participant.js';
 import { Room, RoomClosedError, type Reply, type RoomDeps, type RoomInit } from './room.js';
 
@@ -11,18 +13,26 @@ export class RoomRegistry {
   readonly #deps: RoomDeps;
   readonly #rooms = new Map<string, Room>();
   readonly #peerRooms = new Map<string, Room>();
-  readonly #onConnectionState = (peerId: string, role: ConnectionRole, state: ConnectionState): void => {
-    this.#peerRooms.get(peerId)?.connectionStateChanged(peerId, role, state);
+  readonly #onConnectionState = (peerId: string, direction: TransportDirection, state: ConnectionState): void => {
+    this.#peerRooms.get(peerId)?.connectionStateChanged(peerId, direction, state);
+  };
+  readonly #onActiveSpeaker = (roomId: string, peerId: string): void => {
+    this.#rooms.get(roomId)?.speakerChanged(peerId);
   };
   #closed = false;
 
   constructor(deps: RoomDeps) {
     this.#deps = deps;
     deps.sfu.on('connectionState', this.#onConnectionState);
+    deps.sfu.on('activeSpeaker', this.#onActiveSpeaker);
   }
 
   get sfu(): SfuControl {
     return this.#deps.sfu;
+  }
+
+  get resumeStore(): ResumeStore {
+    return this.#deps.resume;
   }
 
   get roomCount(): number {
@@ -36,29 +46,50 @@ export class RoomRegistry {
 
   /** Enters the meeting's room, opening it if nobody is in it. */
   async enter(init: RoomInit, entrant: Entrant, reply: Reply<RequestResult<'join'>>): Promise<Room> {
-    for (;;) {
-      if (this.#closed) throw new RoomClosedError('server closing');
-      const room = this.#room(init);
-      try {
-        await room.enter(entrant, reply);
-        return room;
-      } catch (err) {
-        // The room emptied and closed while this join waited in its queue: open a fresh one.
-        if (!(err instanceof RoomClosedError)) throw err;
-      }
-    }
+    return this.#withRoom(init, (room) => room.enter(entrant, reply));
+  }
+
+  /**
+   * Takes back a participant whose resume credential was verified (`meeting` loads the meeting's
+   * facts, in case its room must be reopened after a restart).
+   */
+  async resume(
+    meeting: () => Promise<RoomInit>,
+    record: Parameters<Room['resume']>[0],
+    entrant: Entrant,
+    reply: Reply<RequestResult<'resume'>>,
+  ): Promise<Room> {
+    const live = this.#rooms.get(record.meetingId);
+    const init = live && !live.closed ? undefined : await meeting();
+    return this.#withRoom(init ?? null, (room) => room.resume(record, entrant, reply), record.meetingId);
   }
 
   async close(message?: string): Promise<void> {
     this.#closed = true;
     this.#deps.sfu.off('connectionState', this.#onConnectionState);
+    this.#deps.sfu.off('activeSpeaker', this.#onActiveSpeaker);
     await Promise.all([...this.#rooms.values()].map((room) => room.close(message)));
     this.#rooms.clear();
   }
 
-  #room(init: RoomInit): Room {
-    const existing = this.#rooms.get(init.meeting.id);
-    if (existing && !existing.closed) return existing;
+  /** Runs `action` in the meeting's room; if that room closed while the action waited, in a fresh one. */
+  async #withRoom(init: RoomInit | null, action: (room: Room) => Promise<void>, meetingId = init?.meeting.id): Promise<Room> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.#closed) throw new RoomClosedError('server closing');
+      const live = meetingId ? this.#rooms.get(meetingId) : undefined;
+      const room = live && !live.closed ? live : init ? this.#open(init) : undefined;
+      if (!room) throw new ParleyError('shutting_down', 'the meeting is not open; join again');
+      try {
+        await action(room);
+        return room;
+      } catch (err) {
+        // The room emptied and closed while this action waited in its queue: open a fresh one.
+        if (!(err instanceof RoomClosedError) || attempt > 3) throw err;
+      }
+    }
+  }
+
+  #open(init: RoomInit): Room {
     const room = new Room(init, this.#deps);
     room.on('participantAdded', (id) => this.#peerRooms.set(id, room));
     room.on('participantRemoved', (id) => this.#peerRooms.delete(id));

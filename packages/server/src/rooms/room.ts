@@ -1,9 +1,11 @@
 /**
  * A live meeting: its lobby, its admitted participants, their tracks, chat and files. One writer:
  * every change runs through the room's ActionQueue, every participant message passes the one
- * permission check, and clients only ever receive the resulting state. The room drives the SFU
- * through its narrow control interface and never touches werift. Action handlers live beside it
- * (lobby-, media-, moderation-, chat-actions) and see the room through RoomContext.
+ * permission check, and clients only ever receive the resulting state. The room drives the media
+ * plane through its contract (SfuControl) and never touches mediasoup. A participant whose socket
+ * drops keeps their place for the resume window and comes back with their resume credential.
+ * Action handlers live beside it (lobby-, media-, moderation-, chat-actions) and see the room
+ * through RoomContext.
  */
 import {
   ParleyError,
@@ -16,8 +18,9 @@ import {
   type ServerMessage,
   type SharedFile,
 } from '@parley/protocol';
-import type { ConnectionRole, ConnectionState } from '@parley/sfu';
+import type { ConnectionState, MediaJson, TransportDirection } from '@parley/sfu';
 import type { Logger } from '../log.js';
+import type { ResumedParticipant } from '../storage/resume.js';
 import { resolveSettings } from '../meetings/settings.js';
 import { ActionQueue } from '../util/action-queue.js';
 import { newOpaqueId } from '../util/secrets.js';
@@ -50,12 +53,14 @@ export interface RoomEvents {
 export class RoomClosedError extends Error {}
 
 /** Messages an admitted participant sends into the room. */
-export type RoomMessage = Exclude<ClientMessage, { type: 'hello' | 'join' | 'leave' }>;
+export type RoomMessage = Exclude<ClientMessage, { type: 'hello' | 'join' | 'resume' | 'leave' }>;
 
 export interface RoomInit {
   meeting: MeetingInfo;
   hostUserId: string | null;
   settings: MeetingSettingsPatch;
+  /** The live lock, as last saved (it survives restarts). */
+  locked: boolean;
 }
 
 export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
@@ -69,17 +74,35 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   readonly files = new FileBox();
   readonly disruption = new DisruptionDetector();
   meetingSettings: MeetingSettingsPatch;
-  locked = false;
   closed = false;
+  #locked: boolean;
+  activeSpeaker: string | null = null;
   readonly #queue = new ActionQueue();
   #closing: Promise<void> | undefined;
+  #rtpCapabilities: MediaJson | undefined;
+  readonly #rotation: NodeJS.Timeout;
 
   constructor(init: RoomInit, deps: RoomDeps) {
     super();
     this.meeting = init.meeting;
     this.meetingSettings = init.settings;
+    this.#locked = init.locked;
     this.deps = deps;
     this.log = deps.log.child({ meetingId: init.meeting.id });
+    // Credentials are short-lived: connected participants get a fresh one well before theirs expires.
+    this.#rotation = setInterval(() => void this.#queue.push(() => this.#rotateCredentials()).catch(() => undefined), deps.resumeTtlMs / 2);
+    this.#rotation.unref();
+  }
+
+  /** Live: nobody new may join or reach the lobby. Saved at once: a lock survives a restart. */
+  get locked(): boolean {
+    return this.#locked;
+  }
+
+  set locked(locked: boolean) {
+    if (locked === this.#locked) return;
+    this.#locked = locked;
+    this.deps.store.saveLocked(this.meeting.id, locked).catch((err: unknown) => this.log.error({ err }, 'saving the lock failed'));
   }
 
   get participantCount(): number {
@@ -163,25 +186,80 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     });
   }
 
-  /** The SFU reports a participant's connection state; a connection down past the grace period removes them. */
-  connectionStateChanged(participantId: string, role: ConnectionRole, state: ConnectionState): void {
-    const participant = this.participants.get(participantId);
-    if (!participant) return;
-    if (state === 'connected') {
-      clearTimeout(participant.mediaGraceTimer);
-      participant.mediaGraceTimer = undefined;
-    } else if ((state === 'failed' || state === 'disconnected' || state === 'closed') && !participant.mediaGraceTimer) {
-      this.log.warn({ participantId, role, state }, 'media connection down; grace period started');
-      participant.mediaGraceTimer = setTimeout(() => {
-        participant.close({ reason: 'media-failed', message: 'The media connection failed.' });
-        this.leave(participantId, 'media-failed').catch((err: unknown) => this.log.error({ err }, 'removal failed'));
-      }, this.deps.mediaGraceMs);
-    }
+  /**
+   * The SFU reports a transport's state. Recovery is the client's (ICE restart, or setting media up
+   * again); the room only notes it. Someone whose socket is gone is handled by the resume window.
+   */
+  connectionStateChanged(participantId: string, direction: TransportDirection, state: ConnectionState): void {
+    if (state === 'failed' || state === 'disconnected') this.log.info({ participantId, direction, state }, 'media connection down');
+  }
+
+  /** The SFU's dominant speaker changed. */
+  speakerChanged(participantId: string): void {
+    void this.#queue.push(async () => {
+      if (!this.participants.has(participantId) || this.activeSpeaker === participantId) return;
+      this.activeSpeaker = participantId;
+      this.broadcast({ type: 'activeSpeaker', participantId });
+    });
+  }
+
+  /**
+   * A participant's socket went away without leaving: keep their place (and media) for the resume
+   * window, show them as reconnecting, and remove them only if they do not come back.
+   */
+  detach(participantId: string, sink: ParticipantSink): Promise<void> {
+    return this.#queue.push(async () => {
+      const participant = this.participants.get(participantId);
+      if (!participant || participant.sink !== sink || participant.reconnecting) return;
+      participant.reconnecting = true;
+      participant.resumeTimer = setTimeout(() => {
+        this.#queue
+          .push(async () => {
+            if (participant.reconnecting) await this.remove(participantId, 'disconnected');
+          })
+          .catch((err: unknown) => this.log.error({ err }, 'removal failed'));
+      }, this.deps.resumeWindowMs);
+      this.log.info({ participantId }, 'participant reconnecting');
+      this.broadcast({ type: 'participantUpdated', participant: participant.info() }, participantId);
+    });
+  }
+
+  /**
+   * Someone presents a verified resume credential: the same participant comes back on `sink`
+   * (their old socket, if still open, is told it was replaced). After a restart the room is new and
+   * they are taken back with their role, without passcode, lobby or lock (they were in already);
+   * a removal since still keeps them out.
+   */
+  resume(record: ResumedParticipant, entrant: Entrant, reply: Reply<RequestResult<'resume'>>): Promise<void> {
+    return this.#queue.push(async () => {
+      if (this.closed) throw new RoomClosedError();
+      if (!entrant.isOwner && (await this.deps.moderation.isBanned(this.meeting.id, entrant))) {
+        await this.audit('resume.refused', entrant, record.participantId, { code: 'removed' });
+        throw new ParleyError('removed');
+      }
+      const existing = this.participants.get(record.participantId);
+      if (!existing) {
+        const restored = await this.admit(entrant, record.role, (state) => reply({ status: 'admitted', state }), { id: record.participantId, handRaised: record.handRaised });
+        await this.audit('participant.resumed', entrant, restored.id, { after: 'restart' });
+        return;
+      }
+      const previous = existing.sink;
+      existing.rebind(entrant.sink);
+      if (previous !== entrant.sink) previous.close('replaced', 'This meeting was opened again elsewhere (reconnected).');
+      entrant.sink.admitted(existing.id);
+      // A fresh start for media: the client sets it up again on its new page or connection.
+      if (existing.mediaReady) await media.closeMedia(this, existing);
+      reply({ status: 'admitted', state: await this.stateFor(existing) });
+      this.broadcast({ type: 'participantUpdated', participant: existing.info() }, existing.id);
+      this.log.info({ participantId: existing.id }, 'participant resumed');
+      await this.audit('participant.resumed', entrant, existing.id, {});
+    });
   }
 
   /** Says goodbye to everyone (participants and lobby), frees their SFU peers and files. Idempotent. */
   close(message = 'The meeting has ended.', reason: 'shutdown' | 'ended' = 'shutdown'): Promise<void> {
     this.closed = true;
+    clearInterval(this.#rotation);
     this.#closing ??= (async () => {
       await this.#queue.push(() => this.closeAll(message, reason));
       await this.#queue.close();
@@ -193,20 +271,18 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
 
   // --- RoomContext: shared by the action handlers ---------------------------------------------------
 
-  async admit(entrant: Entrant, role: Participant['role'], deliver: (state: RoomState) => void): Promise<Participant> {
+  async admit(entrant: Entrant, role: Participant['role'], deliver: (state: RoomState) => void, restore?: { id: string; handRaised: boolean }): Promise<Participant> {
     if (this.participants.size >= this.deps.maxParticipants) throw new ParleyError('meeting_full');
-    const participant = new Participant(newOpaqueId(), entrant, role, newOpaqueId(24));
-    await this.deps.sfu.createPeer(participant.id);
+    const participant = new Participant(restore?.id ?? newOpaqueId(), entrant, role, newOpaqueId(24));
+    participant.handRaised = restore?.handRaised ?? false;
     this.participants.set(participant.id, participant);
     entrant.sink.admitted(participant.id);
     this.emit('participantAdded', participant.id);
-    for (const track of this.tracks.values()) await this.deps.sfu.subscribe(participant.id, track.info.id);
     deliver(await this.stateFor(participant));
     this.broadcast({ type: 'participantJoined', participant: participant.info() }, participant.id);
     this.log.info({ participantId: participant.id, role, participants: this.participants.size }, 'participant admitted');
     await this.audit('participant.joined', entrant, participant.id, { role });
     if (role === 'host') await lobbyActions.reconsiderWaiting(this);
-    if (this.tracks.size > 0) await this.renegotiate(participant);
     return participant;
   }
 
@@ -220,8 +296,10 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     }
   }
 
-  renegotiate(participant: Participant): Promise<void> {
-    return media.renegotiate(this, participant);
+  /** Tells everyone a participant changed (role, name, hand) and remembers it for their resume. */
+  participantUpdated(participant: Participant): void {
+    this.broadcast({ type: 'participantUpdated', participant: participant.info() });
+    this.deps.resume.update(this.#resumeRecord(participant)).catch((err: unknown) => this.log.error({ err }, 'resume update failed'));
   }
 
   lobbyChanged(knock?: string): void {
@@ -236,6 +314,8 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
 
   async stateFor(participant: Participant): Promise<RoomState> {
     const moderator = isModerator(participant.role);
+    this.#rtpCapabilities ??= (await this.deps.sfu.openRoom(this.meeting.id)).rtpCapabilities;
+    const token = await this.deps.resume.issue(this.#resumeRecord(participant), this.deps.resumeTtlMs);
     return {
       meeting: this.meeting,
       self: participant.info(),
@@ -248,7 +328,9 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
       removed: moderator ? await this.deps.moderation.removed(this.meeting.id) : [],
       held: moderator ? this.chat.held() : [],
       participantToken: participant.token,
-      iceServers: [],
+      media: { rtpCapabilities: this.#rtpCapabilities, iceServers: this.deps.iceServers(participant.id) },
+      activeSpeaker: this.activeSpeaker,
+      resume: { token, windowSeconds: Math.round(this.deps.resumeWindowMs / 1000) },
     };
   }
 
@@ -292,9 +374,14 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     }
     for (const participant of [...this.participants.values()]) {
       participant.close({ reason, message });
-      await this.remove(participant.id, 'disconnected');
+      // A restart keeps everyone's resume credential: they come back once the server answers.
+      await this.remove(participant.id, 'disconnected', { keepCredential: reason === 'shutdown' });
     }
-    if (reason === 'ended') this.emit('empty');
+    await this.deps.sfu.closeRoom(this.meeting.id).catch((err: unknown) => this.log.error({ err }, 'closeRoom failed'));
+    if (reason === 'ended') {
+      await this.deps.resume.revokeMeeting(this.meeting.id);
+      this.emit('empty');
+    }
   }
 
   async audit(action: string, actor: Entrant | null, target: string | null, details: Record<string, unknown>): Promise<void> {
@@ -312,23 +399,21 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
 
   // --- internals ------------------------------------------------------------------------------------
 
-  /** Removes a participant, inside the queue: frees their SFU peer and tracks, tells the others. Idempotent. */
-  async remove(participantId: string, reason: RemovalReason): Promise<void> {
+  /** Removes a participant, inside the queue: frees their media, revokes their resume credential, tells the others. Idempotent. */
+  async remove(participantId: string, reason: RemovalReason, options: { keepCredential?: boolean } = {}): Promise<void> {
     const participant = this.participants.get(participantId);
     if (!participant) return;
     this.participants.delete(participantId);
     participant.close();
-    const removed = [...this.tracks.values()].filter((t) => t.info.participantId === participantId);
-    for (const track of removed) this.tracks.delete(track.info.id);
-    await this.deps.sfu.closePeer(participantId).catch((err: unknown) => this.log.error({ err }, 'closePeer failed'));
-    for (const track of removed) this.broadcast({ type: 'trackUnpublished', trackId: track.info.id });
+    if (!options.keepCredential) await this.deps.resume.revoke(participantId).catch((err: unknown) => this.log.error({ err }, 'revoke failed'));
+    await media.closeMedia(this, participant);
+    if (this.activeSpeaker === participantId) this.activeSpeaker = null;
     this.broadcast({ type: 'participantLeft', participantId, reason });
     this.emit('participantRemoved', participantId);
     this.disruption.forget(participantId);
     this.log.info({ participantId, reason, participants: this.participants.size }, 'participant removed');
     await this.audit('participant.left', participant.entrant, participantId, { reason });
     if (participant.role === 'host' && !this.hostPresent() && !this.closed) await this.#handOverHost();
-    if (removed.length > 0) for (const other of this.participants.values()) await this.renegotiate(other);
     this.emptyCheck();
   }
 
@@ -338,8 +423,31 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     const before = next.role;
     next.role = 'host';
     await this.audit('role.changed', null, next.id, { from: before, to: 'host', reason: 'last host left' });
-    this.broadcast({ type: 'participantUpdated', participant: next.info() });
+    this.participantUpdated(next);
     if (!isModerator(before)) await moderation.briefNewModerator(this, next);
+  }
+
+  #resumeRecord(participant: Participant): ResumedParticipant {
+    const e = participant.entrant;
+    return {
+      meetingId: this.meeting.id,
+      participantId: participant.id,
+      role: participant.role,
+      identity: e.identity,
+      userId: e.userId,
+      email: e.email,
+      displayName: participant.displayName,
+      deviceId: e.deviceId,
+      handRaised: participant.handRaised,
+    };
+  }
+
+  async #rotateCredentials(): Promise<void> {
+    for (const participant of this.participants.values()) {
+      if (participant.reconnecting) continue;
+      const token = await this.deps.resume.issue(this.#resumeRecord(participant), this.deps.resumeTtlMs);
+      participant.send({ type: 'resumeToken', resume: { token, windowSeconds: Math.round(this.deps.resumeWindowMs / 1000) } });
+    }
   }
 
   #watchJoinBurst(): void {

@@ -8,7 +8,7 @@ import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, type ServerMessage } from '@parley
 import { joinAdmitted } from '../test-support/join.js';
 import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
 import { TestClient } from '../test-support/ws-client.js';
-import { TestPublisher } from '../test-support/media-peer.js';
+import { TestMedia } from '../test-support/media-peer.js';
 
 type ErrorReply = Extract<ServerMessage, { type: 'error' }>;
 
@@ -104,31 +104,33 @@ describe('messages out of order', () => {
 
   test('publishing before joining is wrong_state', async () => {
     const client = await TestClient.ready(server.wsUrl);
-    const reply = (await client.requestRaw('publish', { source: 'camera', kind: 'video', mid: '0', sdp: 'v=0' })) as ErrorReply;
+    const reply = (await client.requestRaw('publish', { source: 'camera', kind: 'video', rtpParameters: {} })) as ErrorReply;
     assert.equal(reply.code, 'wrong_state');
     await client.close();
   });
 
-  test('answering an offer that was never made is wrong_state, and joining twice too', async () => {
+  test('connecting a transport before setting up media is wrong_state, and joining twice too', async () => {
     const meeting = await openMeeting();
     const client = await joined(meeting, 'Ann');
-    const reply = (await client.requestRaw('answer', { negotiationId: 'neverMadeOffer', sdp: 'v=0' })) as ErrorReply;
+    const reply = (await client.requestRaw('connectTransport', { transportId: 'neverMadeOne', dtlsParameters: {} })) as ErrorReply;
     assert.equal(reply.code, 'wrong_state');
     const again = (await client.requestRaw('join', { meetingId: meeting.id, passcode: meeting.passcode, displayName: 'Ann' })) as ErrorReply;
     assert.equal(again.code, 'wrong_state');
     await client.close();
   });
 
-  test('a garbage SDP offer gets negotiation_failed and publishes nothing', async () => {
+  test('garbage RTP parameters get negotiation_failed and publish nothing', async () => {
     const meeting = await openMeeting();
-    const a = await joined(meeting, 'Ann');
+    const { client: a, state: aState } = await joinAdmitted(server, meeting, 'Ann');
     const b = await joined(meeting, 'Bob');
-    const reply = (await a.requestRaw('publish', { source: 'camera', kind: 'video', mid: '0', sdp: 'this is not sdp' })) as ErrorReply;
+    const media = await new TestMedia(a, aState).setup();
+    const reply = (await a.requestRaw('publish', { source: 'camera', kind: 'video', rtpParameters: { codecs: 'this is not RTP', encodings: [] } })) as ErrorReply;
     assert.equal(reply.code, 'negotiation_failed');
     // Bob learns of no track: a fresh joiner sees none.
     const { client: c, state } = await joinAdmitted(server, meeting, 'Cy');
     assert.deepEqual(state.tracks, []);
     assert.equal(b.messages.filter((m) => m.type === 'trackPublished').length, 0);
+    media.close();
     await Promise.all([a.close(), b.close(), c.close()]);
   });
 });
@@ -151,16 +153,16 @@ describe('access and isolation', () => {
   test("a request for another meeting's track gets not_found and changes nothing", async () => {
     const m1 = await openMeeting();
     const m2 = await openMeeting();
-    const owner = await joined(m1, 'Owner');
+    const { client: owner, state: ownerState } = await joinAdmitted(server, m1, 'Owner');
     const watcher = await joined(m1, 'Watcher');
-    const publisher = new TestPublisher(owner);
-    const track = await publisher.publish('microphone', 'owner-audio');
+    const publisher = await new TestMedia(owner, ownerState).setup();
+    const track = await publisher.publish('microphone');
     await watcher.waitFor((m) => m.type === 'trackPublished', 5000, 0);
 
     const intruder = await joined(m2, 'Intruder');
     for (const [type, fields] of [
       ['setMuted', { trackId: track.trackId, muted: true }],
-      ['unpublish', { trackId: track.trackId, sdp: 'v=0' }],
+      ['unpublish', { trackId: track.trackId }],
     ] as const) {
       const reply = (await intruder.requestRaw(type, fields)) as ErrorReply;
       assert.equal(reply.code, 'not_found', `${type} of another meeting's track`);
@@ -174,7 +176,7 @@ describe('access and isolation', () => {
     }
     assert.ok(!JSON.stringify(intruder.messages).includes(m1.id));
     assert.equal(intruder.messages.filter((m) => m.type === 'trackPublished' || m.type === 'participantJoined').length, 0);
-    await publisher.close();
+    publisher.close();
     await Promise.all([owner.close(), watcher.close(), intruder.close()]);
   });
 

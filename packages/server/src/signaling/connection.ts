@@ -1,8 +1,10 @@
 /**
  * One client's signaling socket: the protocol state machine (new → ready → joining → waiting |
- * joined → closed), input validation, per-socket rate limiting, and dispatch of requests into the
- * meeting's room. Every request gets exactly one reply; bad input gets a coded error and changes
- * nothing. Who the client is comes from the session cookie on the WebSocket upgrade.
+ * joined → closed; `resume` goes from ready straight to joined), input validation, per-socket rate
+ * limiting, a keepalive, and dispatch of requests into the meeting's room. Every request gets
+ * exactly one reply; bad input gets a coded error and changes nothing. Who the client is comes from
+ * the session cookie on the WebSocket upgrade. A joined socket that goes away without `leave`
+ * leaves the participant's place open for their resume.
  */
 import { PROTOCOL_VERSION, ParleyError, type ClientMessage, type ClientRequest, type ServerMessage } from '@parley/protocol';
 import type { WebSocket } from 'ws';
@@ -27,6 +29,8 @@ type State = 'new' | 'ready' | 'joining' | 'waiting' | 'joined' | 'closed';
 /** A peer that lets this much unsent data pile up is too slow to keep: drop it. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const HELLO_TIMEOUT_MS = 10_000;
+/** A ping every this often; a socket that answered none of the last two is dead (a frozen network). */
+const PING_INTERVAL_MS = 10_000;
 /** Requests refused for rate before the socket is closed as abusive. */
 const MAX_RATE_VIOLATIONS = 100;
 
@@ -39,6 +43,8 @@ export class SignalingConnection implements ParticipantSink {
   readonly #deviceId: string | null;
   readonly #bucket = new TokenBucket(30, 60);
   readonly #helloTimer: NodeJS.Timeout;
+  readonly #pingTimer: NodeJS.Timeout;
+  #lastPong = Date.now();
   #state: State = 'new';
   #room: Room | undefined;
   #participantId: string | undefined;
@@ -52,6 +58,10 @@ export class SignalingConnection implements ParticipantSink {
     this.#deviceId = init.deviceId;
     this.#log = deps.log.child({ clientAddress: init.clientAddress, userId: init.user?.id });
     this.#helloTimer = setTimeout(() => this.close('protocol', 'No hello received in time.'), HELLO_TIMEOUT_MS);
+    this.#pingTimer = setInterval(() => this.#ping(), PING_INTERVAL_MS);
+    ws.on('pong', () => {
+      this.#lastPong = Date.now();
+    });
     ws.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
     ws.on('close', () => this.#onClosed());
     ws.on('error', (err) => this.#log.warn({ err }, 'socket error'));
@@ -105,6 +115,7 @@ export class SignalingConnection implements ParticipantSink {
     if (message.type === 'hello') return this.#hello(message);
     if (this.#state === 'new') throw new ParleyError('wrong_state', 'send hello first');
     if (message.type === 'join') return this.#join(message);
+    if (message.type === 'resume') return this.#resume(message);
     if (message.type === 'leave') return this.#leave(message.id);
     if (this.#state === 'waiting') throw new ParleyError('wrong_state', 'waiting in the lobby');
     if (this.#state !== 'joined' || !this.#room || !this.#participantId) throw new ParleyError('wrong_state', 'join a meeting first');
@@ -131,16 +142,7 @@ export class SignalingConnection implements ParticipantSink {
     this.#state = 'joining';
     try {
       const meeting = await this.#deps.meetings.admit(message.meetingId, message.passcode, user, this.#clientAddress);
-      const entrant: Entrant = {
-        identity: user ? (user.org_role === 'external' ? 'external' : 'member') : 'guest',
-        userId: user?.id ?? null,
-        email: user?.email ?? null,
-        displayName,
-        clientAddress: this.#clientAddress,
-        isOwner: user !== undefined && meeting.hostUserId === user.id,
-        deviceId: this.#deviceId,
-        sink: this,
-      };
+      const entrant = this.#entrant(displayName, user !== undefined && meeting.hostUserId === user.id);
       const room = await this.#deps.rooms.enter(meeting, entrant, (result) => {
         if (result.status === 'waiting') this.#state = 'waiting';
         this.send({ type: 'result', id: message.id, result });
@@ -151,6 +153,64 @@ export class SignalingConnection implements ParticipantSink {
       if (this.#state === 'joining') this.#state = 'ready';
       throw err instanceof RoomClosedError ? new ParleyError('shutting_down') : err;
     }
+  }
+
+  /**
+   * Back as the same participant with a resume credential. Any failure (unknown, used or expired
+   * credential, another account's) is one answer, `resume_expired`: the client then joins anew.
+   */
+  async #resume(message: ClientRequest<'resume'>): Promise<void> {
+    if (this.#state !== 'ready') throw new ParleyError('wrong_state', 'already joined or joining');
+    this.#state = 'joining';
+    try {
+      const record = await this.#deps.rooms.resumeStore.take(message.meetingId, message.participantId, message.token);
+      if (!record || record.userId !== (this.#user?.id ?? null)) {
+        this.#log.info({ meetingId: message.meetingId }, 'resume refused');
+        throw new ParleyError('resume_expired');
+      }
+      const meetings = this.#deps.meetings;
+      const load = async () => meetings.forResume(record.meetingId);
+      const facts = await load();
+      const entrant = this.#entrant(record.displayName, this.#user !== undefined && facts.hostUserId === this.#user.id);
+      const room = await this.#deps.rooms.resume(load, record, entrant, (result) => this.send({ type: 'result', id: message.id, result }));
+      this.#room = room;
+      if (this.#socketGone()) await this.#detach();
+    } catch (err) {
+      if (this.#state === 'joining') this.#state = 'ready';
+      throw err instanceof RoomClosedError ? new ParleyError('shutting_down') : err;
+    }
+  }
+
+  #entrant(displayName: string, isOwner: boolean): Entrant {
+    const user = this.#user;
+    return {
+      identity: user ? (user.org_role === 'external' ? 'external' : 'member') : 'guest',
+      userId: user?.id ?? null,
+      email: user?.email ?? null,
+      displayName,
+      clientAddress: this.#clientAddress,
+      isOwner,
+      deviceId: this.#deviceId,
+      sink: this,
+    };
+  }
+
+  #ping(): void {
+    if (this.#ws.readyState !== this.#ws.OPEN) return;
+    if (Date.now() - this.#lastPong > 2.5 * PING_INTERVAL_MS) {
+      this.#log.info('no pong: the connection is gone');
+      this.#ws.terminate();
+      return;
+    }
+    this.#ws.ping();
+  }
+
+  /** The socket went away: a participant keeps their place for a resume; a lobby place is given up. */
+  async #detach(): Promise<void> {
+    const room = this.#room;
+    if (!room) return;
+    if (this.#participantId) await room.detach(this.#participantId, this);
+    else await room.leaveLobby(this);
   }
 
   async #leave(id: number): Promise<void> {
@@ -193,8 +253,9 @@ export class SignalingConnection implements ParticipantSink {
 
   #onClosed(): void {
     clearTimeout(this.#helloTimer);
+    clearInterval(this.#pingTimer);
     const wasInRoom = this.#state === 'joined' || this.#state === 'waiting';
     this.#state = 'closed';
-    if (wasInRoom) this.#leaveRoom('disconnected').catch((err: unknown) => this.#log.error({ err }, 'removal failed'));
+    if (wasInRoom) this.#detach().catch((err: unknown) => this.#log.error({ err }, 'detach failed'));
   }
 }

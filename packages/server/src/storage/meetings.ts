@@ -1,8 +1,9 @@
 /** The meetings table's one owner. */
 import type { Db } from './db.js';
+import type { Selectable } from 'kysely';
 import type { MeetingsTable } from './schema.js';
 
-export type MeetingRecord = MeetingsTable;
+export type MeetingRecord = Selectable<MeetingsTable>;
 
 export class MeetingStore {
   readonly #db: Db;
@@ -11,7 +12,7 @@ export class MeetingStore {
     this.#db = db;
   }
 
-  async create(meeting: Omit<MeetingRecord, 'ended_at'>): Promise<void> {
+  async create(meeting: Omit<MeetingRecord, 'ended_at' | 'locked'>): Promise<void> {
     await this.#db.insertInto('meetings').values({ ...meeting, ended_at: null }).execute();
   }
 
@@ -21,6 +22,10 @@ export class MeetingStore {
 
   async saveSettings(id: string, settings: object): Promise<void> {
     await this.#db.updateTable('meetings').set({ settings: JSON.stringify(settings) }).where('id', '=', id).execute();
+  }
+
+  async saveLocked(id: string, locked: boolean): Promise<void> {
+    await this.#db.updateTable('meetings').set({ locked: locked ? 1 : 0 }).where('id', '=', id).execute();
   }
 
   async find(id: string): Promise<MeetingRecord | undefined> {

@@ -91,4 +91,21 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_resume': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Resume credentials: what lets a participant come back as themselves after a dropped
+      // socket, a reload or a server restart. Only a SHA-256 of the random token is kept.
+      await db.schema
+        .createTable('resume_credentials')
+        .addColumn('participant_id', 'text', (c) => c.primaryKey())
+        .addColumn('meeting_id', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull())
+        .addColumn('participant', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('resume_credentials_meeting').on('resume_credentials').column('meeting_id').execute();
+      // The live lock is a security decision: it survives a restart.
+      await db.schema.alterTable('meetings').addColumn('locked', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 };

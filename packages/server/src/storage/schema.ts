@@ -12,6 +12,8 @@ export interface MeetingsTable {
   settings: string;
   created_at: number;
   ended_at: number | null;
+  /** 1 while a host has the meeting locked (kept across restarts). */
+  locked: Generated<number>;
 }
 
 export interface AuditTable {
@@ -75,8 +77,19 @@ export interface ReportsTable {
   created_at: number;
 }
 
+export interface ResumeCredentialsTable {
+  participant_id: string;
+  meeting_id: string;
+  /** SHA-256 (hex) of the resume token; the token itself lives only in the client's tab. */
+  token_hash: string;
+  /** JSON of who the participant is and their role (storage/resume.ts). */
+  participant: string;
+  expires_at: number;
+}
+
 export interface Database {
   meetings: MeetingsTable;
+  resume_credentials: ResumeCredentialsTable;
   audit_events: AuditTable;
   users: UsersTable;
   sessions: SessionsTable;

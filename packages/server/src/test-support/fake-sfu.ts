@@ -1,62 +1,76 @@
 /**
- * A recording stand-in for the SFU, for unit tests of room logic only (the real SFU is exercised by
- * the integration tests). It keeps the same bookkeeping the real one does and can be told to fail.
+ * A recording stand-in for the media plane, for unit tests of room logic only (the real mediasoup
+ * SFU is exercised by the integration tests). It keeps the same bookkeeping the real one does and
+ * can be told to fail.
  */
-import type { ConnectionRole, ConnectionState, PublishedTrackSpec, SfuControl, SfuEvents, SfuStats, SubscriberOffer } from '@parley/sfu';
+import type { ConnectionState, MediaJson, ProduceSpec, SfuControl, SfuEvents, SfuStats, SubscriptionOptions, TransportDirection, TransportOptions } from '@parley/sfu';
 
 export class FakeSfu implements SfuControl {
   readonly calls: string[] = [];
   readonly peers = new Set<string>();
-  readonly tracks = new Map<string, { owner: string; mid: string }>();
+  readonly tracks = new Map<string, { owner: string; spec: ProduceSpec }>();
   readonly subscriptions = new Map<string, Set<string>>();
-  failNextPublish = false;
-  #listeners: ((...args: SfuEvents['connectionState']) => void)[] = [];
-  #offers = 0;
+  readonly paused = new Set<string>();
+  failNextProduce = false;
+  #listeners: { [E in keyof SfuEvents]?: ((...args: SfuEvents[E]) => void)[] } = {};
+  #ids = 0;
 
-  async createPeer(peerId: string): Promise<void> {
+  async openRoom(roomId: string): Promise<{ rtpCapabilities: MediaJson }> {
+    return { rtpCapabilities: { codecs: [], headerExtensions: [], room: roomId } };
+  }
+  async closeRoom(roomId: string): Promise<void> {
+    this.calls.push(`closeRoom ${roomId}`);
+  }
+  async createPeer(_roomId: string, peerId: string): Promise<void> {
     this.calls.push(`createPeer ${peerId}`);
     if (this.peers.has(peerId)) throw new Error('peer exists');
     this.peers.add(peerId);
     this.subscriptions.set(peerId, new Set());
   }
-  async publish(peerId: string, _sdp: string, tracks: PublishedTrackSpec[]): Promise<{ sdp: string }> {
-    this.calls.push(`publish ${peerId} ${tracks.map((t) => t.trackId).join(',')}`);
-    if (this.failNextPublish) {
-      this.failNextPublish = false;
-      throw new Error('bad SDP');
+  async createTransport(peerId: string, direction: TransportDirection): Promise<TransportOptions> {
+    this.calls.push(`createTransport ${peerId} ${direction}`);
+    return { id: `t-${direction}-${++this.#ids}`, iceParameters: {}, iceCandidates: [], dtlsParameters: {} };
+  }
+  async connectTransport(peerId: string, transportId: string): Promise<void> {
+    this.calls.push(`connectTransport ${peerId} ${transportId}`);
+  }
+  async restartIce(): Promise<MediaJson> {
+    return { usernameFragment: 'u', password: 'p' };
+  }
+  async produce(peerId: string, spec: ProduceSpec): Promise<void> {
+    this.calls.push(`produce ${peerId} ${spec.trackId}`);
+    if (this.failNextProduce) {
+      this.failNextProduce = false;
+      throw new Error('bad RTP parameters');
     }
-    for (const t of tracks) this.tracks.set(t.trackId, { owner: peerId, mid: t.mid });
-    return { sdp: `answer-for-${peerId}` };
+    this.tracks.set(spec.trackId, { owner: peerId, spec });
+    if (spec.paused) this.paused.add(spec.trackId);
   }
-  async unpublish(peerId: string, _sdp: string, trackIds: string[]): Promise<{ sdp: string }> {
-    this.calls.push(`unpublish ${peerId} ${trackIds.join(',')}`);
-    for (const id of trackIds) {
-      this.tracks.delete(id);
-      for (const subs of this.subscriptions.values()) subs.delete(id);
-    }
-    return { sdp: 'answer' };
+  async closeTrack(trackId: string): Promise<void> {
+    this.calls.push(`closeTrack ${trackId}`);
+    this.tracks.delete(trackId);
+    for (const subs of this.subscriptions.values()) subs.delete(trackId);
   }
-  async subscribe(peerId: string, trackId: string): Promise<void> {
-    this.calls.push(`subscribe ${peerId} ${trackId}`);
-    this.subscriptions.get(peerId)?.add(trackId);
-  }
-  readonly paused = new Set<string>();
   async setTrackPaused(trackId: string, paused: boolean): Promise<void> {
     this.calls.push(`pause ${trackId} ${paused}`);
     if (paused) this.paused.add(trackId);
     else this.paused.delete(trackId);
   }
+  async subscribe(peerId: string, trackId: string): Promise<SubscriptionOptions> {
+    this.calls.push(`subscribe ${peerId} ${trackId}`);
+    const track = this.tracks.get(trackId);
+    if (!track) throw new Error('unknown track');
+    this.subscriptions.get(peerId)?.add(trackId);
+    return { id: `c-${++this.#ids}`, trackId, kind: track.spec.kind, rtpParameters: {} };
+  }
+  async resumeSubscription(peerId: string, trackId: string): Promise<void> {
+    this.calls.push(`resume ${peerId} ${trackId}`);
+  }
+  async setSubscriptionPreference(peerId: string, trackId: string): Promise<void> {
+    this.calls.push(`prefer ${peerId} ${trackId}`);
+  }
   async unsubscribe(peerId: string, trackId: string): Promise<void> {
     this.subscriptions.get(peerId)?.delete(trackId);
-  }
-  async createSubscriberOffer(peerId: string): Promise<SubscriberOffer> {
-    this.calls.push(`offer ${peerId}`);
-    this.#offers += 1;
-    const tracks = [...(this.subscriptions.get(peerId) ?? [])].map((trackId, i) => ({ mid: String(i), trackId }));
-    return { sdp: `offer-${this.#offers}`, tracks };
-  }
-  async applySubscriberAnswer(peerId: string): Promise<void> {
-    this.calls.push(`answer ${peerId}`);
   }
   async closePeer(peerId: string): Promise<void> {
     this.calls.push(`closePeer ${peerId}`);
@@ -69,14 +83,16 @@ export class FakeSfu implements SfuControl {
     }
   }
   async stats(): Promise<SfuStats> {
-    return { peers: this.peers.size, tracks: this.tracks.size, subscriptions: 0, packetsReceived: 0, packetsForwarded: 0, keyframeRequests: 0, retransmissions: 0 };
+    const subscriptions = [...this.subscriptions.values()].reduce((n, s) => n + s.size, 0);
+    return { workers: 1, rooms: 1, peers: this.peers.size, tracks: this.tracks.size, subscriptions, workerRss: 0, workerCpuMs: 0 };
   }
   on<E extends keyof SfuEvents>(event: E, listener: (...args: SfuEvents[E]) => void): void {
-    if (event === 'connectionState') this.#listeners.push(listener as (...args: SfuEvents['connectionState']) => void);
+    const list = (this.#listeners[event] ??= []) as ((...args: SfuEvents[E]) => void)[];
+    list.push(listener);
   }
   off(): void {}
-  emitConnectionState(peerId: string, role: ConnectionRole, state: ConnectionState): void {
-    for (const l of this.#listeners) l(peerId, role, state);
+  emitConnectionState(peerId: string, direction: TransportDirection, state: ConnectionState): void {
+    for (const l of this.#listeners.connectionState ?? []) l(peerId, direction, state);
   }
   async close(): Promise<void> {}
 }
