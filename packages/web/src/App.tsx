@@ -2,11 +2,13 @@
  * The client's top level: which screen is showing, and the secrets read from the address (a
  * meeting's passcode, the setup token), which live only here, in memory. Navigation between
  * screens is client-side, so a passcode survives a detour through the sign-in page without ever
- * returning to the address bar or reaching the server before `join`.
+ * returning to the address bar or reaching the server before `join`. A reload of a meeting this tab
+ * is in (its resume credential is in sessionStorage) skips pre-join and comes straight back.
  */
-import { useCallback, useEffect, useState, type ReactElement } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import { Account, AccountContext } from './lib/account.js';
 import { NavigateContext } from './lib/nav.js';
+import { loadResume, type StoredResume } from './lib/resumeStore.js';
 import { parseRoute, pathOf, takeFragment, type Fragment, type Route } from './lib/route.js';
 import { MeetingSession, type JoinOptions } from './lib/session.js';
 import { Admin } from './screens/Admin.js';
@@ -27,6 +29,12 @@ interface MeetingSecret {
   meetingId: string;
   passcode: string | null;
   isPublic: boolean;
+}
+
+/** Joining again as the stored participant: their devices as they were, opened by the session. */
+function resumeOptions(stored: StoredResume): JoinOptions {
+  const { meetingId, displayName, micOn, camOn, cameraId, micId, speakerId } = stored;
+  return { meetingId, passcode: null, displayName, microphone: null, camera: null, micOn, camOn, cameraId, micId, speakerId, resume: stored };
 }
 
 function secretFor(route: Route, fragment: Fragment): MeetingSecret | null {
@@ -87,6 +95,16 @@ export function App({ initial }: { initial: Initial }): ReactElement {
     void s.start();
   }, [account]);
 
+  // A reload in a meeting: resume at once (once, even where StrictMode runs effects twice).
+  const [resumeOnLoad, setResumeOnLoad] = useState(() => (initial.route.page === 'meeting' ? loadResume(initial.route.meetingId) : null));
+  const resumeStarted = useRef(false);
+  useEffect(() => {
+    if (!resumeOnLoad || resumeStarted.current) return;
+    resumeStarted.current = true;
+    join(resumeOptions(resumeOnLoad));
+    setResumeOnLoad(null);
+  }, [resumeOnLoad, join]);
+
   const goHome = useCallback(() => navigate({ page: 'home' }), [navigate]);
 
   const screen = (): ReactElement => {
@@ -115,6 +133,15 @@ export function App({ initial }: { initial: Initial }): ReactElement {
               onHome={goHome}
               onSignIn={() => navigate({ page: 'signin', next: pathOf(route) })}
             />
+          );
+        }
+        if (resumeOnLoad) {
+          return (
+            <main className="center-screen">
+              <div className="joining" role="status">
+                <span className="spinner" aria-hidden="true" /> Rejoining…
+              </div>
+            </main>
           );
         }
         const kept = secret?.meetingId === meetingId ? secret : null;

@@ -1,10 +1,25 @@
 /**
  * The meeting's control bar. A control the person may not use shows disabled with the reason as its
  * tooltip (view-only attendees; switches the host turned off); hosts and co-hosts also get the
- * Security menu and the Waiting room (with a count of who waits).
+ * Security menu and the Waiting room (with a count of who waits). The view button switches
+ * between the grid and the speaker view.
  */
 import type { ReactElement, ReactNode } from 'react';
-import { CamIcon, CamOffIcon, ChatIcon, HandIcon, LeaveIcon, MicIcon, MicOffIcon, PeopleIcon, ScreenIcon, ShieldIcon, WaitingIcon } from './Icons.js';
+import {
+  CamIcon,
+  CamOffIcon,
+  ChatIcon,
+  GridIcon,
+  HandIcon,
+  LeaveIcon,
+  MicIcon,
+  MicOffIcon,
+  PeopleIcon,
+  ScreenIcon,
+  ShieldIcon,
+  SpeakerViewIcon,
+  WaitingIcon,
+} from './Icons.js';
 import { ReactionsButton, type Emoji } from './ReactionsButton.js';
 
 export const VIEW_ONLY_HINT = 'View-only: a host can allow you to speak';
@@ -28,6 +43,7 @@ export interface ControlsProps {
   blocked: { mic: string | null; camera: string | null; screen: string | null };
   peopleOpen: boolean;
   peopleCount: number;
+  viewMode: 'grid' | 'speaker';
   chat: { open: boolean; unread: number; offReason: string | null };
   hand: { raised: boolean; offReason: string | null };
   /** Null when reactions are off for this person. */
@@ -37,6 +53,7 @@ export interface ControlsProps {
   onCamera: () => void;
   onScreen: () => void;
   onPeople: () => void;
+  onView: () => void;
   onChat: () => void;
   onHand: () => void;
   onLeave: () => void;
@@ -129,6 +146,14 @@ export function Controls(p: ControlsProps): ReactElement {
           onClick={p.onScreen}
         />
       )}
+      <Ctl
+        testId="toggle-view"
+        label={p.viewMode === 'speaker' ? 'Grid view' : 'Speaker view'}
+        title={p.viewMode === 'speaker' ? 'Show everyone in a grid' : 'Show the speaker large'}
+        icon={p.viewMode === 'speaker' ? <GridIcon /> : <SpeakerViewIcon />}
+        pressed={p.viewMode === 'speaker'}
+        onClick={p.onView}
+      />
       <Ctl
         testId="toggle-people"
         label={`People · ${p.peopleCount}`}

@@ -116,3 +116,25 @@ export const SmileIcon = (p: IconProps): ReactElement => (
     <path d="M8.5 14a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01" />
   </Svg>
 );
+
+export const PinIcon = (p: IconProps): ReactElement => (
+  <Svg {...p}>
+    <path d="M9 4h6l-1 6 3 3H7l3-3zM12 13v8" />
+  </Svg>
+);
+
+export const GridIcon = (p: IconProps): ReactElement => (
+  <Svg {...p}>
+    <rect x="3" y="3" width="8" height="8" rx="1" />
+    <rect x="13" y="3" width="8" height="8" rx="1" />
+    <rect x="3" y="13" width="8" height="8" rx="1" />
+    <rect x="13" y="13" width="8" height="8" rx="1" />
+  </Svg>
+);
+
+export const SpeakerViewIcon = (p: IconProps): ReactElement => (
+  <Svg {...p}>
+    <rect x="3" y="3" width="18" height="12" rx="1.5" />
+    <path d="M3 19h4M10 19h4M17 19h4" />
+  </Svg>
+);

@@ -19,6 +19,7 @@ export function ParticipantList({
   selfRole,
   allowed,
   actionsFor,
+  onPin,
   onClose,
 }: {
   cameras: Tile[];
@@ -27,6 +28,8 @@ export function ParticipantList({
   allowed: Allowed;
   /** The actions on one person's row (`isSelf`: renaming oneself). */
   actionsFor: (participantId: string, isSelf: boolean) => PersonActions;
+  /** Pins a tile by key (null unpins). */
+  onPin: (key: string | null) => void;
   onClose: () => void;
 }): ReactElement {
   const ordered = [...cameras.filter((t) => t.participant.handRaised), ...cameras.filter((t) => !t.participant.handRaised)];
@@ -39,7 +42,7 @@ export function ParticipantList({
         </button>
       </header>
       <ul className="people" data-testid="participant-list">
-        {ordered.map(({ participant: p, isSelf, micMuted, video, camOn }) => (
+        {ordered.map(({ key, pinned, participant: p, isSelf, micMuted, video, camOn }) => (
           <li
             key={p.id}
             className="person"
@@ -80,6 +83,7 @@ export function ParticipantList({
               roles={roleActions(selfRole, p, isSelf)}
               moderation={moderationFor(selfRole, p, isSelf, { micOn: !micMuted, camOn, sharing: sharing.has(p.id) }, allowed)}
               actions={actionsFor(p.id, isSelf)}
+              pin={{ pinned, toggle: () => onPin(pinned ? null : key) }}
             />
           </li>
         ))}

@@ -1,7 +1,7 @@
 /**
  * The menu on one row of the participant list: for moderators, roles (co-hosts, letting attendees
  * speak) and moderation (mute, ask to unmute, stop video or sharing, rename a guest, remove); for
- * everyone, reporting someone; on one's own row, renaming oneself where allowed. Removing asks
+ * everyone, pinning their tile large and reporting someone; on one's own row, renaming oneself where allowed. Removing asks
  * first; renaming and reporting ask for the words.
  */
 import { useCallback, useRef, useState, type ReactElement } from 'react';
@@ -38,12 +38,15 @@ export function PersonMenu({
   roles,
   moderation,
   actions,
+  pin,
 }: {
   name: string;
   isSelf: boolean;
   roles: RoleActions;
   moderation: PersonModeration;
   actions: PersonActions;
+  /** Pinning this person's tile large (everyone may, for their own view). */
+  pin?: { pinned: boolean; toggle: () => void };
 }): ReactElement | null {
   const [open, setOpen] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -53,6 +56,7 @@ export function PersonMenu({
   useDismiss(ref, open, close);
 
   const items: Item[] = [
+    { key: 'person-pin', label: pin?.pinned ? 'Unpin' : 'Pin', show: pin !== undefined, run: () => pin?.toggle() },
     { key: 'allow-speak', label: 'Allow to speak', show: roles.allowToSpeak, run: () => actions.setRole('participant') },
     { key: 'make-cohost', label: 'Make co-host', show: roles.makeCohost, run: () => actions.setRole('cohost') },
     { key: 'remove-cohost', label: 'Remove co-host', show: roles.removeCohost, run: () => actions.setRole('participant') },

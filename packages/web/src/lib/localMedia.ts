@@ -1,16 +1,16 @@
 /**
  * LocalMedia owns what this participant sends: the microphone, camera and screen tracks, their
- * publications on the publisher connection, and the mute state the others see. Muting the
+ * publications on the send transport, and the mute state the others see. Muting the
  * microphone disables its track; turning the camera off releases the device (the light goes off)
  * and sends nothing until it is turned on again. A source that is off when the meeting starts is
  * published the first time it is turned on. When the server refuses to turn a source on (the
  * meeting's switches) or a moderator stops it, the device goes off here too, so what the person
- * sees is what the others get.
+ * sees is what the others get. After a resume (new transports) attach() again republishes what is on.
  */
 import type { TrackSource } from '@parley/protocol';
 import { describeMediaError, openCamera, openMicrophone, openScreen } from './media.js';
 import type { LocalMedia as LocalMediaState } from './meetingState.js';
-import type { Publisher, PublishedTrack } from './publisher.js';
+import type { Publications, PublishedTrack } from './media/publications.js';
 import { SignalingError, type SignalingClient } from './signaling.js';
 
 /** How LocalMedia reads and reports: the store's local state, and what the server holds. */
@@ -43,7 +43,7 @@ export class LocalMedia {
   #mic: MediaStreamTrack | null;
   #camera: MediaStreamTrack | null;
   #screen: MediaStreamTrack | null = null;
-  #publisher: Publisher | null = null;
+  #publisher: Publications | null = null;
   #signaling: SignalingClient | null = null;
   /** One publication per source, created on first use. */
   readonly #published = new Map<TrackSource, Promise<PublishedTrack>>();
@@ -76,12 +76,17 @@ export class LocalMedia {
     };
   }
 
-  /** Joined: publish what is on (the microphone even when muted, so unmuting is instant). */
-  attach(publisher: Publisher, signaling: SignalingClient): void {
+  /**
+   * Joined, or media set up again (resumed, allowed to speak): publish what is on (the microphone
+   * even when muted, so unmuting is instant). Earlier publications belong to closed transports.
+   */
+  attach(publisher: Publications, signaling: SignalingClient): void {
     this.#publisher = publisher;
     this.#signaling = signaling;
+    this.#published.clear();
     if (this.#mic) this.#publish('microphone', this.#mic);
     if (this.#camera) this.#publish('camera', this.#camera);
+    if (this.#screen) this.#publish('screen', this.#screen);
     const { mic, camera } = this.#openOnAttach;
     this.#openOnAttach = { mic: false, camera: false };
     if (mic && !this.#mic) void this.#openMissingMic();
@@ -167,7 +172,7 @@ export class LocalMedia {
     this.#hooks.update({ camOn: false, cameraTrack: null });
     const pub = this.#published.get('camera');
     if (!pub) return;
-    await (await pub).sender.replaceTrack(null);
+    await (await pub).replaceTrack(null);
     await this.#setMuted('camera', true);
   }
 
@@ -183,7 +188,7 @@ export class LocalMedia {
     this.#hooks.update({ camOn: true, cameraTrack: track, deviceError: null });
     const pub = this.#published.get('camera');
     if (!pub) return this.#publish('camera', track);
-    await (await pub).sender.replaceTrack(track);
+    await (await pub).replaceTrack(track);
     // Refused (starting video is off): the camera goes off again.
     if (!(await this.#setMuted('camera', false)) && this.#camera === track) await this.#cameraOff();
   }
@@ -242,6 +247,8 @@ export class LocalMedia {
         if (source === 'microphone' && !this.#hooks.read().micOn) await this.#setMuted('microphone', true);
       },
       async (err: unknown) => {
+        // A publication of closed transports (a resume replaced them) is no longer ours to undo.
+        if (this.#published.get(source) !== pub || publisher !== this.#publisher) return;
         this.#published.delete(source);
         if (this.#closed) return;
         if (!isRefusal(err)) {
@@ -271,9 +278,13 @@ export class LocalMedia {
       return true;
     } catch (err) {
       if (this.#closed) return false;
-      if (isRefusal(err)) this.#hooks.refused(`You cannot turn your ${SOURCE_WORD[source]} on: ${err.message}.`, err.code);
-      else console.warn('setMuted failed', err);
-      return false;
+      if (isRefusal(err)) {
+        this.#hooks.refused(`You cannot turn your ${SOURCE_WORD[source]} on: ${err.message}.`, err.code);
+        return false;
+      }
+      // Not a refusal (the connection dropped): the resume republishes with the state as it is then.
+      if (!(err instanceof SignalingError && err.code === 'closed')) console.warn('setMuted failed', err);
+      return true;
     }
   }
 }

@@ -21,8 +21,8 @@ export const SETTINGS: MeetingSettings = {
 };
 const LOCAL = { micOn: true, camOn: false, screenOn: false, cameraTrack: null, screenTrack: null, speakerId: '', deviceError: null };
 
-const me = (role: Role): ParticipantInfo => ({ id: 'p_self00', displayName: 'Me', role, identity: 'member', handRaised: false, joinedAt: 3 });
-const bob: ParticipantInfo = { id: 'p_bob000', displayName: 'Bob', role: 'host', identity: 'member', handRaised: false, joinedAt: 1 };
+const me = (role: Role): ParticipantInfo => ({ id: 'p_self00', displayName: 'Me', role, identity: 'member', handRaised: false, connection: 'connected', joinedAt: 3 });
+const bob: ParticipantInfo = { id: 'p_bob000', displayName: 'Bob', role: 'host', identity: 'member', handRaised: false, connection: 'connected', joinedAt: 1 };
 const trackOf = (id: string, source: TrackInfo['source'], muted = false, participantId = 'p_bob000'): TrackInfo => ({
   id,
   participantId,
@@ -31,7 +31,16 @@ const trackOf = (id: string, source: TrackInfo['source'], muted = false, partici
   muted,
   mutedByModerator: false,
 });
-const ROOM_EXTRAS = { chat: [], files: [], removed: [], held: [], participantToken: 'secret-token-0123456789', iceServers: [] };
+const ROOM_EXTRAS = {
+  chat: [],
+  files: [],
+  removed: [],
+  held: [],
+  participantToken: 'secret-token-0123456789',
+  media: { rtpCapabilities: { codecs: [] }, iceServers: [] },
+  activeSpeaker: null,
+  resume: { token: 'resume-token-0123456789', windowSeconds: 60 },
+};
 
 function joined(role: Role = 'participant', lobby: LobbyEntry[] = []): MeetingState {
   const state: RoomState = {
@@ -209,4 +218,80 @@ test('joining brings the chat history, files, removed list and held queue', () =
   const state: RoomState = { ...joinedRoom(), self: me('host'), chat: [message], held: [{ ...message, id: 'm_000002' }], removed: [{ id: 'r_000001', displayName: 'X', identity: 'guest', at: 1 }] };
   const s = meetingReducer(initialMeetingState(LOCAL), { type: 'joined', state });
   assert.deepEqual([s.chat.messages.length, s.chat.held.length, s.removed.length, s.chat.unread], [1, 1, 1, 0]);
+});
+
+const carl: ParticipantInfo = { ...bob, id: 'p_carl00', displayName: 'Carl', role: 'participant', joinedAt: 2 };
+
+test('the active speaker: from the room state and events; the speaker view follows the last one who is not me', () => {
+  let s = meetingReducer(initialMeetingState(LOCAL), { type: 'joined', state: { ...joinedRoom(), participants: [bob, carl], activeSpeaker: 'p_bob000' } });
+  assert.deepEqual([s.activeSpeaker, s.speakerFocus], ['p_bob000', 'p_bob000']);
+  assert.equal(tilesOf(s).cameras.find((t) => t.participant.id === 'p_bob000')?.speaking, true);
+  s = meetingReducer(s, { type: 'event', event: { type: 'activeSpeaker', participantId: 'p_self00' } });
+  assert.deepEqual([s.activeSpeaker, s.speakerFocus], ['p_self00', 'p_bob000'], 'speaking myself keeps the others large');
+  s = meetingReducer(s, { type: 'event', event: { type: 'activeSpeaker', participantId: 'p_carl00' } });
+  assert.deepEqual([s.activeSpeaker, s.speakerFocus], ['p_carl00', 'p_carl00']);
+  const unchanged = meetingReducer(s, { type: 'event', event: { type: 'activeSpeaker', participantId: 'p_carl00' } });
+  assert.equal(unchanged, s, 'the same speaker again changes nothing');
+  s = meetingReducer(s, { type: 'event', event: { type: 'activeSpeaker', participantId: 'p_nobody' } });
+  assert.equal(s.activeSpeaker, null, 'someone unknown is nobody');
+  s = meetingReducer(s, { type: 'event', event: { type: 'activeSpeaker', participantId: 'p_carl00' } });
+  s = meetingReducer(s, { type: 'event', event: { type: 'participantLeft', participantId: 'p_carl00', reason: 'left' } });
+  assert.deepEqual([s.activeSpeaker, s.speakerFocus], [null, null], 'a speaker who left is nobody');
+});
+
+test('view: the mode, a pin (which shows the speaker view), pages; a pinned person leaving unpins', () => {
+  let s = joined();
+  assert.deepEqual(s.view, { mode: 'grid', pinned: null, page: 0 });
+  s = meetingReducer(s, { type: 'page', page: 2 });
+  assert.equal(s.view.page, 2);
+  s = meetingReducer(s, { type: 'viewMode', mode: 'speaker' });
+  assert.deepEqual(s.view, { mode: 'speaker', pinned: null, page: 0 }, 'another layout starts at its first page');
+  s = meetingReducer(s, { type: 'viewMode', mode: 'grid' });
+  s = meetingReducer(s, { type: 'pin', key: 'p_bob000:camera' });
+  assert.deepEqual(s.view, { mode: 'speaker', pinned: 'p_bob000:camera', page: 0 });
+  assert.equal(tilesOf(s).cameras.find((t) => t.participant.id === 'p_bob000')?.pinned, true);
+  s = meetingReducer(s, { type: 'pin', key: null });
+  assert.deepEqual(s.view, { mode: 'speaker', pinned: null, page: 0 }, 'unpinning keeps the view');
+  s = meetingReducer(s, { type: 'pin', key: 'p_bob000:camera' });
+  s = meetingReducer(s, { type: 'event', event: { type: 'participantLeft', participantId: 'p_bob000', reason: 'left' } });
+  assert.equal(s.view.pinned, null);
+  assert.equal(meetingReducer(s, { type: 'page', page: -3 }).view.page, 0);
+});
+
+test('reconnecting, then resumed: the room state replaces what was known, remote media comes again, my choices stay', () => {
+  let s = meetingReducer(joined('host'), { type: 'remoteTrack', trackId: 't_bobcam', track: track('x') });
+  s = meetingReducer(s, { type: 'chatOpen', open: true });
+  s = meetingReducer(s, { type: 'pin', key: 'p_bob000:camera' });
+  s = meetingReducer(s, { type: 'event', event: { type: 'lobbyUpdated', entries: [gina] } });
+  const noticesBefore = s.notices.length;
+  assert.equal(meetingReducer(initialMeetingState(LOCAL), { type: 'reconnecting' }).reconnecting, false, 'not before joining');
+  s = meetingReducer(s, { type: 'reconnecting' });
+  assert.equal(s.reconnecting, true);
+  const room: RoomState = { ...joinedRoom(), self: { ...me('host'), handRaised: true }, participants: [bob], tracks: [trackOf('t_bobcam2', 'camera')], lobby: [gina] };
+  s = meetingReducer(s, { type: 'resumed', state: room });
+  assert.equal(s.reconnecting, false);
+  assert.equal(s.phase, 'joined');
+  assert.deepEqual(s.media, {}, 'new transports: remote media comes again');
+  assert.deepEqual(Object.keys(s.tracks), ['t_bobcam2']);
+  assert.equal(selfOf(s)?.handRaised, true, 'the same participant: role and hand as the server keeps them');
+  assert.equal(s.view.pinned, 'p_bob000:camera');
+  assert.equal(s.chat.open, true);
+  assert.equal(s.notices.length, noticesBefore, 'someone already waiting is not announced again');
+  const bobGone = meetingReducer(s, { type: 'resumed', state: { ...room, participants: [] } });
+  assert.equal(bobGone.view.pinned, null, 'a pin on someone who left while I was away goes');
+});
+
+test('a participant whose connection dropped shows as reconnecting on their tile', () => {
+  let s = joined();
+  s = meetingReducer(s, { type: 'event', event: { type: 'participantUpdated', participant: { ...bob, connection: 'reconnecting' } } });
+  assert.equal(tilesOf(s).cameras.find((t) => t.participant.id === 'p_bob000')?.reconnecting, true);
+  s = meetingReducer(s, { type: 'event', event: { type: 'participantUpdated', participant: bob } });
+  assert.equal(tilesOf(s).cameras.find((t) => t.participant.id === 'p_bob000')?.reconnecting, false);
+});
+
+test('mediaReset drops remote media (new transports), and is a no-op without any', () => {
+  let s = meetingReducer(joined(), { type: 'remoteTrack', trackId: 't_bobcam', track: track('x') });
+  s = meetingReducer(s, { type: 'mediaReset' });
+  assert.deepEqual(s.media, {});
+  assert.equal(meetingReducer(s, { type: 'mediaReset' }), s);
 });

@@ -3,9 +3,13 @@
  * media and local device changes all arrive here as actions; components read, never write.
  */
 import type { ChatMessage, LobbyEntry, MeetingInfo, MeetingSettings, ParticipantInfo, RemovedEntry, RoomState, ServerEvent, TrackInfo } from '@parley/protocol';
-import { addAlert, markRemoved, type MeetingAlert } from './alerts.js';
-import { applyChatEvent, chatFromRoom, chatSent, EMPTY_CHAT, setChatOpen, type ChatState } from './chatState.js';
-import { isModerator } from './roles.js';
+import type { MeetingAlert } from './alerts.js';
+import { chatFromRoom, chatSent, EMPTY_CHAT, setChatOpen, type ChatState } from './chatState.js';
+import { INITIAL_VIEW, type ViewMode, type ViewState } from './layout.js';
+import { applyEvent, withSpeaker } from './meetingEvents.js';
+import { withNotice, withQueueNotice } from './notices.js';
+
+export { hasNewcomer } from './notices.js';
 
 export interface LocalMedia {
   micOn: boolean;
@@ -47,8 +51,6 @@ export interface FloatingReaction {
   emoji: string;
 }
 
-const MAX_NOTICES = 5;
-
 export interface MeetingState {
   phase: 'connecting' | 'waiting' | 'joined' | 'ended';
   /** While `phase` is `waiting`. The lobby learns nothing else about the meeting. */
@@ -79,10 +81,27 @@ export interface MeetingState {
   /** Remote media by track ID. */
   media: Record<string, MediaStreamTrack>;
   local: LocalMedia;
+  /** Who is speaking loudest now (the server's active-speaker observer). */
+  activeSpeaker: string | null;
+  /** The latest active speaker other than oneself: who the speaker view shows large. */
+  speakerFocus: string | null;
+  /** Grid or speaker view, the pinned tile, the page. */
+  view: ViewState;
+  /** This client's connection dropped; the session is resuming (the screen says "Reconnecting…"). */
+  reconnecting: boolean;
 }
 
 export type MeetingAction =
   | { type: 'joined'; state: RoomState }
+  /** Back after a drop or reload: the room as it is now replaces what was known. */
+  | { type: 'resumed'; state: RoomState }
+  | { type: 'reconnecting' }
+  /** New transports: every remote track ends and comes again. */
+  | { type: 'mediaReset' }
+  | { type: 'viewMode'; mode: ViewMode }
+  /** Pin a tile (by key) large; null unpins. */
+  | { type: 'pin'; key: string | null }
+  | { type: 'page'; page: number }
   | { type: 'waiting'; status: WaitingStatus }
   | { type: 'event'; event: ServerEvent }
   | { type: 'notice'; kind: Notice['kind']; text: string; code?: string }
@@ -120,162 +139,31 @@ export function initialMeetingState(local: LocalMedia): MeetingState {
     tracks: {},
     media: {},
     local,
+    activeSpeaker: null,
+    speakerFocus: null,
+    view: INITIAL_VIEW,
+    reconnecting: false,
   };
-}
-
-function withNotice(state: MeetingState, kind: Notice['kind'], text: string, extra: { lobbyId?: string; code?: string } = {}): MeetingState {
-  const notice: Notice = { id: state.nextId, kind, text, ...extra };
-  return { ...state, notices: [...state.notices, notice].slice(-MAX_NOTICES), nextId: state.nextId + 1 };
-}
-
-/**
- * Tells a moderator who is newly in the queue: someone knocking, people who waited for the host
- * and are now queued, or the whole queue on becoming a co-host.
- */
-function withQueueNotice(state: MeetingState, arrived: LobbyEntry[]): MeetingState {
-  const [first] = arrived;
-  if (!first) return state;
-  if (arrived.length === 1) return withNotice(state, 'knock', `${first.displayName} is waiting in the waiting room`, { lobbyId: first.id });
-  return withNotice(state, 'knock', `${arrived.length} people are waiting in the waiting room`);
-}
-
-/** Whether `entries` brings someone not yet in `state`'s queue (the session plays the knock chime). */
-export function hasNewcomer(state: MeetingState, entries: readonly LobbyEntry[]): boolean {
-  const known = new Set(state.lobby.map((e) => e.id));
-  return entries.some((e) => !known.has(e.id));
-}
-
-/** What to tell someone whose own role changed. */
-function roleChangeText(before: ParticipantInfo['role'], after: ParticipantInfo['role']): string | null {
-  if (after === 'host') return 'You are now the host of this meeting.';
-  if (after === 'cohost') return 'You are now a co-host: you can admit people and lock the meeting.';
-  if (before === 'attendee') return 'A host allowed you to speak: you can now turn on your microphone and camera.';
-  if (before === 'cohost' || before === 'host') return 'You are no longer a co-host.';
-  return null;
-}
-
-function updateParticipant(state: MeetingState, participant: ParticipantInfo): MeetingState {
-  const before = state.participants.find((p) => p.id === participant.id);
-  if (!before) return state;
-  const next = { ...state, participants: state.participants.map((p) => (p.id === participant.id ? participant : p)) };
-  if (participant.id !== state.selfId || before.role === participant.role) return next;
-  if (!isModerator(participant.role)) {
-    // What only moderators see goes with the role.
-    next.lobby = [];
-    next.alerts = [];
-    next.removed = [];
-    next.chat = { ...next.chat, held: [] };
-  }
-  const text = roleChangeText(before.role, participant.role);
-  return text ? withNotice(next, 'info', text) : next;
-}
-
-function without<V>(record: Record<string, V>, key: string): Record<string, V> {
-  if (!(key in record)) return record;
-  const copy = { ...record };
-  delete copy[key];
-  return copy;
-}
-
-const MAX_REACTIONS = 30;
-
-const ACTION_TEXT: Record<Exclude<ModeratorActionEvent['action'], 'unmuteRequested'>, (by: string) => string> = {
-  muted: (by) => `${by} muted you.`,
-  videoStopped: (by) => `${by} stopped your video.`,
-  screenShareStopped: (by) => `${by} stopped your screen share.`,
-  renamed: (by) => `${by} changed your name.`,
-  suspended: (by) => `${by} suspended participant activities: your microphone, camera and sharing are off.`,
-};
-
-type ModeratorActionEvent = Extract<ServerEvent, { type: 'moderatorAction' }>;
-
-/** Tells the person what a moderator did to them (the session already turned the device off). */
-function applyModeratorAction(state: MeetingState, event: ModeratorActionEvent): MeetingState {
-  if (event.action === 'unmuteRequested') return { ...state, unmutePrompt: { by: event.by }, unmuteGranted: true };
-  const next = event.action === 'muted' || event.action === 'suspended' ? { ...state, unmutePrompt: null, unmuteGranted: false } : state;
-  return withNotice(next, 'info', ACTION_TEXT[event.action](event.by));
-}
-
-function applyEvent(state: MeetingState, event: ServerEvent): MeetingState {
-  switch (event.type) {
-    case 'participantJoined': {
-      const others = state.participants.filter((p) => p.id !== event.participant.id);
-      return { ...state, participants: [...others, event.participant] };
-    }
-    case 'participantLeft': {
-      const tracks = Object.fromEntries(
-        Object.entries(state.tracks).filter(([, t]) => t.participantId !== event.participantId),
-      );
-      let media = state.media;
-      for (const id of Object.keys(state.tracks)) if (!(id in tracks)) media = without(media, id);
-      const alerts = event.reason === 'removed' ? markRemoved(state.alerts, event.participantId) : state.alerts;
-      return { ...state, participants: state.participants.filter((p) => p.id !== event.participantId), tracks, media, alerts };
-    }
-    case 'trackPublished':
-    case 'trackUpdated':
-      return { ...state, tracks: { ...state.tracks, [event.track.id]: event.track } };
-    case 'trackUnpublished':
-      return { ...state, tracks: without(state.tracks, event.trackId), media: without(state.media, event.trackId) };
-    case 'participantUpdated':
-      return updateParticipant(state, event.participant);
-    case 'settingsUpdated':
-      return { ...state, settings: event.settings };
-    case 'lobbyUpdated': {
-      // A knock notice goes once its knocker is admitted, denied or gone.
-      const waiting = new Set(event.entries.map((e) => e.id));
-      const notices = state.notices.filter((n) => n.lobbyId === undefined || waiting.has(n.lobbyId));
-      const known = new Set(state.lobby.map((e) => e.id));
-      const next = { ...state, lobby: event.entries, notices: notices.length === state.notices.length ? state.notices : notices };
-      return withQueueNotice(next, event.entries.filter((e) => !known.has(e.id)));
-    }
-    case 'alert':
-      return { ...state, alerts: addAlert(state.alerts, event, state.nextId), nextId: state.nextId + 1 };
-    case 'removedUpdated':
-      return { ...state, removed: event.entries };
-    case 'reaction': {
-      const reaction: FloatingReaction = { id: state.nextId, participantId: event.participantId, emoji: event.emoji };
-      return { ...state, reactions: [...state.reactions, reaction].slice(-MAX_REACTIONS), nextId: state.nextId + 1 };
-    }
-    case 'moderatorAction':
-      return applyModeratorAction(state, event);
-    case 'chatMessage':
-    case 'chatHeld':
-    case 'chatHeldResolved':
-    case 'chatRejected':
-    case 'fileShared':
-      return { ...state, chat: applyChatEvent(state.chat, event, state.selfId) };
-    case 'lobbyStatus':
-      // `denied` and `ended` end the session (see MeetingSession); only the waiting kinds stay here.
-      return state.phase === 'waiting' && (event.status === 'waiting' || event.status === 'waiting-for-host')
-        ? { ...state, waiting: event.status }
-        : state;
-    default:
-      // `admitted`, `offer` and `bye` are the session's business; events of newer servers are ignored.
-      return state;
-  }
 }
 
 export function meetingReducer(state: MeetingState, action: MeetingAction): MeetingState {
   if (state.phase === 'ended') return state;
   switch (action.type) {
-    case 'joined': {
-      const { meeting, self, participants, tracks, settings, lobby, removed } = action.state;
-      const all = [self, ...participants.filter((p) => p.id !== self.id)].sort((a, b) => a.joinedAt - b.joinedAt);
-      const next: MeetingState = {
-        ...state,
-        phase: 'joined',
-        waiting: null,
-        meeting,
-        settings,
-        lobby,
-        selfId: self.id,
-        participants: all,
-        tracks: Object.fromEntries(tracks.map((t) => [t.id, t])),
-        removed,
-        chat: chatFromRoom(action.state, state.chat.open),
-      };
-      return withQueueNotice(next, lobby);
-    }
+    case 'joined':
+      return fromRoom(state, action.state, false);
+    case 'resumed':
+      return fromRoom(state, action.state, true);
+    case 'reconnecting':
+      return state.phase === 'joined' && !state.reconnecting ? { ...state, reconnecting: true } : state;
+    case 'mediaReset':
+      return Object.keys(state.media).length === 0 ? state : { ...state, media: {} };
+    case 'viewMode':
+      return state.view.mode === action.mode ? state : { ...state, view: { ...state.view, mode: action.mode, page: 0 } };
+    case 'pin':
+      // Pinning shows the tile large: the speaker view.
+      return { ...state, view: action.key ? { ...state.view, pinned: action.key, mode: 'speaker', page: 0 } : { ...state.view, pinned: null } };
+    case 'page':
+      return { ...state, view: { ...state.view, page: Math.max(0, Math.floor(action.page)) } };
     case 'waiting':
       return state.phase === 'joined' ? state : { ...state, phase: 'waiting', waiting: action.status };
     case 'event':
@@ -305,6 +193,38 @@ export function meetingReducer(state: MeetingState, action: MeetingAction): Meet
     case 'ended':
       return { ...state, phase: 'ended', ending: action.ending };
   }
+}
+
+/**
+ * The room state of a join or a resume. A resume replaces everything the server knows (remote
+ * media comes again with the new transports) and keeps this client's own choices: the chat
+ * panel, the view (a pin whose person left goes), and only announces people newly in the lobby.
+ */
+function fromRoom(state: MeetingState, room: RoomState, resumed: boolean): MeetingState {
+  const { meeting, self, participants, tracks, settings, lobby, removed } = room;
+  const all = [self, ...participants.filter((p) => p.id !== self.id)].sort((a, b) => a.joinedAt - b.joinedAt);
+  const present = new Set(all.map((p) => p.id));
+  const pinnedOwner = state.view.pinned?.split(':')[0];
+  const base: MeetingState = {
+    ...state,
+    phase: 'joined',
+    waiting: null,
+    meeting,
+    settings,
+    lobby,
+    selfId: self.id,
+    participants: all,
+    tracks: Object.fromEntries(tracks.map((t) => [t.id, t])),
+    removed,
+    chat: chatFromRoom(room, state.chat.open),
+    media: resumed ? {} : state.media,
+    reconnecting: false,
+    activeSpeaker: null,
+    speakerFocus: state.speakerFocus && present.has(state.speakerFocus) ? state.speakerFocus : null,
+    view: pinnedOwner && !present.has(pinnedOwner) ? { ...state.view, pinned: null } : state.view,
+  };
+  const known = new Set(resumed ? state.lobby.map((e) => e.id) : []);
+  return withQueueNotice(withSpeaker(base, room.activeSpeaker), lobby.filter((e) => !known.has(e.id)));
 }
 
 /** This participant as the server knows them (role, identity), once admitted. */

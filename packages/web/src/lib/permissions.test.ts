@@ -22,6 +22,7 @@ const person = (role: ParticipantInfo['role'], identity: ParticipantInfo['identi
   role,
   identity,
   handRaised: false,
+  connection: 'connected',
   joinedAt: 1,
 });
 const ON = { micOn: true, camOn: true, sharing: true };

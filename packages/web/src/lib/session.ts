@@ -1,126 +1,100 @@
 /**
- * MeetingSession owns one attempt to be in a meeting: the signaling client, the publisher and
- * subscriber connections, the local media handed over by the pre-join screen, and the store that
- * the meeting screen renders. A join may first wait (in the lobby, or for the host); the session
- * learns nothing about the meeting until `admitted`. Server events are processed strictly in order
- * through one queue; close() releases everything and is idempotent.
+ * MeetingSession owns one stay in a meeting: the signaling socket (replaced on every resume), the
+ * media plane, the local media handed over by the pre-join screen, the resume credential, and the
+ * store the meeting screen renders. A join may first wait (lobby, host absent); the session learns
+ * nothing about the meeting until `admitted`. Server events run strictly in order through one
+ * queue. When the socket drops unexpectedly the session resumes as the same participant (see
+ * reconnect.ts) and sets media up again; close() releases everything and is idempotent.
  */
-import { PROTOCOL_VERSION, type ClientMessageType, type RequestResult, type RoomState, type ServerEvent, type SharedFile } from '@parley/protocol';
-import { ApiRequestError, type ApiClient } from './api.js';
+import type { RequestResult, RoomState, ServerEvent } from '@parley/protocol';
+import type { ApiClient } from './api.js';
 import { knockChime } from './beep.js';
-import { saveBlob } from './download.js';
+import { ResumeKeeper } from './credential.js';
+import type { Need } from './layout.js';
 import { LocalMedia } from './localMedia.js';
-import {
-  hasNewcomer,
-  initialMeetingState,
-  meetingReducer,
-  selfOf,
-  type Ending,
-  type MeetingAction,
-  type MeetingState,
-} from './meetingState.js';
-import { Publisher } from './publisher.js';
+import { MediaPlane } from './media/plane.js';
+import { hasNewcomer, initialMeetingState, meetingReducer, selfOf, type Ending, type MeetingAction, type MeetingState } from './meetingState.js';
 import { SerialQueue } from './queue.js';
+import { MeetingRequests } from './requests.js';
+import { resumeLoop } from './reconnect.js';
 import { canPublish } from './roles.js';
-import { SignalingClient, SignalingError, type Reply, type RequestFields } from './signaling.js';
+import type { JoinOptions } from './sessionTypes.js';
+import { SignalingError, type SignalingClient } from './signaling.js';
+import { isResumableBye, openSocket } from './socket.js';
 import { Store } from './store.js';
-import { Subscriber } from './subscriber.js';
+import { Timers } from './timers.js';
+import { uiActions, type UiActions } from './uiActions.js';
 
-export const CLIENT_BUILD = __PARLEY_CLIENT_BUILD__;
+export type { JoinOptions, Outcome, SessionRequest } from './sessionTypes.js';
 
-export interface JoinOptions {
-  meetingId: string;
-  passcode: string | null;
-  /** A guest's typed name; null when signed in (the server uses the account's name). */
-  displayName: string | null;
-  /** Tracks opened on the pre-join screen; the session takes ownership and stops them on close. */
-  microphone: MediaStreamTrack | null;
-  camera: MediaStreamTrack | null;
-  micOn: boolean;
-  camOn: boolean;
-  cameraId: string;
-  micId: string;
-  speakerId: string;
-}
-
-/** The ending code for each `bye` reason (a reason this build does not know ends as itself). */
-const BYE_CODES: Partial<Record<Extract<ServerEvent, { type: 'bye' }>['reason'], string>> = {
-  left: 'left',
-  shutdown: 'shutting_down',
-  replaced: 'replaced',
-  'media-failed': 'connection_lost',
-  protocol: 'protocol',
-  ended: 'meeting_ended',
-  removed: 'removed',
-};
-
-/** The requests the meeting screen sends as they are (media and membership are the session's own). */
-export type SessionRequest = Exclude<ClientMessageType, 'hello' | 'join' | 'publish' | 'unpublish' | 'answer' | 'setMuted' | 'leave' | 'chat'>;
-
-/** How a request ended, for callers that show a refusal in place (the chat composer). */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
-
-/** How long a reaction floats over a tile. */
 const REACTION_MS = 3000;
-
 const CONNECTION_LOST: Ending = { code: 'connection_lost', message: 'The connection to the server was lost.' };
 
 export class MeetingSession {
   readonly store: Store<MeetingState, MeetingAction>;
+  /** The screen's own view state (notices, panels, stage). */
+  readonly ui: UiActions;
+  /** The screen's requests (moderation, hands, reactions, chat, files) on the current socket. */
+  readonly requests: MeetingRequests;
   readonly #opts: JoinOptions;
-  readonly #api: ApiClient;
-  readonly #media: LocalMedia;
+  readonly #local: LocalMedia;
+  readonly #plane = new MediaPlane();
   readonly #events = new SerialQueue();
   #signaling: SignalingClient | null = null;
-  #publisher: Publisher | null = null;
-  #subscriber: Subscriber | null = null;
+  /** The server's last word on the current socket (`bye`, a denial): how a close that follows ends. */
   #bye: Ending | null = null;
   /** Proves file requests come from this participant; a secret, never in the store or on screen. */
   #participantToken: string | null = null;
-  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #resume: ResumeKeeper;
+  #roomMedia: RoomState['media'] | null = null;
+  #reconnecting = false;
+  readonly #timers = new Timers();
   #closed = false;
 
   constructor(opts: JoinOptions, api: ApiClient) {
     this.#opts = opts;
-    this.#api = api;
-    this.#media = new LocalMedia(opts, {
+    this.#local = new LocalMedia(opts, {
       read: () => this.store.getState().local,
       update: (patch) => this.store.dispatch({ type: 'local', patch }),
       refused: (text, code) => this.store.dispatch({ type: 'notice', kind: 'error', text, code }),
       mutedOnServer: (trackId) => this.store.getState().tracks[trackId]?.muted === true,
       unmuted: () => this.store.dispatch({ type: 'unmuteUsed' }),
     });
-    this.store = new Store(meetingReducer, initialMeetingState(this.#media.initialState(opts.speakerId)));
+    this.store = new Store(meetingReducer, initialMeetingState(this.#local.initialState(opts.speakerId)));
+    this.ui = uiActions(this.store);
+    this.#plane.on('track', (trackId, track) => this.store.dispatch({ type: 'remoteTrack', trackId, track }));
+    const { meetingId, cameraId, micId, displayName } = opts;
+    const devices = (): { micOn: boolean; camOn: boolean; speakerId: string } => this.store.getState().local;
+    this.requests = new MeetingRequests({
+      store: this.store,
+      api,
+      meetingId,
+      signaling: () => this.#signaling,
+      participantToken: () => this.#participantToken,
+      closed: () => this.#closed,
+    });
+    this.#resume = new ResumeKeeper({ meetingId, cameraId, micId, displayName, devices }, opts.resume);
+    // A reload comes back with the devices as they are now.
+    let saved = devices();
+    this.store.subscribe(() => {
+      const now = devices();
+      if (now.micOn === saved.micOn && now.camOn === saved.camOn) return;
+      saved = now;
+      this.#resume.save();
+    });
   }
 
-  /** Connects, says hello, joins, then publishes the microphone and camera. Failures end the session. */
+  /** Connects, then joins (or, after a reload, resumes) and sets media up. Failures end the session. */
   async start(): Promise<void> {
+    if (this.#opts.resume) return this.#reconnect(true);
     try {
-      const signaling = await SignalingClient.connect(SignalingClient.urlFor(window.location));
-      if (this.#closed) return signaling.close();
-      this.#signaling = signaling;
-      signaling.on('close', (info) => {
-        if (!info.local) this.#end(this.#bye ?? CONNECTION_LOST);
-      });
-      signaling.on('bye', (ev) => {
-        this.#bye = { code: BYE_CODES[ev.reason] ?? ev.reason, message: ev.message };
-      });
-      // The lobby's last word before the server closes the socket: kept at once, like `bye`, so the
-      // close that follows ends the session with it even if the event queue is still busy.
-      signaling.on('lobbyStatus', (ev) => {
-        if (ev.status === 'denied') this.#bye = { code: 'denied', message: ev.message ?? '' };
-        if (ev.status === 'ended') this.#bye = { code: 'meeting_ended', message: ev.message ?? 'The meeting has ended.' };
-      });
-      signaling.on('protocolError', (err) => console.warn(err.message));
-      await signaling.request('hello', { protocolVersion: PROTOCOL_VERSION, clientBuild: CLIENT_BUILD });
-      // Listen before sending `join`, and queue the join result first: every event is then
-      // handled after the subscriber connection exists, in the order the server sent it.
-      signaling.on('event', (ev) => void this.#events.push(() => this.#handleEvent(ev)).catch((err: unknown) => this.#fail(err)));
+      const signaling = await this.#connect();
       const joined = signaling.request('join', {
         meetingId: this.#opts.meetingId,
         ...(this.#opts.passcode ? { passcode: this.#opts.passcode } : {}),
         ...(this.#opts.displayName ? { displayName: this.#opts.displayName } : {}),
       });
+      // Queued before any event of this socket: every event is handled after the join result.
       await this.#events.push(async () => this.#onJoinResult(await joined));
     } catch (err) {
       this.#fail(err);
@@ -128,135 +102,156 @@ export class MeetingSession {
   }
 
   toggleMic(): void {
-    if (this.#mayPublish()) this.#media.toggleMic();
+    if (this.#mayPublish()) this.#local.toggleMic();
   }
 
   toggleCamera(): Promise<void> {
-    return this.#mayPublish() ? this.#media.toggleCamera() : Promise.resolve();
+    return this.#mayPublish() ? this.#local.toggleCamera() : Promise.resolve();
   }
 
   toggleScreen(): Promise<void> {
-    return this.#mayPublish() ? this.#media.toggleScreen() : Promise.resolve();
+    return this.#mayPublish() ? this.#local.toggleScreen() : Promise.resolve();
   }
 
-  /**
-   * A request from the meeting screen (moderation, hands, reactions, reports). A refusal or failure
-   * becomes a notice on screen, with its code, and resolves null; the result itself arrives as
-   * events (lobbyUpdated, settingsUpdated, …) like everyone else's.
-   */
-  async act<T extends SessionRequest>(type: T, fields: RequestFields<T>): Promise<Reply<T> | null> {
-    const outcome = await this.#attempt(type, fields);
-    if (outcome.ok) return outcome.value;
-    if (!this.#closed) this.store.dispatch({ type: 'notice', kind: 'error', text: outcome.message, code: outcome.code });
-    return null;
-  }
-
-  /** Posts a chat message; a refusal (link_blocked, feature_disabled, rate_limited) is returned for the composer to show. */
-  async sendChat(text: string, to: string | null): Promise<Outcome<'sent' | 'held'>> {
-    const outcome = await this.#attempt('chat', to ? { text, to } : { text });
-    if (!outcome.ok) return outcome;
-    this.store.dispatch({ type: 'chatSent', message: outcome.value.message, status: outcome.value.status });
-    return { ok: true, value: outcome.value.status };
-  }
-
-  /** Shares a file with everyone; the others learn of it through `fileShared`. */
-  async shareFile(file: File): Promise<Outcome<SharedFile>> {
-    const token = this.#participantToken;
-    if (!token) return { ok: false, code: 'wrong_state', message: 'Not in the meeting yet.' };
-    try {
-      return { ok: true, value: await this.#api.uploadFile(this.#opts.meetingId, token, file, file.name) };
-    } catch (err) {
-      return refusal(err);
-    }
-  }
-
-  /** Fetches a shared file and hands it to the browser as a download. */
-  async downloadFile(file: SharedFile): Promise<void> {
-    const token = this.#participantToken;
-    if (!token) return;
-    try {
-      saveBlob(await this.#api.downloadFile(this.#opts.meetingId, token, file.id), file.name);
-    } catch (err) {
-      const { code, message } = refusal(err);
-      this.store.dispatch({ type: 'notice', kind: 'error', text: `Could not download ${file.name}: ${message}`, code });
-    }
-  }
-
-  /** The answer to a moderator's "please unmute". */
   answerUnmute(unmute: boolean): void {
     this.store.dispatch({ type: 'unmuteAnswered' });
     if (unmute && !this.store.getState().local.micOn) this.toggleMic();
   }
 
-  setChatOpen(open: boolean): void {
-    this.store.dispatch({ type: 'chatOpen', open });
-  }
-
-  dismissAlert(id: number): void {
-    this.store.dispatch({ type: 'dismissAlert', id });
-  }
-
-  dismissNotice(id: number): void {
-    this.store.dispatch({ type: 'dismiss', id });
+  /** What the view needs of each remote video (hidden, layer); sent to the server debounced. */
+  setNeeds(needs: Map<string, Need>): void {
+    this.#plane.setNeeds(needs);
   }
 
   /** Tells the server, then closes. The session ends with code `left`. */
   async leave(): Promise<void> {
     const signaling = this.#signaling;
-    if (signaling && !signaling.closed) {
-      await Promise.race([signaling.request('leave', {}).catch(() => undefined), delay(1000)]);
-    }
+    if (signaling && !signaling.closed) await Promise.race([signaling.request('leave', {}).catch(() => undefined), delay(1000)]);
     this.#end({ code: 'left', message: 'You left the meeting.' });
   }
 
+  /** Releases everything and forgets the resume credential: a closed session is not resumed. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const timer of this.#timers) clearTimeout(timer);
+    this.#resume.forget();
     this.#timers.clear();
     this.#events.close();
-    this.#media.close();
-    this.#publisher?.close();
-    this.#subscriber?.close();
+    this.#local.close();
+    this.#plane.close();
     this.#signaling?.close();
   }
 
-  #onJoinResult(result: RequestResult<'join'>): void {
-    if (result.status === 'admitted') return this.#onJoined(result.state);
+  async #connect(): Promise<SignalingClient> {
+    this.#bye = null;
+    const signaling = await openSocket({
+      lastWord: (ending) => {
+        this.#bye = ending;
+      },
+      event: (ev) => void this.#events.push(() => this.#handleEvent(ev)).catch((err: unknown) => this.#fail(err)),
+      close: (socket, info) => this.#onSocketClose(socket, info.local),
+    });
+    if (this.#closed) {
+      signaling.close();
+      throw new SignalingError('closed', 'The session is closed.');
+    }
+    this.#signaling = signaling;
+    return signaling;
+  }
+
+  #onSocketClose(socket: SignalingClient, local: boolean): void {
+    if (local || this.#closed || socket !== this.#signaling || this.#reconnecting) return;
+    const resumable = this.store.getState().phase === 'joined' && this.#resume.current !== null && isResumableBye(this.#bye);
+    if (!resumable) return this.#end(this.#bye ?? CONNECTION_LOST);
+    void this.#reconnect(false);
+  }
+
+  /** Resumes with backoff until it works, the credential is refused, or its window has passed. */
+  async #reconnect(reload: boolean): Promise<void> {
+    const credential = this.#resume.current;
+    if (!credential) return this.#end(CONNECTION_LOST);
+    this.#reconnecting = true;
+    if (!reload) this.store.dispatch({ type: 'reconnecting' });
+    const ending = await resumeLoop({
+      windowSeconds: credential.windowSeconds,
+      immediate: reload,
+      resume: () => this.#resumeOnce(),
+      failed: () => this.#signaling?.close(),
+      wait: (ms) => this.#timers.sleep(ms),
+      stopped: () => this.#closed,
+    });
+    this.#reconnecting = false;
+    if (ending) return this.#end(ending);
+    // Dropped again while media was being set up (its close was not acted on): go again.
+    if (!this.#closed && this.#signaling?.closed) void this.#reconnect(false);
+  }
+
+  async #resumeOnce(): Promise<void> {
+    const credential = this.#resume.current;
+    if (!credential) throw new SignalingError('resume_expired', 'No resume credential.');
+    const signaling = await this.#connect();
+    const resumed = signaling.request('resume', { meetingId: this.#opts.meetingId, participantId: credential.participantId, token: credential.token });
+    await this.#events.push(async () => this.#onResumed(await resumed));
+  }
+
+  #onJoinResult(result: RequestResult<'join'>): Promise<void> | void {
+    if (result.status === 'admitted') return this.#onAdmitted(result.state);
     this.store.dispatch({ type: 'waiting', status: result.reason === 'lobby' ? 'waiting' : 'waiting-for-host' });
   }
 
-  #onJoined(room: RoomState): void {
-    const signaling = this.#signaling;
-    if (!signaling || this.#closed || this.#publisher) return;
-    const iceServers = room.iceServers as RTCIceServer[];
-    const onState = (state: RTCPeerConnectionState): void => {
-      if (state === 'failed') this.#end({ code: 'connection_lost', message: 'The media connection failed.' });
-    };
-    this.#subscriber = new Subscriber(signaling, iceServers);
-    this.#subscriber.on('track', (trackId, track) => this.store.dispatch({ type: 'remoteTrack', trackId, track }));
-    this.#subscriber.on('connectionState', onState);
-    this.#publisher = new Publisher(signaling, iceServers);
-    this.#publisher.on('connectionState', onState);
-    this.#participantToken = room.participantToken;
+  async #onAdmitted(room: RoomState): Promise<void> {
+    if (this.#closed || this.store.getState().phase === 'joined') return;
+    this.#adopt(room);
     this.store.dispatch({ type: 'joined', state: room });
-    // View-only attendees send nothing: their devices are released until a host lets them speak.
-    if (canPublish(room.self.role)) this.#media.attach(this.#publisher, signaling);
-    else this.#media.release();
+    await this.#setupMedia();
+  }
+
+  async #onResumed(result: RequestResult<'resume'>): Promise<void> {
+    if (this.#closed) return;
+    this.#adopt(result.state);
+    this.store.dispatch({ type: 'resumed', state: result.state });
+    await this.#setupMedia();
+  }
+
+  /** Keeps what the room state carries for the session itself (secrets stay out of the store). */
+  #adopt(room: RoomState): void {
+    this.#participantToken = room.participantToken;
+    this.#roomMedia = room.media;
+    this.#resume.adopt(room);
+  }
+
+  /** (Re)creates the transports; then publishes what is on, or, for view-only attendees, releases the devices. */
+  async #setupMedia(): Promise<void> {
+    const signaling = this.#signaling;
+    const media = this.#roomMedia;
+    if (!signaling || !media || this.#closed) return;
+    this.store.dispatch({ type: 'mediaReset' });
+    let publications;
+    try {
+      publications = await this.#plane.setup(signaling, media);
+    } catch (err) {
+      if (this.#closed || signaling.closed) return; // the socket's close resumes and sets media up again
+      return this.#end({ code: 'media_failed', message: `Audio and video could not start: ${err instanceof Error ? err.message : String(err)}` });
+    }
+    if (signaling !== this.#signaling) return;
+    if (!canPublish(selfOf(this.store.getState())?.role)) this.#local.release();
+    else if (publications) this.#local.attach(publications, signaling);
   }
 
   async #handleEvent(event: ServerEvent): Promise<void> {
     if (this.#closed) return;
     switch (event.type) {
-      case 'offer':
-        return this.#subscriber?.handleOffer(event);
+      case 'subscription':
+        return this.#plane.subscribe(event);
       case 'admitted':
-        return this.#onJoined(event.state);
+        return this.#onAdmitted(event.state);
+      case 'resumeToken':
+        return this.#resume.renew(event.resume);
       case 'lobbyStatus':
         if (event.status === 'denied' || event.status === 'ended') return this.#end(this.#bye ?? CONNECTION_LOST);
         break;
       case 'trackUnpublished':
-        this.#subscriber?.forget(event.trackId);
+        this.#plane.forget(event.trackId);
         break;
       case 'lobbyUpdated':
         if (hasNewcomer(this.store.getState(), event.entries)) knockChime();
@@ -267,41 +262,28 @@ export class MeetingSession {
         this.store.dispatch({ type: 'event', event });
         // A moderator (or the meeting) stopped one of ours: the device goes off here too.
         if (event.track.participantId === this.store.getState().selfId && event.track.muted && event.track.mutedByModerator) {
-          await this.#media.serverStopped(event.track.source);
+          await this.#local.serverStopped(event.track.source);
         }
         return;
       case 'reaction':
         this.store.dispatch({ type: 'event', event });
-        return this.#expireReaction(this.store.getState().reactions.at(-1)?.id);
+        return this.#expireReaction();
     }
     this.store.dispatch({ type: 'event', event });
   }
 
-  #expireReaction(id: number | undefined): void {
-    if (id === undefined) return;
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      this.store.dispatch({ type: 'reactionDone', id });
-    }, REACTION_MS);
-    this.#timers.add(timer);
-  }
-
-  async #attempt<T extends ClientMessageType>(type: T, fields: RequestFields<T>): Promise<Outcome<Reply<T>>> {
-    const signaling = this.#signaling;
-    if (!signaling || this.#closed) return { ok: false, code: 'closed', message: 'Not connected.' };
-    try {
-      return { ok: true, value: await signaling.request(type, fields) };
-    } catch (err) {
-      return refusal(err);
-    }
-  }
-
-  #onParticipantUpdated(event: Extract<ServerEvent, { type: 'participantUpdated' }>): void {
+  async #onParticipantUpdated(event: Extract<ServerEvent, { type: 'participantUpdated' }>): Promise<void> {
     const before = selfOf(this.store.getState());
     this.store.dispatch({ type: 'event', event });
     if (event.participant.id !== before?.id || canPublish(before.role) || !canPublish(event.participant.role)) return;
-    // Promoted from view-only: from now on turning the microphone or camera on publishes it.
-    if (this.#publisher && this.#signaling) this.#media.attach(this.#publisher, this.#signaling);
+    // Promoted from view-only: media is set up again, now with a send transport.
+    await this.#setupMedia();
+  }
+
+  /** The reaction just added floats for REACTION_MS. */
+  #expireReaction(): void {
+    const id = this.store.getState().reactions.at(-1)?.id;
+    if (id !== undefined) this.#timers.after(REACTION_MS, () => this.store.dispatch({ type: 'reactionDone', id }));
   }
 
   #mayPublish(): boolean {
@@ -310,7 +292,11 @@ export class MeetingSession {
 
   #fail(err: unknown): void {
     if (this.#closed) return;
-    if (err instanceof SignalingError && err.code === 'closed') return this.#end(this.#bye ?? CONNECTION_LOST);
+    if (err instanceof SignalingError && err.code === 'closed') {
+      // A dropped socket of a joined participant resumes (its close handler decides); before that it ends.
+      if (this.#reconnecting || (this.#resume.current && this.store.getState().phase === 'joined')) return;
+      return this.#end(this.#bye ?? CONNECTION_LOST);
+    }
     this.#end({ code: err instanceof SignalingError ? err.code : 'internal', message: err instanceof Error ? err.message : String(err) });
   }
 
@@ -319,11 +305,6 @@ export class MeetingSession {
     this.store.dispatch({ type: 'ended', ending });
     this.close();
   }
-}
-
-function refusal(err: unknown): { ok: false; code: string; message: string } {
-  if (err instanceof SignalingError || err instanceof ApiRequestError) return { ok: false, code: err.code, message: err.message };
-  return { ok: false, code: 'internal', message: err instanceof Error ? err.message : String(err) };
 }
 
 function delay(ms: number): Promise<void> {

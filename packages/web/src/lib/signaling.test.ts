@@ -38,7 +38,7 @@ function setup(): { ws: FakeSocket; client: SignalingClient } {
   return { ws, client: SignalingClient.attach(ws as unknown as SocketLike) };
 }
 
-const participant = { id: 'p_abcdef', displayName: 'Ann', role: 'host', identity: 'member', handRaised: false, joinedAt: 1 } as const;
+const participant = { id: 'p_abcdef', displayName: 'Ann', role: 'host', identity: 'member', handRaised: false, connection: 'connected', joinedAt: 1 } as const;
 
 test('hello is answered by welcome with the same id; ids increase', async () => {
   const { ws, client } = setup();
@@ -64,8 +64,8 @@ test('a result is validated against RESULTS[type] and resolves its own request o
   });
   assert.deepEqual(await join, { status: 'waiting', reason: 'lobby' });
 
-  const bad = client.request('publish', { source: 'camera', kind: 'video', mid: '0', sdp: 'v=0' });
-  ws.deliver({ type: 'result', id: 3, result: { sdp: 'v=0' } }); // no trackId
+  const bad = client.request('publish', { source: 'camera', kind: 'video', rtpParameters: { codecs: [] } });
+  ws.deliver({ type: 'result', id: 3, result: {} }); // no trackId
   await assert.rejects(bad, (e: SignalingError) => e.code === 'invalid_reply');
   client.close();
 });
@@ -95,8 +95,8 @@ test('closing rejects every pending request, and later requests, with code "clos
 
 test('a message over MAX_MESSAGE_BYTES is refused and never sent', async () => {
   const { ws, client } = setup();
-  const sdp = 'a'.repeat(MAX_MESSAGE_BYTES);
-  await assert.rejects(client.request('answer', { negotiationId: 'n_abcdef', sdp }), (e: SignalingError) => e.code === 'message_too_large');
+  const huge = 'a'.repeat(MAX_MESSAGE_BYTES);
+  await assert.rejects(client.request('setupMedia', { rtpCapabilities: { huge } }), (e: SignalingError) => e.code === 'message_too_large');
   assert.equal(ws.sent.length, 0);
   client.close();
 });

@@ -1,6 +1,7 @@
 /**
  * What the stage shows, derived from the meeting state: one camera tile per participant (video or
- * avatar, microphone state, raised hand, a floating reaction) and one tile per screen share.
+ * avatar, microphone state, raised hand, a floating reaction, speaking, reconnecting, pinned) and
+ * one tile per screen share.
  */
 import type { ParticipantInfo, TrackInfo } from '@parley/protocol';
 import type { FloatingReaction, MeetingState } from './meetingState.js';
@@ -18,6 +19,13 @@ export interface Tile {
   camOn: boolean;
   /** The latest reaction floating over this camera tile. */
   reaction: FloatingReaction | null;
+  /** The remote video track this tile shows (what its subscription need is about); null for one's own. */
+  trackId: string | null;
+  /** This participant is the active speaker. */
+  speaking: boolean;
+  /** Their connection dropped and the server keeps their place. */
+  reconnecting: boolean;
+  pinned: boolean;
 }
 
 /** Derives the tiles to render: one camera tile per participant, plus one per screen share. */
@@ -45,10 +53,13 @@ export function tilesOf(state: MeetingState): { cameras: Tile[]; screens: Tile[]
       : cam && !cam.muted ? (state.media[cam.id] ?? null) : null;
     const reaction = latestReaction.get(p.id) ?? null;
     const camOn = isSelf ? state.local.camOn : cam !== undefined && !cam.muted;
-    cameras.push({ key: `${p.id}:camera`, participant: p, source: 'camera', isSelf, video: camVideo, micMuted, camOn, reaction });
+    const common = { participant: p, isSelf, micMuted, camOn, speaking: p.id === state.activeSpeaker, reconnecting: p.connection === 'reconnecting' };
+    const camKey = `${p.id}:camera`;
+    cameras.push({ ...common, key: camKey, source: 'camera', video: camVideo, reaction, trackId: isSelf ? null : (cam?.id ?? null), pinned: state.view.pinned === camKey });
     const screenVideo = isSelf ? state.local.screenTrack : screen && !screen.muted ? (state.media[screen.id] ?? null) : null;
     if (screenVideo || (!isSelf && screen && !screen.muted)) {
-      screens.push({ key: `${p.id}:screen`, participant: p, source: 'screen', isSelf, video: screenVideo, micMuted, camOn, reaction: null });
+      const key = `${p.id}:screen`;
+      screens.push({ ...common, key, source: 'screen', video: screenVideo, reaction: null, trackId: isSelf ? null : (screen?.id ?? null), pinned: state.view.pinned === key });
     }
   }
   return { cameras, screens };

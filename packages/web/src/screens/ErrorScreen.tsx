@@ -14,6 +14,8 @@ const COPY: Record<string, Copy> = {
   meeting_access_denied: { title: 'Meeting not found or wrong passcode', text: 'Check the link or the passcode and try again.', retry: 'Try again' },
   update_required: { title: 'A new version of Parley is available — reload', text: 'This page is out of date.' },
   connection_lost: { title: 'Connection lost', text: 'Your connection to the meeting was interrupted.', retry: 'Rejoin' },
+  resume_expired: { title: 'You were disconnected', text: 'Your connection to the meeting could not be restored in time.', retry: 'Rejoin' },
+  media_failed: { title: 'Audio and video could not start', text: 'Your browser could not connect to the meeting’s media.', showMessage: true, retry: 'Rejoin' },
   left: { title: 'You left the meeting', retry: 'Rejoin' },
   replaced: { title: 'You joined from another window', text: 'This window has left the meeting.', retry: 'Rejoin' },
   shutting_down: { title: 'The server is restarting', text: 'Please rejoin in a moment.', retry: 'Rejoin' },

@@ -1,7 +1,9 @@
 /**
- * The meeting screen: the stage of tiles, one side panel (people, chat, or the waiting room for
- * moderators), the control bar with the Security menu, alerts and notices, a moderator's request to
- * unmute, and remote audio. Before admission it is the waiting screen; after the end, the reason.
+ * The meeting screen: the stage of tiles (grid or speaker view, paged), one side panel (people,
+ * chat, or the waiting room for moderators), the control bar with the Security menu, alerts and
+ * notices, a moderator's request to unmute, "Reconnecting…" while the connection is restored, and
+ * remote audio. It tells the session which remote videos the stage shows, so only those are
+ * forwarded. Before admission it is the waiting screen; after the end, the reason.
  */
 import { useCallback, useEffect, useMemo, useState, type ReactElement } from 'react';
 import { ChatPanel } from '../components/ChatPanel.js';
@@ -14,12 +16,14 @@ import { SecurityMenu } from '../components/SecurityMenu.js';
 import { Stage } from '../components/Stage.js';
 import { Toasts } from '../components/Toasts.js';
 import { UnmutePrompt } from '../components/UnmutePrompt.js';
+import { layoutOf, pageSizes, subscriptionNeeds } from '../lib/layout.js';
 import { selfOf } from '../lib/meetingState.js';
 import { allowedFor, OFF_REASON } from '../lib/permissions.js';
 import { canPublish, isHost, isModerator } from '../lib/roles.js';
 import type { MeetingSession } from '../lib/session.js';
 import { useStoreState } from '../lib/store.js';
 import { tilesOf } from '../lib/tiles.js';
+import { useWindowWidth } from '../lib/useWidth.js';
 import { ErrorScreen } from './ErrorScreen.js';
 import { Lobby } from './Lobby.js';
 import { useChatActions, useLobbyActions, usePersonActions, useSecurityActions } from './meetingActions.js';
@@ -43,6 +47,11 @@ export function Meeting({
   const [securityOpen, setSecurityOpen] = useState(false);
   const { cameras, screens } = useMemo(() => tilesOf(state), [state]);
   const sharing = useMemo(() => new Set(screens.map((s) => s.participant.id)), [screens]);
+  const width = useWindowWidth();
+  const layout = useMemo(() => layoutOf(cameras, screens, state.view, state.speakerFocus, pageSizes(width)), [cameras, screens, state.view, state.speakerFocus, width]);
+  const { tracks, selfId } = state;
+  // Only what the stage shows is forwarded to this client, at the layer its tile needs.
+  useEffect(() => session.setNeeds(subscriptionNeeds(layout, tracks, selfId)), [session, layout, tracks, selfId]);
   const self = selfOf(state);
   const moderator = isModerator(self?.role);
   const allowed = useMemo(() => allowedFor(self?.role, state.settings), [self?.role, state.settings]);
@@ -63,7 +72,7 @@ export function Meeting({
   }, [moderator]);
 
   // Nothing is unread while the chat is open.
-  useEffect(() => session.setChatOpen(panel === 'chat'), [session, panel]);
+  useEffect(() => session.ui.setChatOpen(panel === 'chat'), [session, panel]);
 
   const lobbyActions = useLobbyActions(session);
   const securityActions = useSecurityActions(session);
@@ -114,9 +123,17 @@ export function Meeting({
         </span>
       </header>
       <div className="meeting-body">
-        <Stage cameras={cameras} screens={screens} />
+        <Stage layout={layout} onPin={session.ui.pin} onPage={session.ui.setPage} />
         {panel === 'people' && (
-          <ParticipantList cameras={cameras} sharing={sharing} selfRole={self?.role} allowed={allowed} actionsFor={personActions} onClose={() => setPanel(null)} />
+          <ParticipantList
+            cameras={cameras}
+            sharing={sharing}
+            selfRole={self?.role}
+            allowed={allowed}
+            actionsFor={personActions}
+            onPin={session.ui.pin}
+            onClose={() => setPanel(null)}
+          />
         )}
         {panel === 'chat' && settings && (
           <ChatPanel
@@ -135,6 +152,11 @@ export function Meeting({
           <LobbyPanel entries={state.lobby} lobbyOn={settings?.lobby ?? true} actions={lobbyActions} onClose={() => setPanel(null)} />
         )}
       </div>
+      {state.reconnecting && (
+        <div className="reconnecting-banner" role="status" data-testid="reconnecting-banner">
+          <span className="spinner" aria-hidden="true" /> Reconnecting…
+        </div>
+      )}
       {local.deviceError && (
         <div className="toast toast-error toast-device" role="alert">
           {local.deviceError}
@@ -145,9 +167,9 @@ export function Meeting({
         notices={state.notices}
         alerts={moderator ? state.alerts : []}
         removable={removable}
-        onDismiss={(id) => session.dismissNotice(id)}
-        onDismissAlert={(id) => session.dismissAlert(id)}
-        onRemove={(participantId) => void session.act('remove', { participantId })}
+        onDismiss={(id) => session.ui.dismissNotice(id)}
+        onDismissAlert={(id) => session.ui.dismissAlert(id)}
+        onRemove={(participantId) => void session.requests.act('remove', { participantId })}
         onOpenLobby={() => setPanel('lobby')}
       />
       {securityOpen && moderator && settings && (
@@ -166,9 +188,11 @@ export function Meeting({
         }}
         peopleOpen={panel === 'people'}
         peopleCount={state.participants.length}
+        viewMode={state.view.mode}
+        onView={() => session.ui.setViewMode(state.view.mode === 'speaker' ? 'grid' : 'speaker')}
         chat={{ open: panel === 'chat', unread: chat.unread, offReason: chatOff }}
         hand={{ raised: self?.handRaised ?? false, offReason: allowed.raiseHand ? null : OFF_REASON.raiseHand }}
-        onReact={allowed.reactions ? (emoji) => void session.act('react', { emoji }) : null}
+        onReact={allowed.reactions ? (emoji) => void session.requests.act('react', { emoji }) : null}
         moderator={
           moderator
             ? {
@@ -185,7 +209,7 @@ export function Meeting({
         onScreen={() => void session.toggleScreen()}
         onPeople={toggle('people')}
         onChat={toggle('chat')}
-        onHand={() => void session.act('raiseHand', { raised: !(self?.handRaised ?? false) })}
+        onHand={() => void session.requests.act('raiseHand', { raised: !(self?.handRaised ?? false) })}
         onLeave={() => void session.leave()}
       />
       <div className="audio-sinks" aria-hidden="true">

@@ -1,10 +1,10 @@
 /**
  * The pre-join screen: camera preview, microphone meter, device pickers, mic/camera toggles, who
  * you will be (your account's name and badge when signed in, else a typed name and the Guest
- * badge) and, when the link had none, the passcode. On Join it hands its open tracks to the
- * meeting session.
+ * badge) and, when the link had none, the passcode. A browser that cannot do WebRTC is told so
+ * here, before it can join or knock. On Join it hands its open tracks to the meeting session.
  */
-import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactElement, type RefObject } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
 import { DisplayName } from '@parley/protocol';
 import { AccountBar } from '../components/AccountBar.js';
 import { IdentityBadge } from '../components/Badge.js';
@@ -22,48 +22,12 @@ import {
   type DeviceLists,
 } from '../lib/media.js';
 import { useAccount } from '../lib/account.js';
+import { useDeviceTrack, useMediaSupport } from '../lib/usePreJoinMedia.js';
 import { loadPrefs, savePrefs } from '../lib/prefs.js';
 import { meetingPath } from '../lib/route.js';
 import type { JoinOptions } from '../lib/session.js';
 
 const NO_DEVICES: DeviceLists = { cameras: [], microphones: [], speakers: [] };
-
-/** Opens a device track while `enabled`, reopening when `deviceId` changes; stops it unless handed over. */
-function useDeviceTrack(
-  open: (deviceId: string) => Promise<MediaStreamTrack>,
-  enabled: boolean,
-  deviceId: string,
-  handedOver: RefObject<boolean>,
-  onOpened: () => void,
-  onError: (err: unknown) => void,
-): MediaStreamTrack | null {
-  const [track, setTrack] = useState<MediaStreamTrack | null>(null);
-  useEffect(() => {
-    if (!enabled) {
-      setTrack(null);
-      return;
-    }
-    let cancelled = false;
-    let opened: MediaStreamTrack | null = null;
-    open(deviceId).then(
-      (t) => {
-        if (cancelled) return t.stop();
-        opened = t;
-        setTrack(t);
-        onOpened();
-      },
-      (err: unknown) => {
-        if (!cancelled) onError(err);
-      },
-    );
-    return () => {
-      cancelled = true;
-      if (opened && !handedOver.current) opened.stop();
-    };
-    // Only `enabled` and `deviceId` reopen the device; the callbacks are read at settle time.
-  }, [enabled, deviceId]);
-  return track;
-}
 
 export function PreJoin({
   meetingId,
@@ -91,6 +55,7 @@ export function PreJoin({
   const [camError, setCamError] = useState<string | null>(null);
   const [micError, setMicError] = useState<string | null>(null);
   const handedOver = useRef(false);
+  const supported = useMediaSupport();
 
   const refreshDevices = useCallback(() => {
     listDevices().then(setDevices, () => setDevices(NO_DEVICES));
@@ -139,7 +104,7 @@ export function PreJoin({
   const askPasscode = !linkPasscode && !isPublic;
   // Signed-in people may leave it empty: the meeting's own host needs none.
   const passcodeMissing = askPasscode && !user && passcode.trim().length === 0;
-  const canJoin = account.status !== 'loading' && (user !== null || validName.success) && !passcodeMissing;
+  const canJoin = supported === true && account.status !== 'loading' && (user !== null || validName.success) && !passcodeMissing;
 
   const join = (e: FormEvent): void => {
     e.preventDefault();
@@ -159,6 +124,7 @@ export function PreJoin({
       cameraId,
       micId,
       speakerId,
+      resume: null,
     });
   };
 
@@ -208,6 +174,12 @@ export function PreJoin({
         <section className="card prejoin-form">
           <h1>Ready to join?</h1>
           <p className="muted small mono">{meetingId}</p>
+          {supported === false && (
+            <p className="notice-text error-text" role="alert" data-testid="unsupported-browser">
+              This browser cannot take part in meetings: it does not support WebRTC audio and video. Open this link in a current Chrome,
+              Edge, Firefox or Safari.
+            </p>
+          )}
           <form onSubmit={join} className="stack">
             {user ? (
               <div className="field">

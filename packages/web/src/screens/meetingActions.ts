@@ -13,9 +13,9 @@ import type { MeetingSession } from '../lib/session.js';
 export function useLobbyActions(session: MeetingSession): LobbyActions {
   return useMemo(
     () => ({
-      admit: (lobbyId) => void session.act('admit', { lobbyId }),
-      deny: (lobbyId, message) => void session.act('deny', message ? { lobbyId, message } : { lobbyId }),
-      admitAll: () => void session.act('admitAll', {}),
+      admit: (lobbyId) => void session.requests.act('admit', { lobbyId }),
+      deny: (lobbyId, message) => void session.requests.act('deny', message ? { lobbyId, message } : { lobbyId }),
+      admitAll: () => void session.requests.act('admitAll', {}),
     }),
     [session],
   );
@@ -24,16 +24,16 @@ export function useLobbyActions(session: MeetingSession): LobbyActions {
 export function useSecurityActions(session: MeetingSession): SecurityActions {
   return useMemo(
     () => ({
-      lock: (locked) => void session.act('lock', { locked }),
-      update: (settings) => void session.act('updateSettings', { settings }),
-      endMeeting: () => void session.act('endMeeting', {}),
+      lock: (locked) => void session.requests.act('lock', { locked }),
+      update: (settings) => void session.requests.act('updateSettings', { settings }),
+      endMeeting: () => void session.requests.act('endMeeting', {}),
       muteAll: () =>
-        void session.act('muteAll', {}).then((r) => {
+        void session.requests.act('muteAll', {}).then((r) => {
           if (r) session.store.dispatch({ type: 'notice', kind: 'info', text: r.muted === 1 ? 'Muted 1 person.' : `Muted ${r.muted} people.` });
         }),
-      lowerAllHands: () => void session.act('lowerAllHands', {}),
-      suspend: () => void session.act('suspend', {}),
-      allowBack: (removedId) => void session.act('allowBack', { removedId }),
+      lowerAllHands: () => void session.requests.act('lowerAllHands', {}),
+      suspend: () => void session.requests.act('suspend', {}),
+      allowBack: (removedId) => void session.requests.act('allowBack', { removedId }),
     }),
     [session],
   );
@@ -42,15 +42,15 @@ export function useSecurityActions(session: MeetingSession): SecurityActions {
 export function usePersonActions(session: MeetingSession): (participantId: string, isSelf: boolean) => PersonActions {
   return useCallback(
     (participantId: string, isSelf: boolean): PersonActions => ({
-      setRole: (role) => void session.act('setRole', { participantId, role }),
-      mute: () => void session.act('mute', { participantId }),
-      askToUnmute: () => void session.act('askToUnmute', { participantId }),
-      stopVideo: () => void session.act('stopVideo', { participantId }),
-      stopScreenShare: () => void session.act('stopScreenShare', { participantId }),
-      rename: (displayName) => void session.act('rename', isSelf ? { displayName } : { participantId, displayName }),
-      remove: () => void session.act('remove', { participantId }),
+      setRole: (role) => void session.requests.act('setRole', { participantId, role }),
+      mute: () => void session.requests.act('mute', { participantId }),
+      askToUnmute: () => void session.requests.act('askToUnmute', { participantId }),
+      stopVideo: () => void session.requests.act('stopVideo', { participantId }),
+      stopScreenShare: () => void session.requests.act('stopScreenShare', { participantId }),
+      rename: (displayName) => void session.requests.act('rename', isSelf ? { displayName } : { participantId, displayName }),
+      remove: () => void session.requests.act('remove', { participantId }),
       report: (note) =>
-        void session.act('report', { participantId, note }).then((r) => {
+        void session.requests.act('report', { participantId, note }).then((r) => {
           if (r) session.store.dispatch({ type: 'notice', kind: 'info', text: 'Thank you: your report was sent to the organization’s administrators.' });
         }),
     }),
@@ -61,11 +61,11 @@ export function usePersonActions(session: MeetingSession): (participantId: strin
 export function useChatActions(session: MeetingSession): ChatActions {
   return useMemo(
     () => ({
-      send: (text, to) => session.sendChat(text, to),
-      attach: (file) => session.shareFile(file),
-      download: (file) => void session.downloadFile(file),
-      approve: (messageId) => void session.act('approveMessage', { messageId }),
-      reject: (messageId) => void session.act('rejectMessage', { messageId }),
+      send: (text, to) => session.requests.sendChat(text, to),
+      attach: (file) => session.requests.shareFile(file),
+      download: (file) => void session.requests.downloadFile(file),
+      approve: (messageId) => void session.requests.act('approveMessage', { messageId }),
+      reject: (messageId) => void session.requests.act('rejectMessage', { messageId }),
     }),
     [session],
   );

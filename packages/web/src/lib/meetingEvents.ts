@@ -1,0 +1,141 @@
+/**
+ * How each server event changes the meeting state (the reducer's `event` action): people, tracks,
+ * roles, the lobby, alerts, reactions, moderators' actions, chat, the active speaker.
+ */
+import type { ParticipantInfo, ServerEvent } from '@parley/protocol';
+import { addAlert, markRemoved } from './alerts.js';
+import { applyChatEvent } from './chatState.js';
+import type { FloatingReaction, MeetingState } from './meetingState.js';
+import { withNotice, withQueueNotice } from './notices.js';
+import { isModerator } from './roles.js';
+
+/** What to tell someone whose own role changed. */
+function roleChangeText(before: ParticipantInfo['role'], after: ParticipantInfo['role']): string | null {
+  if (after === 'host') return 'You are now the host of this meeting.';
+  if (after === 'cohost') return 'You are now a co-host: you can admit people and lock the meeting.';
+  if (before === 'attendee') return 'A host allowed you to speak: you can now turn on your microphone and camera.';
+  if (before === 'cohost' || before === 'host') return 'You are no longer a co-host.';
+  return null;
+}
+
+function updateParticipant(state: MeetingState, participant: ParticipantInfo): MeetingState {
+  const before = state.participants.find((p) => p.id === participant.id);
+  if (!before) return state;
+  const next = { ...state, participants: state.participants.map((p) => (p.id === participant.id ? participant : p)) };
+  if (participant.id !== state.selfId || before.role === participant.role) return next;
+  if (!isModerator(participant.role)) {
+    // What only moderators see goes with the role.
+    next.lobby = [];
+    next.alerts = [];
+    next.removed = [];
+    next.chat = { ...next.chat, held: [] };
+  }
+  const text = roleChangeText(before.role, participant.role);
+  return text ? withNotice(next, 'info', text) : next;
+}
+
+function without<V>(record: Record<string, V>, key: string): Record<string, V> {
+  if (!(key in record)) return record;
+  const copy = { ...record };
+  delete copy[key];
+  return copy;
+}
+
+const MAX_REACTIONS = 30;
+
+const ACTION_TEXT: Record<Exclude<ModeratorActionEvent['action'], 'unmuteRequested'>, (by: string) => string> = {
+  muted: (by) => `${by} muted you.`,
+  videoStopped: (by) => `${by} stopped your video.`,
+  screenShareStopped: (by) => `${by} stopped your screen share.`,
+  renamed: (by) => `${by} changed your name.`,
+  suspended: (by) => `${by} suspended participant activities: your microphone, camera and sharing are off.`,
+};
+
+type ModeratorActionEvent = Extract<ServerEvent, { type: 'moderatorAction' }>;
+
+/** Tells the person what a moderator did to them (the session already turned the device off). */
+function applyModeratorAction(state: MeetingState, event: ModeratorActionEvent): MeetingState {
+  if (event.action === 'unmuteRequested') return { ...state, unmutePrompt: { by: event.by }, unmuteGranted: true };
+  const next = event.action === 'muted' || event.action === 'suspended' ? { ...state, unmutePrompt: null, unmuteGranted: false } : state;
+  return withNotice(next, 'info', ACTION_TEXT[event.action](event.by));
+}
+
+export function applyEvent(state: MeetingState, event: ServerEvent): MeetingState {
+  switch (event.type) {
+    case 'participantJoined': {
+      const others = state.participants.filter((p) => p.id !== event.participant.id);
+      return { ...state, participants: [...others, event.participant] };
+    }
+    case 'participantLeft': {
+      const tracks = Object.fromEntries(
+        Object.entries(state.tracks).filter(([, t]) => t.participantId !== event.participantId),
+      );
+      let media = state.media;
+      for (const id of Object.keys(state.tracks)) if (!(id in tracks)) media = without(media, id);
+      const alerts = event.reason === 'removed' ? markRemoved(state.alerts, event.participantId) : state.alerts;
+      const gone = (id: string | null): string | null => (id === event.participantId ? null : id);
+      const pinned = state.view.pinned?.startsWith(`${event.participantId}:`) ? null : state.view.pinned;
+      return {
+        ...state,
+        participants: state.participants.filter((p) => p.id !== event.participantId),
+        tracks,
+        media,
+        alerts,
+        activeSpeaker: gone(state.activeSpeaker),
+        speakerFocus: gone(state.speakerFocus),
+        view: pinned === state.view.pinned ? state.view : { ...state.view, pinned },
+      };
+    }
+    case 'trackPublished':
+    case 'trackUpdated':
+      return { ...state, tracks: { ...state.tracks, [event.track.id]: event.track } };
+    case 'trackUnpublished':
+      return { ...state, tracks: without(state.tracks, event.trackId), media: without(state.media, event.trackId) };
+    case 'participantUpdated':
+      return updateParticipant(state, event.participant);
+    case 'settingsUpdated':
+      return { ...state, settings: event.settings };
+    case 'lobbyUpdated': {
+      // A knock notice goes once its knocker is admitted, denied or gone.
+      const waiting = new Set(event.entries.map((e) => e.id));
+      const notices = state.notices.filter((n) => n.lobbyId === undefined || waiting.has(n.lobbyId));
+      const known = new Set(state.lobby.map((e) => e.id));
+      const next = { ...state, lobby: event.entries, notices: notices.length === state.notices.length ? state.notices : notices };
+      return withQueueNotice(next, event.entries.filter((e) => !known.has(e.id)));
+    }
+    case 'alert':
+      return { ...state, alerts: addAlert(state.alerts, event, state.nextId), nextId: state.nextId + 1 };
+    case 'removedUpdated':
+      return { ...state, removed: event.entries };
+    case 'reaction': {
+      const reaction: FloatingReaction = { id: state.nextId, participantId: event.participantId, emoji: event.emoji };
+      return { ...state, reactions: [...state.reactions, reaction].slice(-MAX_REACTIONS), nextId: state.nextId + 1 };
+    }
+    case 'moderatorAction':
+      return applyModeratorAction(state, event);
+    case 'activeSpeaker':
+      return withSpeaker(state, event.participantId);
+    case 'chatMessage':
+    case 'chatHeld':
+    case 'chatHeldResolved':
+    case 'chatRejected':
+    case 'fileShared':
+      return { ...state, chat: applyChatEvent(state.chat, event, state.selfId) };
+    case 'lobbyStatus':
+      // `denied` and `ended` end the session (see MeetingSession); only the waiting kinds stay here.
+      return state.phase === 'waiting' && (event.status === 'waiting' || event.status === 'waiting-for-host')
+        ? { ...state, waiting: event.status }
+        : state;
+    default:
+      // `admitted`, `subscription`, `resumeToken` and `bye` are the session's business; events of newer servers are ignored.
+      return state;
+  }
+}
+
+/** The active speaker changed; the speaker view follows the latest one who is not oneself. */
+export function withSpeaker(state: MeetingState, participantId: string | null): MeetingState {
+  const known = participantId !== null && state.participants.some((p) => p.id === participantId);
+  const speaker = known ? participantId : null;
+  const speakerFocus = speaker && speaker !== state.selfId ? speaker : state.speakerFocus;
+  return speaker === state.activeSpeaker && speakerFocus === state.speakerFocus ? state : { ...state, activeSpeaker: speaker, speakerFocus };
+}
