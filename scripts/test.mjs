@@ -2,9 +2,10 @@
 // Runs the test suites with node's test runner (TypeScript through tsx).
 //   unit:        packages/*/src/**/*.test.ts      (but not *.int.test.ts)
 //   integration: packages/*/src/**/*.int.test.ts  (real server, sockets, WebRTC peers)
-//   browser:     tests/browser/*.test.ts          (Debian Chromium through playwright-core)
+//   browser:     tests/browser/*.test.ts          (Debian Chromium through playwright-core, Firefox ESR
+//                                                  through puppeteer-core over WebDriver BiDi)
 // With no argument all three run, in that order. Browser tests are mandatory when CI=true; elsewhere a
-// missing /usr/bin/chromium skips them with a loud message.
+// missing /usr/bin/chromium or /usr/bin/firefox-esr skips them with a loud message.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -31,7 +32,7 @@ const files = {
   browser: walk(join(root, 'tests', 'browser')).filter((f) => f.endsWith('.test.ts')),
 };
 
-const chromium = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
+const browsers = [process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium', process.env.PARLEY_FIREFOX ?? '/usr/bin/firefox-esr'];
 let failed = false;
 for (const suite of suites) {
   const list = files[suite];
@@ -39,20 +40,31 @@ for (const suite of suites) {
     console.error(`unknown suite "${suite}" (unit, integration, browser)`);
     process.exit(2);
   }
-  if (suite === 'browser' && !existsSync(chromium)) {
+  const absent = suite === 'browser' ? browsers.filter((b) => !existsSync(b)) : [];
+  if (absent.length > 0) {
     if (process.env.CI === 'true') {
-      console.error(`\n!!! CI=true but ${chromium} is missing: browser tests are mandatory in CI.\n`);
+      console.error(`\n!!! CI=true but ${absent.join(' and ')} missing: browser tests are mandatory in CI.\n`);
       process.exit(1);
     }
-    console.error(`\n!!!!!!!! SKIPPING BROWSER TESTS: ${chromium} not found (apt-get install -y chromium) !!!!!!!!\n`);
+    console.error(`\n!!!!!!!! SKIPPING BROWSER TESTS: ${absent.join(' and ')} not found (apt-get install -y chromium firefox-esr) !!!!!!!!\n`);
     continue;
   }
   if (list.length === 0) continue;
   console.log(`\n=== ${suite} tests (${list.length} files) ===`);
   const args = ['--import', 'tsx', '--test', '--test-reporter=spec'];
-  // Media and browser tests share two cores: run their files one at a time.
-  if (suite !== 'unit') args.push('--test-concurrency=1');
-  const res = spawnSync(process.execPath, [...args, ...list.map((f) => relative(root, f))], {
+  // Media and browser tests share two cores: run their files one at a time. libwebrtc (the Node
+  // test peers' @roamhq/wrtc) keeps native threads that never let a finished file's process exit
+  // on its own: end each file once its tests are done.
+  if (suite !== 'unit') args.push('--test-concurrency=1', '--test-force-exit');
+  let command = [process.execPath, ...args, ...list.map((f) => relative(root, f))];
+  // Browser tests run in a network namespace of their own (see scripts/isolated-net.sh): Firefox
+  // needs a media address that is not loopback, and a test may cut a browser's network. It takes
+  // root (CI has it); elsewhere the tests that need it skip themselves with a loud message.
+  if (suite === 'browser') {
+    if (process.getuid?.() === 0) command = ['unshare', '-n', 'bash', join(root, 'scripts/isolated-net.sh'), ...command];
+    else console.error('\n!!!!!!!! not root: browser tests run without their own network namespace; Firefox media tests skip !!!!!!!!\n');
+  }
+  const res = spawnSync(command[0], command.slice(1), {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, PARLEY_LOG_LEVEL: process.env.PARLEY_LOG_LEVEL ?? 'silent' },

@@ -130,7 +130,7 @@ describe('meeting access in Chromium', { timeout: 150_000 }, () => {
 
     // The host: a toast, a count on the Waiting room button, the chime, and the entry with its badge.
     const knock = host.page.locator('[data-testid="toast"][data-kind="knock"]');
-    await knock.waitFor({ timeout: 5_000 });
+    await knock.waitFor({ timeout: 15_000 });
     assert.match((await knock.textContent()) ?? '', /Gina Guest is waiting/);
     assert.equal(await host.page.getByTestId('lobby-count').textContent(), '1');
     await eventually('the knock chime', async () => (await tonesPlayed(host.page)) >= 2, 3_000);
@@ -153,7 +153,7 @@ describe('meeting access in Chromium', { timeout: 150_000 }, () => {
     assert.equal(await gina.page.title(), 'Waiting · Parley');
 
     await entry.getByTestId('admit-button').click();
-    await gina.page.getByTestId('video-grid').waitFor({ timeout: 10_000 });
+    await gina.page.getByTestId('video-grid').waitFor({ timeout: 20_000 });
     await entry.waitFor({ state: 'detached' });
     for (const p of [host, gina]) {
       await eventually(`${p.name} decoding the other's video`, async () => (await flowingStreams(p.page, 'video')).length >= 1, 20_000);
@@ -173,13 +173,13 @@ describe('meeting access in Chromium', { timeout: 150_000 }, () => {
     await mallory.page.goto(joinUrl);
     await joinToLobby(mallory.page, 'Mallory');
     const entry = host.page.locator('[data-testid="lobby-entry"][data-name="Mallory"]');
-    await entry.waitFor({ timeout: 5_000 });
+    await entry.waitFor({ timeout: 15_000 });
     await entry.getByTestId('deny-button').click();
     await entry.getByTestId('deny-message').fill('Sorry, this meeting is for the finance team only.');
     await entry.getByTestId('deny-confirm').click();
 
     const denied = mallory.page.getByTestId('denied-screen');
-    await denied.waitFor({ timeout: 5_000 });
+    await denied.waitFor({ timeout: 15_000 });
     await mallory.page.screenshot({ path: '/tmp/parley-denied.png' });
     assert.equal(await mallory.page.getByTestId('denied-message').innerText(), 'Message from the host\nSorry, this meeting is for the finance team only.');
     await entry.waitFor({ state: 'detached' });
@@ -190,7 +190,7 @@ describe('meeting access in Chromium', { timeout: 150_000 }, () => {
   test('once the host locks the meeting, a third guest cannot even reach the waiting room', async () => {
     await host.page.getByTestId('toggle-security').click();
     await host.page.getByTestId('lock-toggle').click();
-    for (const p of [host, gina]) await p.page.getByTestId('locked-indicator').waitFor({ timeout: 5_000 });
+    for (const p of [host, gina]) await p.page.getByTestId('locked-indicator').waitFor({ timeout: 15_000 });
     assert.equal(await host.page.getByTestId('lock-toggle').getAttribute('aria-checked'), 'true');
     await host.page.screenshot({ path: '/tmp/parley-security.png' });
     await host.page.keyboard.press('Escape');
@@ -200,7 +200,7 @@ describe('meeting access in Chromium', { timeout: 150_000 }, () => {
     await trudy.page.getByTestId('display-name').fill('Trudy');
     await trudy.page.getByTestId('join-button').click();
     const refused = trudy.page.locator('[data-testid="error-screen"][data-code="meeting_locked"]');
-    await refused.waitFor({ timeout: 10_000 });
+    await refused.waitFor({ timeout: 20_000 });
     assert.match((await refused.textContent()) ?? '', /The meeting is locked/);
     await trudy.page.screenshot({ path: '/tmp/parley-locked.png' });
     assert.equal(await host.page.getByTestId('lobby-count').count(), 0, 'the lock kept Trudy out of the waiting room');
@@ -219,7 +219,7 @@ describe('meeting access in Chromium', { timeout: 150_000 }, () => {
     await eve.page.goto(url);
     await eve.page.getByTestId('display-name').fill('Eve');
     await eve.page.getByTestId('join-button').click();
-    await eve.page.locator('[data-testid="error-screen"][data-code="sign_in_required"]').waitFor({ timeout: 10_000 });
+    await eve.page.locator('[data-testid="error-screen"][data-code="sign_in_required"]').waitFor({ timeout: 20_000 });
     await eve.page.getByTestId('error-sign-in').click();
     await eve.page.getByTestId('signin-email').waitFor();
     const detour = new URL(eve.page.url());
@@ -235,7 +235,7 @@ describe('meeting access in Chromium', { timeout: 150_000 }, () => {
     await eve.page.screenshot({ path: '/tmp/parley-prejoin-signed-in.png' });
     await eve.page.getByTestId('join-button').click();
     const lobby = eve.page.getByTestId('lobby-screen');
-    await lobby.waitFor({ timeout: 10_000 });
+    await lobby.waitFor({ timeout: 20_000 });
     assert.equal(await lobby.getAttribute('data-status'), 'waiting-for-host');
     assert.match((await lobby.textContent()) ?? '', /Waiting for the host to start this meeting/);
 
@@ -245,11 +245,11 @@ describe('meeting access in Chromium', { timeout: 150_000 }, () => {
     await eventually('Eve to be in the queue', async () => (await lobby.getAttribute('data-status')) === 'waiting', 10_000);
     await admin.page.getByTestId('toggle-lobby').click();
     const entry = admin.page.locator('[data-testid="lobby-entry"][data-name="Eve External"]');
-    await entry.waitFor({ timeout: 5_000 });
+    await entry.waitFor({ timeout: 15_000 });
     assert.equal(await entry.getByTestId('badge').getAttribute('data-identity'), 'external');
     assert.equal(await entry.getByTestId('lobby-entry-email').textContent(), 'eve@parley.test');
     await admin.page.getByTestId('admit-all').click();
-    await eve.page.getByTestId('video-grid').waitFor({ timeout: 10_000 });
+    await eve.page.getByTestId('video-grid').waitFor({ timeout: 20_000 });
   });
 
   test('in a public meeting a newcomer is view-only until the host lets them speak', async () => {
@@ -271,11 +271,11 @@ describe('meeting access in Chromium', { timeout: 150_000 }, () => {
     await eventually('Vic’s devices to be released', async () => (await liveCaptureTracks(vic.page, 'audio')) + (await liveCaptureTracks(vic.page, 'video')) === 0, 5_000);
 
     const row = host.page.locator('[data-testid="participant-item"]', { hasText: 'Vic Viewer' });
-    await row.getByTestId('role-tag').filter({ hasText: 'View only' }).waitFor({ timeout: 5_000 });
+    await row.getByTestId('role-tag').filter({ hasText: 'View only' }).waitFor({ timeout: 15_000 });
     await row.getByTestId('person-menu').click();
     await row.getByTestId('allow-speak').click();
 
-    await vic.page.getByTestId('view-only-note').waitFor({ state: 'detached', timeout: 5_000 });
+    await vic.page.getByTestId('view-only-note').waitFor({ state: 'detached', timeout: 15_000 });
     await vic.page.locator('[data-testid="toast"][data-kind="info"]', { hasText: 'allowed you to speak' }).waitFor();
     await vic.page.getByTestId('toggle-mic').click();
     await eventually('the host hearing Vic', async () => (await flowingStreams(host.page, 'audio')).length >= 1, 15_000);
@@ -290,7 +290,7 @@ describe('meeting access in Chromium', { timeout: 150_000 }, () => {
     await host.page.getByTestId('end-meeting-dialog-confirm').click();
     for (const p of [host, vic]) {
       const ended = p.page.locator('[data-testid="error-screen"][data-code="meeting_ended"]');
-      await ended.waitFor({ timeout: 5_000 });
+      await ended.waitFor({ timeout: 15_000 });
       assert.match((await ended.textContent()) ?? '', /The meeting has ended/);
       assert.equal(await p.page.getByTestId('rejoin').count(), 0, 'an ended meeting offers no rejoining');
     }

@@ -126,7 +126,7 @@ declare global {
  * A string, not a function: tsx's transpiled functions may reference helpers (`__name`) that do not
  * exist in the page.
  */
-const INSTRUMENT = `(() => {
+export const INSTRUMENT = `(() => {
   const pcs = [];
   const violations = [];
   window.__testPeerConnections = pcs;

@@ -137,18 +137,18 @@ describe('moderation and collaboration controls in Chromium', { timeout: 150_000
     await mallory.page.getByTestId('chat-link-hint').waitFor();
     await mallory.page.getByTestId('chat-send').click();
     const refusal = mallory.page.locator('[data-testid="chat-error"][data-code="link_blocked"]');
-    await refusal.waitFor({ timeout: 5_000 });
+    await refusal.waitFor({ timeout: 15_000 });
     assert.equal(await refusal.textContent(), 'Links aren’t allowed in this meeting’s chat.');
     assert.equal(await mallory.page.getByTestId('chat-message').count(), 0, 'the blocked message went nowhere');
 
     const alert = host.page.locator('[data-testid="alert"][data-kind="untrusted-activity"][data-attempted="link"]');
-    await alert.waitFor({ timeout: 5_000 });
+    await alert.waitFor({ timeout: 15_000 });
     assert.equal(await alert.getByTestId('alert-who').textContent(), 'Mallory Guest');
     await host.page.screenshot({ path: '/tmp/parley-alert.png' });
     await alert.getByTestId('alert-remove').click();
 
     const removed = mallory.page.locator('[data-testid="error-screen"][data-code="removed"]');
-    await removed.waitFor({ timeout: 5_000 });
+    await removed.waitFor({ timeout: 15_000 });
     assert.match((await removed.textContent()) ?? '', /You were removed from this meeting/);
     assert.equal(await mallory.page.getByTestId('rejoin').count(), 0, 'no Rejoin after a removal');
     await alert.getByTestId('alert-removed').waitFor();
@@ -158,7 +158,7 @@ describe('moderation and collaboration controls in Chromium', { timeout: 150_000
     await mallory.page.goto(joinUrl);
     await mallory.page.getByTestId('display-name').fill('Totally Not Mallory');
     await mallory.page.getByTestId('join-button').click();
-    await mallory.page.locator('[data-testid="error-screen"][data-code="removed"]').waitFor({ timeout: 10_000 });
+    await mallory.page.locator('[data-testid="error-screen"][data-code="removed"]').waitFor({ timeout: 20_000 });
     await mallory.page.screenshot({ path: '/tmp/parley-removed.png' });
 
     const menu = await openSecurity(host.page);
@@ -175,12 +175,12 @@ describe('moderation and collaboration controls in Chromium', { timeout: 150_000
     await openChat(gina.page);
     await send(gina.page, 'see https://example.org/agenda');
     const mine = message(gina.page, 'see https://example.org/agenda');
-    await mine.getByTestId('chat-held-marker').waitFor({ timeout: 5_000 });
+    await mine.getByTestId('chat-held-marker').waitFor({ timeout: 15_000 });
     assert.equal(await mine.locator('a').count(), 0, 'not clickable while held');
 
     await openChat(host.page);
     const held = host.page.getByTestId('held-message');
-    await held.waitFor({ timeout: 5_000 });
+    await held.waitFor({ timeout: 15_000 });
     assert.equal(await held.locator('.held-text').textContent(), 'see https://example.org/agenda');
     assert.equal(await held.locator('a').count(), 0, 'a held message is shown as text');
     await host.page.getByTestId('chat-panel').screenshot({ path: '/tmp/parley-chat-held.png' });
@@ -189,7 +189,7 @@ describe('moderation and collaboration controls in Chromium', { timeout: 150_000
 
     for (const p of [host, gina]) {
       const link = message(p.page, 'see https://example.org/agenda').locator('a');
-      await link.waitFor({ timeout: 5_000 });
+      await link.waitFor({ timeout: 15_000 });
       assert.equal(await link.getAttribute('href'), 'https://example.org/agenda', `${p.name}: the exact href`);
       assert.equal(await link.getAttribute('target'), '_blank');
       const rel = ((await link.getAttribute('rel')) ?? '').split(/\s+/);
@@ -204,7 +204,7 @@ describe('moderation and collaboration controls in Chromium', { timeout: 150_000
     await menu.getByTestId('link-policy-allow').click();
     await menu.getByTestId('allow-domain-input').fill('example.org');
     await menu.getByTestId('allow-domain-add').click();
-    await menu.locator('[data-testid="allow-domain"][data-domain="example.org"]').waitFor({ timeout: 5_000 });
+    await menu.locator('[data-testid="allow-domain"][data-domain="example.org"]').waitFor({ timeout: 15_000 });
     await menu.getByTestId('link-policy').scrollIntoViewIfNeeded();
     await menu.screenshot({ path: '/tmp/parley-security-links.png' });
     await closeSecurity(host.page);
@@ -217,16 +217,16 @@ describe('moderation and collaboration controls in Chromium', { timeout: 150_000
 
     for (const p of [host, gina]) {
       const plain = message(p.page, unc);
-      await plain.waitFor({ timeout: 5_000 });
+      await plain.waitFor({ timeout: 15_000 });
       assert.equal(await plain.locator('.chat-text').textContent(), unc, `${p.name}: the text as written`);
       assert.equal(await plain.locator('a').count(), 0, `${p.name}: no link in the UNC message`);
       const mixed = message(p.page, 'handbook');
-      await mixed.waitFor({ timeout: 5_000 });
+      await mixed.waitFor({ timeout: 15_000 });
       const hrefs = await mixed.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
       assert.deepEqual(hrefs, ['https://docs.example.org/h'], `${p.name}: only the listed domain is clickable`);
     }
     const alert = host.page.locator(`[data-testid="alert"][data-attempted="link"][data-participant-id="${ginaId}"]`);
-    await alert.waitFor({ timeout: 5_000 });
+    await alert.waitFor({ timeout: 15_000 });
     assert.equal(await alert.getByTestId('alert-who').textContent(), 'Gina Guest');
     assert.match((await alert.getByTestId('alert-message').textContent()) ?? '', /file share or script/);
     await alert.getByTestId('alert-dismiss').click();
@@ -236,7 +236,7 @@ describe('moderation and collaboration controls in Chromium', { timeout: 150_000
   test('a file goes from the host to a guest; a mute and a request to unmute reach the guest', async () => {
     await host.page.getByTestId('chat-file-input').setInputFiles({ name: 'minutes.txt', mimeType: 'text/plain', buffer: Buffer.from('Minutes of the meeting\n') });
     const card = gina.page.locator('[data-testid="file-card"][data-name="minutes.txt"]');
-    await card.waitFor({ timeout: 5_000 });
+    await card.waitFor({ timeout: 15_000 });
     const [download] = await Promise.all([gina.page.waitForEvent('download'), card.getByTestId('file-download').click()]);
     assert.equal(download.suggestedFilename(), 'minutes.txt');
     assert.equal(await readFile(await download.path(), 'utf8'), 'Minutes of the meeting\n');
@@ -250,7 +250,7 @@ describe('moderation and collaboration controls in Chromium', { timeout: 150_000
 
     await row.getByTestId('person-menu').click();
     await row.getByTestId('person-ask-unmute').click();
-    await gina.page.getByTestId('unmute-prompt').waitFor({ timeout: 5_000 });
+    await gina.page.getByTestId('unmute-prompt').waitFor({ timeout: 15_000 });
     await gina.page.getByTestId('unmute-accept').click();
     await eventually('Gina unmuted', async () => (await gina.page.getByTestId('toggle-mic').getAttribute('aria-pressed')) === 'false', 5_000);
     await eventually('the host to see Gina unmuted', async () => (await row.locator('.icon-muted').count()) === 1, 5_000);

@@ -58,7 +58,7 @@ describe('pre-join and error screens', { timeout: 120_000 }, () => {
     await p.page.getByTestId('display-name').fill('Mallory');
     await p.page.getByTestId('join-button').click();
     const screen = p.page.locator('[data-testid="error-screen"][data-code="meeting_access_denied"]');
-    await screen.waitFor({ timeout: 10_000 });
+    await screen.waitFor({ timeout: 20_000 });
     assert.match((await screen.textContent()) ?? '', /Meeting not found or wrong passcode/);
   });
 
@@ -75,7 +75,7 @@ describe('pre-join and error screens', { timeout: 120_000 }, () => {
     }
     await eventually('a camera in the picker', async () => (await p.page.getByTestId('camera-select').locator('option').count()) > 0);
     await join.click();
-    await p.page.getByTestId('video-grid').waitFor({ timeout: 10_000 });
+    await p.page.getByTestId('video-grid').waitFor({ timeout: 20_000 });
     assert.equal(await p.page.getByTestId('tile').count(), 1);
 
     await p.page.getByTestId('leave').click();
@@ -94,7 +94,7 @@ describe('pre-join and error screens', { timeout: 120_000 }, () => {
     await p.page.getByText(/was blocked/).first().waitFor();
     await p.page.getByTestId('join-button').click();
     const tile = p.page.getByTestId('tile');
-    await tile.waitFor({ timeout: 10_000 });
+    await tile.waitFor({ timeout: 20_000 });
     assert.equal(await tile.locator('video').count(), 0, 'no video, an avatar instead');
     assert.equal(await p.page.getByTestId('toggle-mic').getAttribute('aria-pressed'), 'true', 'microphone shows as off');
   });
@@ -113,7 +113,7 @@ describe('pre-join and error screens', { timeout: 120_000 }, () => {
     await p.page.getByTestId('display-name').fill('Oldie');
     await p.page.getByTestId('join-button').click();
     const screen = p.page.locator('[data-testid="error-screen"][data-code="update_required"]');
-    await screen.waitFor({ timeout: 10_000 });
+    await screen.waitFor({ timeout: 20_000 });
     assert.match((await screen.textContent()) ?? '', /new version of Parley is available/);
   });
 
@@ -131,17 +131,17 @@ describe('pre-join and error screens', { timeout: 120_000 }, () => {
     await p.page.goto(meeting.joinUrl);
     await p.page.getByTestId('display-name').fill('Flaky');
     await p.page.getByTestId('join-button').click();
-    await p.page.getByTestId('video-grid').waitFor({ timeout: 10_000 });
+    await p.page.getByTestId('video-grid').waitFor({ timeout: 20_000 });
     assert.ok(drop, 'the signaling socket went through the route');
     await drop();
     const screen = p.page.locator('[data-testid="error-screen"][data-code="connection_lost"]');
-    await screen.waitFor({ timeout: 5_000 });
+    await screen.waitFor({ timeout: 15_000 });
     assert.match((await screen.textContent()) ?? '', /Connection lost/);
 
     await p.page.getByTestId('rejoin').click();
     assert.equal(await p.page.getByTestId('passcode').count(), 0, 'the passcode is remembered in memory');
     await p.page.getByTestId('join-button').click();
-    await p.page.getByTestId('video-grid').waitFor({ timeout: 10_000 });
+    await p.page.getByTestId('video-grid').waitFor({ timeout: 20_000 });
     assert.equal(await p.page.getByTestId('tile').count(), 1);
   });
 
@@ -151,17 +151,17 @@ describe('pre-join and error screens', { timeout: 120_000 }, () => {
     await ann.page.goto(meeting.joinUrl);
     await ann.page.getByTestId('display-name').fill('Ann');
     await ann.page.getByTestId('join-button').click();
-    await ann.page.getByTestId('video-grid').waitFor({ timeout: 10_000 });
+    await ann.page.getByTestId('video-grid').waitFor({ timeout: 20_000 });
 
     await ben.page.goto(meeting.joinUrl);
     await ben.page.getByTestId('display-name').fill('Ben');
     await ben.page.getByTestId('prejoin-toggle-mic').click();
     await ben.page.getByTestId('prejoin-toggle-camera').click();
     await ben.page.getByTestId('join-button').click();
-    await ben.page.getByTestId('video-grid').waitFor({ timeout: 10_000 });
+    await ben.page.getByTestId('video-grid').waitFor({ timeout: 20_000 });
     const benId = (await ben.page.getByTestId('self-id').textContent()) ?? '';
     const benTile = ann.page.locator(`[data-testid="tile"][data-participant-id="${benId}"][data-source="camera"]`);
-    await benTile.getByLabel('Microphone off').waitFor({ timeout: 5_000 });
+    await benTile.getByLabel('Microphone off').waitFor({ timeout: 15_000 });
     assert.equal(await benTile.locator('video').count(), 0, 'an avatar, not video');
 
     await ben.page.getByTestId('toggle-camera').click();
@@ -169,6 +169,6 @@ describe('pre-join and error screens', { timeout: 120_000 }, () => {
     await eventually("Ann to see Ben's camera", () =>
       benTile.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth > 0 && v.readyState >= 2),
     10_000);
-    await benTile.getByLabel('Microphone off').waitFor({ state: 'detached', timeout: 5_000 });
+    await benTile.getByLabel('Microphone off').waitFor({ state: 'detached', timeout: 15_000 });
   });
 });
