@@ -56,8 +56,9 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
     this.#store = store;
     this.#audit = audit;
     this.policy = options.policy ?? OPEN_POLICY;
-    this.#byAddress = new FailureThrottle(ADDRESS_POLICY, options.now);
-    this.#byMeeting = new FailureThrottle(MEETING_POLICY, options.now);
+    const clock = options.now ? { now: options.now } : {};
+    this.#byAddress = new FailureThrottle(ADDRESS_POLICY, clock);
+    this.#byMeeting = new FailureThrottle(MEETING_POLICY, clock);
     this.#now = options.now ?? Date.now;
   }
 
@@ -106,22 +107,42 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
     return { meeting: { id: record.id, title: record.title }, hostUserId: record.host_user_id, settings };
   }
 
-  /** Throttled, constant-time passcode check; an unknown meeting (no hash) fails like a wrong passcode. */
+  /**
+   * Throttled, constant-time passcode check; an unknown meeting (no hash) fails like a wrong passcode.
+   * A throttled attempt waits for its turn and is then checked, so a right passcode gets in late
+   * rather than being refused for someone else's guesses; only a turn too far away is refused.
+   */
   async #checkPasscode(meetingId: string, passcode: string | undefined, hash: string | null, clientAddress: string): Promise<void> {
-    const wait = Math.max(this.#byAddress.retryAfter(clientAddress), this.#byMeeting.retryAfter(meetingId));
-    if (wait > 0) {
-      await this.#audit.append({ meetingId: hash ? meetingId : null, action: 'passcode.throttled', clientAddress, details: { attemptedMeetingId: meetingId, retryAfterMs: wait } });
-      throw new ParleyError('rate_limited', `too many wrong passcodes; retry in ${Math.ceil(wait / 1000)} s`);
+    const byAddress = await this.#byAddress.acquire(clientAddress);
+    if (!byAddress.ok) return this.#throttled(meetingId, hash !== null, clientAddress, byAddress.retryAfterMs, 'address');
+    const byMeeting = await this.#byMeeting.acquire(meetingId);
+    if (!byMeeting.ok) {
+      this.#byAddress.settle(byAddress.ticket, false);
+      return this.#throttled(meetingId, hash !== null, clientAddress, byMeeting.retryAfterMs, 'meeting');
     }
-    const addressAttempt = this.#byAddress.begin(clientAddress);
-    const meetingAttempt = this.#byMeeting.begin(meetingId);
-    const ok = await verifySecret(passcode ?? '', hash ?? (await decoyHash()));
-    if (!hash || !ok) {
+    let ok = false;
+    try {
+      ok = hash !== null && (await verifySecret(passcode ?? '', hash));
+      if (hash === null) await verifySecret(passcode ?? '', await decoyHash());
+    } finally {
+      this.#byAddress.settle(byAddress.ticket, !ok);
+      this.#byMeeting.settle(byMeeting.ticket, !ok);
+    }
+    if (!ok) {
       await this.#denied(meetingId, hash !== null, clientAddress);
       throw new ParleyError('meeting_access_denied');
     }
-    this.#byAddress.succeeded(clientAddress, addressAttempt);
-    this.#byMeeting.succeeded(meetingId, meetingAttempt);
+  }
+
+  async #throttled(meetingId: string, exists: boolean, clientAddress: string, waitMs: number, by: 'address' | 'meeting'): Promise<never> {
+    await this.#audit.append({ meetingId: exists ? meetingId : null, action: 'passcode.throttled', clientAddress, details: { attemptedMeetingId: meetingId, retryAfterMs: waitMs, by } });
+    const seconds = Math.ceil(waitMs / 1000);
+    throw new ParleyError(
+      'rate_limited',
+      by === 'address'
+        ? `too many wrong passcodes were tried from your network; your passcode was not checked; retry in ${seconds} s`
+        : `this meeting is taking no passcodes for a while after many wrong ones; your passcode was not checked; retry in ${seconds} s`,
+    );
   }
 
   async end(meetingId: string): Promise<void> {
