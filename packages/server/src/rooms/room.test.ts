@@ -324,3 +324,27 @@ test('close says goodbye to everyone, frees every peer, and refuses later joins'
   assert.equal(sfu.peers.size, 0);
   await assert.rejects(enter(room, 'Late'));
 });
+
+test('admission from the lobby re-checks removals: admit, admit all and turning the lobby off (M1)', async () => {
+  const room = newRoom({ joinBeforeHost: true });
+  const h = await host(room);
+  const waiting = await Promise.all(['dev-a-0123456789abcdef', 'dev-b-0123456789abcdef', 'dev-c-0123456789abcdef'].map((deviceId) => enter(room, deviceId.slice(0, 5), { deviceId })));
+  // Removed while they waited, by a route that did not see their lobby socket (another node, the admin console).
+  for (const deviceId of ['dev-a-0123456789abcdef', 'dev-b-0123456789abcdef', 'dev-c-0123456789abcdef']) {
+    await new ModerationStore(db).ban(MEETING_ID, { userId: null, deviceId, displayName: 'x', identity: 'guest' });
+  }
+  const entries = room.lobby.entries();
+  await send(room, h, { type: 'admit', lobbyId: entries[0]!.id });
+  await send(room, h, { type: 'admitAll' });
+  assert.equal(room.participants.size, 1, 'only the host is in');
+  for (const w of waiting.slice(0, 2)) {
+    assert.equal(w.sink.of('admitted').length, 0);
+    assert.ok(w.sink.dropped);
+  }
+  const third = await enter(room, 'late', { deviceId: 'dev-d-0123456789abcdef' });
+  await new ModerationStore(db).ban(MEETING_ID, { userId: null, deviceId: 'dev-d-0123456789abcdef', displayName: 'x', identity: 'guest' });
+  await send(room, h, { type: 'updateSettings', settings: { lobby: false } });
+  assert.equal(third.sink.of('admitted').length, 0);
+  assert.equal(room.participants.size, 1);
+  await room.close();
+});

@@ -211,6 +211,13 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   }
 
   async admitFromLobby(waiter: Waiter): Promise<void> {
+    // Admit, Admit all and turning the lobby off all come here: someone removed while waiting stays out.
+    if (!waiter.entrant.isOwner && (await this.deps.moderation.isBanned(this.meeting.id, waiter.entrant))) {
+      await this.audit('join.refused', waiter.entrant, null, { code: 'removed', from: 'lobby' });
+      waiter.entrant.sink.send({ type: 'lobbyStatus', status: 'denied', message: new ParleyError('removed').message });
+      waiter.entrant.sink.drop();
+      return;
+    }
     try {
       await this.admit(waiter.entrant, waiter.role, (state) => waiter.entrant.sink.send({ type: 'admitted', state }));
     } catch (err) {
