@@ -82,7 +82,16 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   meetingsRoutes(http, { meetings, publicUrl: config.publicUrl });
   filesRoutes(http, { rooms });
   adminRoutes(http, { moderation });
-  signalingRoute(http, { meetings, rooms, log, serverBuild: SERVER_BUILD, publicUrl: config.publicUrl, connections });
+  signalingRoute(http, {
+    meetings,
+    rooms,
+    log,
+    serverBuild: SERVER_BUILD,
+    publicUrl: config.publicUrl,
+    connections,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    handshakeTimeoutMs: config.handshakeTimeoutSeconds * 1000,
+  });
   await webClient(http, config.webRoot);
 
   let closing: Promise<void> | undefined;

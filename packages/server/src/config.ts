@@ -23,6 +23,10 @@ export const ParleyConfig = z.object({
   mediaGraceSeconds: z.number().min(0).max(120).default(5),
   /** Trust X-Forwarded-For from a reverse proxy (only when one is in front). */
   trustProxy: z.boolean().default(false),
+  /** Open signaling sockets allowed from one client address (lobby sockets count); raise it for large NATs. */
+  maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(50),
+  /** Seconds a socket may take to send `hello`, and then to send `join`, before it is closed. */
+  handshakeTimeoutSeconds: z.number().positive().max(600).default(15),
 });
 export type ParleyConfig = z.infer<typeof ParleyConfig>;
 export type ParleyOptions = z.input<typeof ParleyConfig>;
@@ -42,6 +46,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ParleyOptions {
     logLevel: env.PARLEY_LOG_LEVEL as ParleyOptions['logLevel'],
     mediaGraceSeconds: num('PARLEY_MEDIA_GRACE_SECONDS'),
     trustProxy: env.PARLEY_TRUST_PROXY === 'true',
+    maxConnectionsPerAddress: num('PARLEY_MAX_CONNECTIONS_PER_ADDRESS'),
+    handshakeTimeoutSeconds: num('PARLEY_HANDSHAKE_TIMEOUT_SECONDS'),
   };
 }
 
