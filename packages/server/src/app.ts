@@ -25,6 +25,7 @@ import type { SignalingConnection } from './signaling/connection.js';
 import { AuditLog } from './storage/audit.js';
 import { openDatabase, type Db } from './storage/db.js';
 import { MeetingStore } from './storage/meetings.js';
+import { UntrustedAudit } from './storage/untrusted-audit.js';
 import { ModerationStore } from './storage/moderation.js';
 import { SERVER_BUILD } from './build-info.js';
 
@@ -34,6 +35,8 @@ export interface ParleyServer {
   readonly sfu: SfuControl;
   readonly rooms: RoomRegistry;
   readonly audit: AuditLog;
+  /** Unauthenticated traffic's share of the audit log (aggregated, bounded). */
+  readonly untrustedAudit: UntrustedAudit;
   readonly accounts: Accounts;
   /** Tells every client, closes sockets, rooms, the SFU, HTTP and the database. Idempotent. */
   close(): Promise<void>;
@@ -43,9 +46,10 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   const db = await openDatabase(config.dataDir);
   const audit = new AuditLog(db);
   const meetingStore = new MeetingStore(db);
-  const meetings = new Meetings(meetingStore, audit);
+  const untrustedAudit = new UntrustedAudit(audit);
+  const meetings = new Meetings(meetingStore, audit, { untrusted: untrustedAudit });
   const moderation = new ModerationStore(db);
-  const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit);
+  const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit, untrustedAudit);
   const sfu = createSfu({
     announcedAddress: config.announcedAddress,
     portRange:
@@ -102,9 +106,10 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
       for (const connection of connections) connection.close('shutdown', 'The server is shutting down.');
       await sfu.close();
       await http.close();
+      await untrustedAudit.close();
       await db.destroy();
     })();
     return closing;
   };
-  return { http, db, sfu, rooms, audit, accounts, close };
+  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, close };
 }

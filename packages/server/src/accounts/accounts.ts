@@ -5,6 +5,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ParleyError, type OrgRole } from '@parley/protocol';
 import type { AuditLog } from '../storage/audit.js';
+import { UntrustedAudit } from '../storage/untrusted-audit.js';
 import { FailureThrottle, SIGNIN_ACCOUNT_GLOBAL_POLICY, SIGNIN_ACCOUNT_POLICY, SIGNIN_ADDRESS_POLICY, type Turn } from '../util/failure-throttle.js';
 import { decoyHash, verifySecret } from '../util/secrets.js';
 import type { SessionStore} from './sessions.js';
@@ -16,16 +17,19 @@ export class Accounts {
   readonly users: UserStore;
   readonly sessions: SessionStore;
   readonly #audit: AuditLog;
+  /** Where anonymous failures and throttled attempts go: bounded and aggregated. */
+  readonly #untrusted: UntrustedAudit;
   /** Lock the guesser, not the account: per address, per account from one address, and a slowdown per account. */
   readonly #byAddress = new FailureThrottle(SIGNIN_ADDRESS_POLICY);
   readonly #byAccountAtAddress = new FailureThrottle(SIGNIN_ACCOUNT_POLICY);
   readonly #byAccount = new FailureThrottle(SIGNIN_ACCOUNT_GLOBAL_POLICY);
   #setupToken: string | undefined;
 
-  constructor(users: UserStore, sessions: SessionStore, audit: AuditLog) {
+  constructor(users: UserStore, sessions: SessionStore, audit: AuditLog, untrusted: UntrustedAudit = new UntrustedAudit(audit)) {
     this.users = users;
     this.sessions = sessions;
     this.#audit = audit;
+    this.#untrusted = untrusted;
   }
 
   /** On a fresh install (no accounts), a one-time token that lets the first administrator be created. */
@@ -43,7 +47,7 @@ export class Accounts {
     const expected = await this.setupToken();
     const given = Buffer.from(token);
     if (!expected || given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
-      await this.#audit.append({ action: 'setup.denied', clientAddress });
+      await this.#untrusted.repeat({ action: 'setup.denied', clientAddress });
       throw new ParleyError('forbidden', 'setup is closed or the token is wrong');
     }
     this.#setupToken = undefined;
@@ -81,7 +85,7 @@ export class Accounts {
       const turn = await throttle.acquire(key);
       if (!turn.ok) {
         for (const t of tickets) t.throttle.settle(t.turn.ticket, false);
-        await this.#audit.append({ action: 'signin.throttled', clientAddress, details: { email } });
+        await this.#untrusted.repeat({ action: 'signin.throttled', clientAddress, details: { email } });
         throw new ParleyError('rate_limited', `too many failed sign-ins; your password was not checked; retry in ${Math.ceil(turn.retryAfterMs / 1000)} s`);
       }
       tickets.push({ throttle, turn });
@@ -95,7 +99,7 @@ export class Accounts {
       for (const t of tickets) t.throttle.settle(t.turn.ticket, !ok);
     }
     if (!user || !ok) {
-      await this.#audit.append({ action: 'signin.failed', target: user?.id ?? null, clientAddress, details: { email } });
+      await this.#untrusted.append({ action: 'signin.failed', target: user?.id ?? null, clientAddress, details: { email } });
       throw new ParleyError('invalid_credentials');
     }
     const session = await this.sessions.create(user.id);

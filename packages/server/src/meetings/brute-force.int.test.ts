@@ -114,6 +114,37 @@ test('fifty addresses: the meeting takes twenty guesses, then none, and its host
   await Promise.all([...attackers, legit, host.client].map((c) => c.close()));
 });
 
+test('throttled attempts cannot fill the audit log: one event per address and window, with the count (M2)', async () => {
+  const meeting = await server.createMeeting();
+  const sockets = await Promise.all(
+    Array.from({ length: 4 }, async (_, i) => {
+      const client = await TestClient.connect(server.wsUrl, {}, `127.0.11.${i + 1}`);
+      await client.request('hello', { protocolVersion: 1, clientBuild: 'brute' });
+      return client;
+    }),
+  );
+  // Twenty wrong guesses (five from each address) use up the meeting's budget; then everything is throttled.
+  for (let i = 0; i < 5; i++) await Promise.all(sockets.map((c) => guess(c, meeting.id)));
+  const outcomes = await Promise.all(
+    sockets.map(async (c) => {
+      const mine: Outcome[] = [];
+      for (let i = 0; i < 50; i++) {
+        mine.push(await guess(c, meeting.id));
+        await new Promise((r) => setTimeout(r, 40)); // stay under the socket's message rate limit
+      }
+      return mine;
+    }),
+  );
+  assert.ok(outcomes.flat().every((o) => o === 'throttled'));
+  assert.equal(await auditCount(meeting.id, 'passcode.throttled'), 4, 'one event per address so far');
+  await server.server.untrustedAudit.flush();
+  const rows = (await server.server.audit.forMeeting(meeting.id)).filter((r) => r.action === 'passcode.throttled');
+  assert.equal(rows.length, 8, 'and one more per address when its window closes');
+  const counts = rows.map((r) => (JSON.parse(r.details) as { count: number }).count);
+  assert.equal(Math.max(...counts), 50, 'the closing event carries the count');
+  await Promise.all(sockets.map((c) => c.close()));
+});
+
 test('an unknown meeting and a wrong passcode get the same answer', async () => {
   const meeting = await server.createMeeting();
   const client = await TestClient.connect(server.wsUrl, {}, '127.0.3.1');

@@ -8,6 +8,7 @@ import { ParleyError, type MeetingInfo, type MeetingSettings, type MeetingSettin
 import type { UserRecord } from '../accounts/users.js';
 import type { AuditLog } from '../storage/audit.js';
 import type { MeetingStore } from '../storage/meetings.js';
+import { UntrustedAudit } from '../storage/untrusted-audit.js';
 import { ADDRESS_POLICY, FailureThrottle, MEETING_POLICY } from '../util/failure-throttle.js';
 import { decoyHash, hashSecret, newMeetingId, newPasscode, verifySecret } from '../util/secrets.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
@@ -44,6 +45,8 @@ function parseSettings(json: string): MeetingSettingsPatch {
 export class Meetings extends TypedEmitter<MeetingsEvents> {
   readonly #store: MeetingStore;
   readonly #audit: AuditLog;
+  /** Where guessers' failures and throttled attempts go: bounded and aggregated. */
+  readonly #untrusted: UntrustedAudit;
   readonly policy: OrgPolicy;
   readonly #byAddress: FailureThrottle;
   readonly #byMeeting: FailureThrottle;
@@ -51,10 +54,11 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
   readonly #lockoutsAlerted = new Map<string, number>();
   readonly #now: () => number;
 
-  constructor(store: MeetingStore, audit: AuditLog, options: { policy?: OrgPolicy; now?: () => number } = {}) {
+  constructor(store: MeetingStore, audit: AuditLog, options: { policy?: OrgPolicy; now?: () => number; untrusted?: UntrustedAudit } = {}) {
     super();
     this.#store = store;
     this.#audit = audit;
+    this.#untrusted = options.untrusted ?? new UntrustedAudit(audit);
     this.policy = options.policy ?? OPEN_POLICY;
     const clock = options.now ? { now: options.now } : {};
     this.#byAddress = new FailureThrottle(ADDRESS_POLICY, clock);
@@ -135,7 +139,7 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
   }
 
   async #throttled(meetingId: string, exists: boolean, clientAddress: string, waitMs: number, by: 'address' | 'meeting'): Promise<never> {
-    await this.#audit.append({ meetingId: exists ? meetingId : null, action: 'passcode.throttled', clientAddress, details: { attemptedMeetingId: meetingId, retryAfterMs: waitMs, by } });
+    await this.#untrusted.repeat({ meetingId: exists ? meetingId : null, action: 'passcode.throttled', clientAddress, details: { attemptedMeetingId: meetingId, retryAfterMs: waitMs, by } });
     const seconds = Math.ceil(waitMs / 1000);
     throw new ParleyError(
       'rate_limited',
@@ -150,7 +154,7 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
   }
 
   async #denied(meetingId: string, exists: boolean, clientAddress: string): Promise<void> {
-    await this.#audit.append({
+    await this.#untrusted.append({
       meetingId: exists ? meetingId : null,
       action: 'join.denied',
       clientAddress,
