@@ -1,7 +1,7 @@
 /** The link classifier against a corpus of hostile inputs (each disguise) and of ordinary text. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { allowedHttpsUrl, findLinkAttempts, linkDestinations, segmentChat } from './links.js';
+import { allowedHttpsUrl, findLinkAttempts, linkDestinations, normaliseForLinks, segmentChat } from './links.js';
 
 /** [input, must it be dangerous (never clickable)?] */
 export const HOSTILE: [string, boolean][] = [
@@ -144,4 +144,8 @@ test('moderators see where each link really goes (M4)', () => {
       ['url', 'docs.example.org', false],
     ],
   );
+});
+
+test('entity names that are keys of every object decode to nothing (L3)', () => {
+  assert.equal(normaliseForLinks('&constructor; &__proto__; &tostring;'), '&constructor; &__proto__; &tostring;');
 });

@@ -51,7 +51,7 @@ function decodeEntities(text: string): string {
   return text
     .replace(/&#x([0-9a-f]{1,6});?/gi, (m, hex: string) => safeChar(parseInt(hex, 16), m))
     .replace(/&#([0-9]{1,7});?/g, (m, dec: string) => safeChar(parseInt(dec, 10), m))
-    .replace(/&([a-z]+);/gi, (m, name: string) => named[name.toLowerCase()] ?? m);
+    .replace(/&([a-z]+);/gi, (m, name: string) => (Object.hasOwn(named, name.toLowerCase()) ? (named[name.toLowerCase()] ?? m) : m));
 }
 
 function safeChar(code: number, fallback: string): string {

@@ -149,6 +149,11 @@ test('files: only allowed types, only for participants, as attachments that cann
     ['fake.png', Buffer.from('not a png at all'), 415],
     ['page.html', Buffer.from('<script>alert(1)</script>'), 415],
     ['big.txt', Buffer.alloc(10 * 1024 * 1024 + 1, 0x61), 413],
+    // Names that are keys of every JavaScript object (L3): a coded 415, never a 500.
+    ['.constructor', Buffer.from('x'), 415],
+    ['x.__proto__', Buffer.from('x'), 415],
+    ['a.toString', Buffer.from('x'), 415],
+    ['a.hasOwnProperty', Buffer.from('x'), 415],
   ];
   for (const [name, data, status] of refused) assert.equal((await upload(meeting.id, guest.state.participantToken, name, data)).status, status, name);
 
