@@ -32,6 +32,13 @@ export interface Track {
   mid: string;
 }
 
+/** Waiters who joined the moderators' queue and IDs of those who left it. */
+export interface LobbyChange {
+  added?: Waiter[];
+  removed?: string[];
+  knock?: string;
+}
+
 export type RemovalReason = 'left' | 'disconnected' | 'media-failed' | 'removed';
 
 /** Sends the successful reply to the request being handled. */
@@ -66,8 +73,8 @@ export interface RoomContext {
   admitFromLobby(waiter: Waiter): Promise<void>;
   remove(participantId: string, reason: RemovalReason): Promise<void>;
   renegotiate(participant: Participant): Promise<void>;
-  /** Sends the lobby queue to moderators; `knock` names a newcomer. */
-  lobbyChanged(knock?: string): void;
+  /** Tells moderators what changed in the lobby queue (never the whole queue); `knock` names a newcomer. */
+  lobbyChanged(change: LobbyChange): void;
   emptyCheck(): void;
   closeAll(message: string, reason: 'shutdown' | 'ended'): Promise<void>;
 }

@@ -100,16 +100,16 @@ export async function remove(room: RoomContext, actor: Participant, request: Cli
     p.close({ reason: 'removed', message: 'A moderator removed you from this meeting.' });
     await room.remove(p.id, 'removed');
   }
-  let lobbyChanged = false;
+  const leftQueue: string[] = [];
   for (const waiter of room.lobby.all()) {
     if (waiter.entrant.isOwner || !samePerson(waiter.entrant, keys)) continue;
     room.lobby.take(waiter.id);
-    lobbyChanged ||= waiter.status === 'waiting';
+    if (waiter.status === 'waiting') leftQueue.push(waiter.id);
     waiter.entrant.sink.send({ type: 'lobbyStatus', status: 'denied', message: 'A moderator removed you from this meeting.' });
     waiter.entrant.sink.drop();
     await room.audit('lobby.removed', actor.entrant, waiter.id, { removed: waiter.entrant.displayName, banId: entry.id });
   }
-  if (lobbyChanged) room.lobbyChanged();
+  room.lobbyChanged({ removed: leftQueue });
   room.emptyCheck();
   room.toModerators({ type: 'removedUpdated', entries: await room.deps.moderation.removed(room.meeting.id) });
 }

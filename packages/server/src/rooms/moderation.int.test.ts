@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { TestPublisher, TestSubscriber } from '../test-support/media-peer.js';
 import { join, joinAdmitted } from '../test-support/join.js';
 import { OPEN_DOORS, uploadFile, startTestServer, type TestServer } from '../test-support/server.js';
-import { errorCode, type Msg } from '../test-support/messages.js';
+import { errorCode, waitForQueue, type Msg } from '../test-support/messages.js';
 import type { TestClient } from '../test-support/ws-client.js';
 
 const server: TestServer = await startTestServer();
@@ -157,7 +157,7 @@ test('removal reaches every tab of the person: their other tabs in the meeting a
   const acct2 = await join(server, meeting, 'x', { as: member, device: await server.newDevice() });
   assert.equal(tab3.result.status, 'waiting');
   assert.equal(acct2.result.status, 'waiting');
-  await host.client.waitFor((m) => m.type === 'lobbyUpdated' && m.entries.length === 2, 5000, 0);
+  await waitForQueue(host.client, (q) => q.length === 2);
 
   await host.client.request('remove', { participantId: tab1.state.self.id });
   await host.client.request('remove', { participantId: acct1.state.self.id });

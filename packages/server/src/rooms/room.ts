@@ -25,11 +25,11 @@ import { TypedEmitter } from '../util/typed-emitter.js';
 import { decideAdmission, successor } from './admission.js';
 import * as chatActions from './chat-actions.js';
 import { ChatLog } from './chat-log.js';
-import type { AlertInit, RemovalReason, Reply, RoomContext, RoomDeps, Track } from './context.js';
+import type { AlertInit, LobbyChange, RemovalReason, Reply, RoomContext, RoomDeps, Track } from './context.js';
 import { DisruptionDetector } from './disruption.js';
 import { authorize, dispatch } from './dispatch.js';
 import { FileBox, type StoredFile } from './file-box.js';
-import { Lobby, type Waiter } from './lobby.js';
+import { Lobby, entryOf, type Waiter } from './lobby.js';
 import * as lobbyActions from './lobby-actions.js';
 import * as media from './media-actions.js';
 import * as moderation from './moderation-actions.js';
@@ -116,7 +116,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
       const waiter = this.lobby.add(entrant, decision.role, status);
       reply({ status: 'waiting', reason: decision.outcome === 'lobby' ? 'lobby' : 'host-absent' });
       await this.audit('lobby.entered', entrant, null, { status });
-      if (status === 'waiting') this.lobbyChanged(waiter.id);
+      if (status === 'waiting') this.lobbyChanged({ added: [waiter], knock: waiter.id });
     });
   }
 
@@ -158,7 +158,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
       const waiter = found && this.lobby.take(found.id);
       if (!waiter) return;
       await this.audit('lobby.left', waiter.entrant, null, {});
-      if (waiter.status === 'waiting') this.lobbyChanged();
+      if (waiter.status === 'waiting') this.lobbyChanged({ removed: [waiter.id] });
       this.emptyCheck();
     });
   }
@@ -231,9 +231,11 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     return media.renegotiate(this, participant);
   }
 
-  lobbyChanged(knock?: string): void {
-    const entries = this.lobby.entries();
-    this.toModerators({ type: 'lobbyUpdated', entries, ...(knock ? { knock } : {}) });
+  lobbyChanged(change: LobbyChange): void {
+    const added = (change.added ?? []).map(entryOf);
+    const removed = change.removed ?? [];
+    if (added.length === 0 && removed.length === 0) return;
+    this.toModerators({ type: 'lobbyChanged', added, removed, ...(change.knock ? { knock: change.knock } : {}) });
   }
 
   hostPresent(): boolean {

@@ -139,6 +139,15 @@ function withQueueNotice(state: MeetingState, arrived: LobbyEntry[]): MeetingSta
   return withNotice(state, 'knock', `${arrived.length} people are waiting in the waiting room`);
 }
 
+/** The lobby queue is now `entries`; a knock notice goes once its knocker is admitted, denied or gone. */
+function withLobby(state: MeetingState, entries: LobbyEntry[]): MeetingState {
+  const waiting = new Set(entries.map((e) => e.id));
+  const notices = state.notices.filter((n) => n.lobbyId === undefined || waiting.has(n.lobbyId));
+  const known = new Set(state.lobby.map((e) => e.id));
+  const next = { ...state, lobby: entries, notices: notices.length === state.notices.length ? state.notices : notices };
+  return withQueueNotice(next, entries.filter((e) => !known.has(e.id)));
+}
+
 /** Whether `entries` brings someone not yet in `state`'s queue (the session plays the knock chime). */
 export function hasNewcomer(state: MeetingState, entries: readonly LobbyEntry[]): boolean {
   const known = new Set(state.lobby.map((e) => e.id));
@@ -220,14 +229,10 @@ function applyEvent(state: MeetingState, event: ServerEvent): MeetingState {
       return updateParticipant(state, event.participant);
     case 'settingsUpdated':
       return { ...state, settings: event.settings };
-    case 'lobbyUpdated': {
-      // A knock notice goes once its knocker is admitted, denied or gone.
-      const waiting = new Set(event.entries.map((e) => e.id));
-      const notices = state.notices.filter((n) => n.lobbyId === undefined || waiting.has(n.lobbyId));
-      const known = new Set(state.lobby.map((e) => e.id));
-      const next = { ...state, lobby: event.entries, notices: notices.length === state.notices.length ? state.notices : notices };
-      return withQueueNotice(next, event.entries.filter((e) => !known.has(e.id)));
-    }
+    case 'lobbyUpdated':
+      return withLobby(state, event.entries);
+    case 'lobbyChanged':
+      return withLobby(state, [...state.lobby.filter((e) => !event.removed.includes(e.id)), ...event.added]);
     case 'alert':
       return { ...state, alerts: addAlert(state.alerts, event, state.nextId), nextId: state.nextId + 1 };
     case 'removedUpdated':
