@@ -12,6 +12,7 @@ import { adminRoutes } from './http/admin-routes.js';
 import { filesRoutes } from './http/files-routes.js';
 import { meetingsRoutes } from './http/meetings-routes.js';
 import { securityHeaders } from './http/security-headers.js';
+import { hostCheck } from './http/host-check.js';
 import { signalingRoute } from './http/signaling-route.js';
 import { webClient } from './http/web-client.js';
 import { Accounts } from './accounts/accounts.js';
@@ -79,6 +80,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   });
   securityHeaders(http);
   errorHandling(http);
+  hostCheck(http, config.publicUrl);
   await http.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024 } });
   await sessions(http, { accounts, publicUrl: config.publicUrl });
   http.get('/api/health', async () => ({ ok: true, build: SERVER_BUILD }));
