@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ParleyError } from '@parley/protocol';
 import { SignalingConnection, type ConnectionDeps } from '../signaling/connection.js';
-import { DEVICE_COOKIE, expectedOrigin } from './session.js';
+import { DEVICE_COOKIE, expectedOrigin, validDeviceId } from './session.js';
 
 export function signalingRoute(
   app: FastifyInstance,
@@ -46,10 +46,9 @@ export function signalingRoute(
       },
     },
     (socket, request) => {
-      const deviceId = request.cookies[DEVICE_COOKIE];
       const connection = new SignalingConnection(
         socket,
-        { clientAddress: request.ip, user: request.parleySession?.user, deviceId: deviceId && /^[A-Za-z0-9_-]{20,64}$/.test(deviceId) ? deviceId : null },
+        { clientAddress: request.ip, user: request.parleySession?.user, deviceId: validDeviceId(request.cookies[DEVICE_COOKIE]) },
         deps,
       );
       deps.connections.add(connection);
