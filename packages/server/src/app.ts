@@ -5,7 +5,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
 import { createSfu, type SfuControl } from '@parley/sfu';
-import type { ParleyConfig } from './config.js';
+import { trustedProxies, type ParleyConfig } from './config.js';
 import type { Logger } from './log.js';
 import { errorHandling } from './http/errors.js';
 import { adminRoutes } from './http/admin-routes.js';
@@ -75,7 +75,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
 
   const http = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    trustProxy: config.trustProxy,
+    trustProxy: trustedProxies(config.trustProxy),
     bodyLimit: 16 * 1024,
   });
   securityHeaders(http);

@@ -3,7 +3,30 @@
  * startParley (tests). Every field is documented in README.md and docs/operations.md.
  */
 import { fileURLToPath } from 'node:url';
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+function isAddressOrCidr(value: string): boolean {
+  const [address, bits, extra] = value.split('/');
+  if (extra !== undefined || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+/** PARLEY_TRUST_PROXY: `true`, `false`, or a comma-separated list of proxy addresses / CIDRs. */
+function trustProxyFromEnv(value: string | undefined): boolean | string[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+/** What Fastify is told: the hops it may believe. */
+export function trustedProxies(trust: boolean | string[]): false | string {
+  if (trust === false) return false;
+  return trust === true ? 'loopback' : trust.join(',');
+}
 
 const defaultWebRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -21,8 +44,12 @@ export const ParleyConfig = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Seconds a participant whose media connection failed may take to recover before removal. */
   mediaGraceSeconds: z.number().min(0).max(120).default(5),
-  /** Trust X-Forwarded-For from a reverse proxy (only when one is in front). */
-  trustProxy: z.boolean().default(false),
+  /**
+   * Which reverse proxies' X-Forwarded-For to believe: false (none), true (a proxy on this machine:
+   * loopback only), or the proxies' addresses and CIDR ranges. Only those hops are trusted, never the
+   * addresses a client wrote into the header itself.
+   */
+  trustProxy: z.union([z.boolean(), z.array(z.string().refine(isAddressOrCidr, 'not an IP address or CIDR range')).min(1)]).default(false),
   /** Open signaling sockets allowed from one client address (lobby sockets count); raise it for large NATs. */
   maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(50),
   /** Seconds a socket may take to send `hello`, and then to send `join`, before it is closed. */
@@ -45,7 +72,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ParleyOptions {
     rtcMaxPort: num('PARLEY_RTC_MAX_PORT'),
     logLevel: env.PARLEY_LOG_LEVEL as ParleyOptions['logLevel'],
     mediaGraceSeconds: num('PARLEY_MEDIA_GRACE_SECONDS'),
-    trustProxy: env.PARLEY_TRUST_PROXY === 'true',
+    trustProxy: trustProxyFromEnv(env.PARLEY_TRUST_PROXY),
     maxConnectionsPerAddress: num('PARLEY_MAX_CONNECTIONS_PER_ADDRESS'),
     handshakeTimeoutSeconds: num('PARLEY_HANDSHAKE_TIMEOUT_SECONDS'),
   };
