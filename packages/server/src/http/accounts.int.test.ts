@@ -95,9 +95,10 @@ test('only signed-in members host meetings; only admins create accounts', async 
 });
 
 test('a host-chosen passcode must be strong; a strong one works', async () => {
-  for (const weak of ['short', 'aaaaaaaaaaaa', 'abcdefgh']) {
+  for (const weak of ['short', 'aaaaaaaaaaaa', 'abcdefgh', 'password1', 'qwertyuiop', '12345678901234']) {
     const res = await server.api('POST', '/api/meetings', { passcode: weak }, server.admin);
     assert.equal(res.status, 400, weak);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'bad_request');
   }
   const meeting = await server.createMeeting({ passcode: 'Tr0mb0ne-42', settings: { lobby: false, joinBeforeHost: true } });
   assert.equal(meeting.passcode, 'Tr0mb0ne-42');

@@ -12,6 +12,7 @@ import { UntrustedAudit } from '../storage/untrusted-audit.js';
 import { ADDRESS_POLICY, FailureThrottle, MEETING_POLICY } from '../util/failure-throttle.js';
 import { decoyHash, hashSecret, newMeetingId, newPasscode, verifySecret } from '../util/secrets.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
+import { passcodeStrongEnough } from './passcode-strength.js';
 import { OPEN_POLICY, resolveSettings, weakenings, type OrgPolicy } from './settings.js';
 
 export interface CreatedMeeting {
@@ -74,6 +75,9 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
     clientAddress: string;
   }): Promise<CreatedMeeting> {
     const settings = input.settings ?? {};
+    if (input.passcode !== undefined && !passcodeStrongEnough(input.passcode)) {
+      throw new ParleyError('bad_request', 'passcode too easy to guess (a common password, keyboard pattern or sequence): choose another, or let Parley generate one');
+    }
     const effective = resolveSettings({ policy: this.policy, meeting: settings, live: { locked: false } });
     const passcode = effective.public ? null : (input.passcode ?? newPasscode());
     const meeting: MeetingInfo = { id: newMeetingId(), title: input.title || 'Meeting' };
