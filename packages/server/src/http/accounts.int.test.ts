@@ -152,7 +152,7 @@ test('wrong password and unknown email get the same error; repeated failures are
   const unknown = await server.api('POST', '/api/auth/sign-in', { email: 'nobody@parley.test', password: 'wrong password!' });
   assert.equal(wrong.status, 401);
   assert.deepEqual(await wrong.json(), await unknown.json());
-  // More from this address, then a burst: a few get turns (1, 3, 7, 15 s away), the rest are refused.
+  // More from this address, then a burst: a few get turns (1, 3, 7 s away), the rest are refused.
   for (let i = 0; i < 4; i++) assert.equal(await signInFrom('127.0.0.1', 'admin@parley.test', `guess-${i}-xxxx`), 401);
   const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => signInFrom('127.0.0.1', 'admin@parley.test', `burst-${i}-xxxx`)));
   assert.ok(burst.includes(429), 'throttled after repeated failures from one address');

@@ -144,7 +144,7 @@ export class FailureThrottle {
 
 /**
  * Per client address: 5 free failures an hour, then one check every 1 s, 2 s, 4 s, 8 s, then every
- * 10 s at most; an attempt waits up to 15 s for its turn. Colleagues behind one address with the
+ * 10 s at most; an attempt waits up to 10 s for its turn (the web client waits 15 s for a reply). Colleagues behind one address with the
  * right passcode are slowed by someone else's guesses, not refused; a guesser gets at most 6 checks
  * a minute from the address (and the meeting's own budget below bounds all addresses together).
  */
@@ -152,7 +152,7 @@ export const ADDRESS_POLICY: ThrottlePolicy = {
   freeFailures: 5,
   windowMs: 60 * 60_000,
   backoffMs: (excess) => Math.min(1000 * 2 ** (excess - 1), 10_000),
-  maxWaitMs: 15_000,
+  maxWaitMs: 10_000,
 };
 
 /** Per meeting: 20 failures in 10 minutes, from anywhere, then one check per 10 minutes. */
@@ -160,7 +160,7 @@ export const MEETING_POLICY: ThrottlePolicy = {
   freeFailures: 20,
   windowMs: 10 * 60_000,
   backoffMs: () => 10 * 60_000,
-  maxWaitMs: 15_000,
+  maxWaitMs: 10_000,
 };
 
 /** Sign-in, per address (every account together): 10 free failures an hour, then spaced checks. */
@@ -168,7 +168,7 @@ export const SIGNIN_ADDRESS_POLICY: ThrottlePolicy = {
   freeFailures: 10,
   windowMs: 60 * 60_000,
   backoffMs: (excess) => Math.min(1000 * 2 ** (excess - 1), 60_000),
-  maxWaitMs: 15_000,
+  maxWaitMs: 10_000,
 };
 
 /**
@@ -180,7 +180,7 @@ export const SIGNIN_ACCOUNT_POLICY: ThrottlePolicy = {
   freeFailures: 5,
   windowMs: 60 * 60_000,
   backoffMs: (excess) => Math.min(1000 * 2 ** (excess - 1), 15 * 60_000),
-  maxWaitMs: 15_000,
+  maxWaitMs: 10_000,
 };
 
 /**
@@ -191,5 +191,5 @@ export const SIGNIN_ACCOUNT_GLOBAL_POLICY: ThrottlePolicy = {
   freeFailures: 20,
   windowMs: 60 * 60_000,
   backoffMs: () => 2000,
-  maxWaitMs: 15_000,
+  maxWaitMs: 10_000,
 };
