@@ -7,6 +7,7 @@ import { ParleyError, type OrgRole } from '@parley/protocol';
 import type { AuditLog } from '../storage/audit.js';
 import { UntrustedAudit } from '../storage/untrusted-audit.js';
 import { FailureThrottle, SIGNIN_ACCOUNT_GLOBAL_POLICY, SIGNIN_ACCOUNT_POLICY, SIGNIN_ADDRESS_POLICY, type Turn } from '../util/failure-throttle.js';
+import { addressKey } from '../util/address.js';
 import { decoyHash, verifySecret } from '../util/secrets.js';
 import type { SessionStore} from './sessions.js';
 import { type Session } from './sessions.js';
@@ -75,9 +76,10 @@ export class Accounts {
 
   async signIn(email: string, password: string, clientAddress: string): Promise<{ user: UserRecord; token: string; csrfToken: string }> {
     const account = email.trim().toLowerCase();
+    const from = addressKey(clientAddress);
     const gates: [FailureThrottle, string][] = [
-      [this.#byAddress, clientAddress],
-      [this.#byAccountAtAddress, `${account}\n${clientAddress}`],
+      [this.#byAddress, from],
+      [this.#byAccountAtAddress, `${account}\n${from}`],
       [this.#byAccount, account],
     ];
     const tickets: { throttle: FailureThrottle; turn: Extract<Turn, { ok: true }> }[] = [];

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ParleyError } from '@parley/protocol';
 import { SignalingConnection, type ConnectionDeps } from '../signaling/connection.js';
+import { addressKey } from '../util/address.js';
 import { DEVICE_COOKIE, expectedOrigin, validDeviceId } from './session.js';
 
 export function signalingRoute(
@@ -30,7 +31,7 @@ export function signalingRoute(
           request.log.warn({ origin }, 'cross-origin WebSocket refused');
           throw new ParleyError('forbidden', 'cross-origin WebSocket');
         }
-        const address = request.ip;
+        const address = addressKey(request.ip);
         const open = perAddress.get(address) ?? 0;
         if (open >= deps.maxConnectionsPerAddress) {
           request.log.warn({ clientAddress: address, open }, 'too many sockets from one address');

@@ -10,6 +10,7 @@ import type { AuditLog } from '../storage/audit.js';
 import type { MeetingStore } from '../storage/meetings.js';
 import { UntrustedAudit } from '../storage/untrusted-audit.js';
 import { ADDRESS_POLICY, FailureThrottle, MEETING_POLICY } from '../util/failure-throttle.js';
+import { addressKey } from '../util/address.js';
 import { decoyHash, hashSecret, newMeetingId, newPasscode, verifySecret } from '../util/secrets.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { passcodeStrongEnough } from './passcode-strength.js';
@@ -121,7 +122,7 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
    * rather than being refused for someone else's guesses; only a turn too far away is refused.
    */
   async #checkPasscode(meetingId: string, passcode: string | undefined, hash: string | null, clientAddress: string): Promise<void> {
-    const byAddress = await this.#byAddress.acquire(clientAddress);
+    const byAddress = await this.#byAddress.acquire(addressKey(clientAddress));
     if (!byAddress.ok) return this.#throttled(meetingId, hash !== null, clientAddress, byAddress.retryAfterMs, 'address');
     const byMeeting = await this.#byMeeting.acquire(meetingId);
     if (!byMeeting.ok) {

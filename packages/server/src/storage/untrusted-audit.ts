@@ -7,6 +7,7 @@
  */
 import type { AuditEvent, AuditLog } from './audit.js';
 import { TokenBucket } from '../signaling/rate-limiter.js';
+import { addressKey } from '../util/address.js';
 
 export interface UntrustedAuditOptions {
   /** One aggregated event per action, address and meeting in this window. */
@@ -52,7 +53,7 @@ export class UntrustedAudit {
 
   /** A repeatable event (a throttled attempt): one per action, address and meeting and window, with a count. */
   async repeat(event: AuditEvent): Promise<void> {
-    const key = `${event.action}\n${event.clientAddress ?? ''}\n${event.meetingId ?? ''}`;
+    const key = `${event.action}\n${addressKey(event.clientAddress ?? '')}\n${event.meetingId ?? ''}`;
     const now = this.#now();
     const existing = this.#repeats.get(key);
     if (existing && now < existing.until) {
