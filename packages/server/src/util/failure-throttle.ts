@@ -97,8 +97,10 @@ export class FailureThrottle {
     state.inFlight -= 1;
     if (ticket.queued) state.queued -= 1;
     if (failed) state.failures.push(this.#clock.now());
-    for (const wake of state.wake.splice(0)) wake();
-    if (state.inFlight === 0 && state.failures.length === 0 && this.#keys.get(ticket.key) === state) this.#keys.delete(ticket.key);
+    const waiting = state.wake.splice(0);
+    // Forget an idle key, but never one with waiters: they would count on a state nobody else sees.
+    if (state.inFlight === 0 && state.failures.length === 0 && waiting.length === 0 && this.#keys.get(ticket.key) === state) this.#keys.delete(ticket.key);
+    for (const wake of waiting) wake();
   }
 
   /** Verified failures of `key` inside the window. */
