@@ -1,7 +1,7 @@
 /** The link classifier against a corpus of hostile inputs (each disguise) and of ordinary text. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { allowedHttpsUrl, findLinkAttempts, segmentChat } from './links.js';
+import { allowedHttpsUrl, findLinkAttempts, linkDestinations, normaliseForLinks, segmentChat } from './links.js';
 
 /** [input, must it be dangerous (never clickable)?] */
 export const HOSTILE: [string, boolean][] = [
@@ -126,4 +126,26 @@ test('the allow-list matches whole domains and their subdomains only', () => {
   assert.equal(allowedHttpsUrl('https://badexample.org', ['example.org']), null);
   assert.equal(allowedHttpsUrl('http://example.org', ['example.org']), null);
   assert.equal(allowedHttpsUrl('javascript:alert(1)', ['example.org']), null);
+});
+
+test('a backslash before @ never makes a link, whatever the policy (M4)', () => {
+  const text = 'https://attacker.example\\@trusted.example/';
+  assert.deepEqual(segmentChat(text, () => true), [{ text }]);
+});
+
+test('moderators see where each link really goes (M4)', () => {
+  const destinations = linkDestinations('https://attacker.example\\@trusted.example/ or \\\\fs01\\share or www.evil.com/x or https://docs.example.org');
+  assert.deepEqual(
+    destinations.map((d) => [d.kind, d.host, d.dangerous]),
+    [
+      ['url', 'attacker.example', true],
+      ['unc', 'fs01', true],
+      ['domain', 'www.evil.com', false],
+      ['url', 'docs.example.org', false],
+    ],
+  );
+});
+
+test('entity names that are keys of every object decode to nothing (L3)', () => {
+  assert.equal(normaliseForLinks('&constructor; &__proto__; &tostring;'), '&constructor; &__proto__; &tostring;');
 });

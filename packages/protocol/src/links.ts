@@ -51,7 +51,7 @@ function decodeEntities(text: string): string {
   return text
     .replace(/&#x([0-9a-f]{1,6});?/gi, (m, hex: string) => safeChar(parseInt(hex, 16), m))
     .replace(/&#([0-9]{1,7});?/g, (m, dec: string) => safeChar(parseInt(dec, 10), m))
-    .replace(/&([a-z]+);/gi, (m, name: string) => named[name.toLowerCase()] ?? m);
+    .replace(/&([a-z]+);/gi, (m, name: string) => (Object.hasOwn(named, name.toLowerCase()) ? (named[name.toLowerCase()] ?? m) : m));
 }
 
 function safeChar(code: number, fallback: string): string {
@@ -95,8 +95,10 @@ export function findLinkAttempts(text: string): LinkAttempt[] {
       taken.push([start, end]);
       const attemptText = match[0].replace(/[.,;!?)\]}'"]+$/, '');
       const disguised = !plain.includes(attemptText);
-      // A disguised web link is a trick, not a convenience: never clickable.
-      found.push({ at: start, attempt: { kind, text: attemptText, dangerous: dangerous || (disguised && kind !== 'domain'), disguised } });
+      // A disguised web link is a trick, not a convenience: never clickable. So is one whose text names a
+      // different host than it goes to (user info before the host, or a backslash a browser reads as `/`).
+      const deceptive = kind === 'url' && (attemptText.includes('\\') || /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/.test(attemptText));
+      found.push({ at: start, attempt: { kind, text: attemptText, dangerous: dangerous || deceptive || (disguised && kind !== 'domain'), disguised } });
     }
   }
   return found.sort((a, b) => a.at - b.at).map((f) => f.attempt);
@@ -133,7 +135,8 @@ export function segmentChat(text: string, clickable: (url: URL) => boolean): Cha
     } catch {
       url = null;
     }
-    const plainAscii = /^[\x21-\x7e]+$/.test(raw);
+    // Plain ASCII and no backslash: `https://a.example\@b.example/` reads as b.example but goes to a.example.
+    const plainAscii = /^[\x21-\x7e]+$/.test(raw) && !raw.includes('\\');
     if (!url || !plainAscii || url.protocol !== 'https:' || url.username || url.password || !clickable(url)) continue;
     if (start > last) segments.push({ text: text.slice(last, start) });
     segments.push({ link: url.href, text: raw });
@@ -141,4 +144,31 @@ export function segmentChat(text: string, clickable: (url: URL) => boolean): Cha
   }
   if (last < text.length) segments.push({ text: text.slice(last) });
   return segments;
+}
+
+export interface LinkDestination {
+  /** The attempt as written (normalised). */
+  text: string;
+  /** Where it really goes: the host a browser or file explorer would contact, or null if none can be read. */
+  host: string | null;
+  kind: LinkAttemptKind;
+  dangerous: boolean;
+}
+
+/**
+ * Where each link attempt in `text` goes, for a moderator deciding on a held message: the host as a
+ * browser parses it (so `https://a.example\@b.example/` shows a.example), the server of a UNC path.
+ */
+export function linkDestinations(text: string): LinkDestination[] {
+  return findLinkAttempts(text).map((a) => ({ text: a.text, host: destinationHost(a), kind: a.kind, dangerous: a.dangerous }));
+}
+
+function destinationHost(attempt: LinkAttempt): string | null {
+  if (attempt.kind === 'unc') return /^[\\/]{2,}([^\\/\s]+)/.exec(attempt.text)?.[1] ?? null;
+  const candidate = attempt.kind === 'domain' ? `https://${attempt.text}` : attempt.text.replace(/^([a-z][a-z0-9+.-]*)\s*:/, '$1:');
+  try {
+    return new URL(candidate).hostname || null;
+  } catch {
+    return null;
+  }
 }

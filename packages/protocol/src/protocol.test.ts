@@ -42,8 +42,18 @@ test('publish checks source and kind values and bounds the SDP', () => {
 
 test('display names are trimmed, bounded and free of control characters', () => {
   assert.equal(DisplayName.parse(' Zoë '), 'Zoë');
-  for (const bad of ['', '   ', 'a'.repeat(65), 'evil\u0000name', 'line\nbreak', 'line\u2028separator', 'evil\u202egnp.exe']) {
+  for (const bad of ['', '   ', 'a'.repeat(65), 'evil\u0000name', 'line\nbreak', 'line\u2028separator']) {
     assert.equal(DisplayName.safeParse(bad).success, false, JSON.stringify(bad));
+  }
+});
+
+test('display names are NFKC-normalised, lose bidi controls, and must show something (L7)', () => {
+  assert.equal(DisplayName.parse('evil\u202egnp.exe'), 'evilgnp.exe', 'bidi override stripped');
+  assert.equal(DisplayName.parse('\u061cAda\u2066'), 'Ada', 'arabic letter mark and isolates stripped');
+  assert.equal(DisplayName.parse('\uff21\uff44\uff41'), 'Ada', 'full-width letters folded');
+  assert.equal(DisplayName.parse('Zoë 👩‍💻'), 'Zoë 👩‍💻', 'ordinary names and emoji sequences are kept');
+  for (const invisible of ['\u200b', '\u3164', '\u3164\u3164', '\uffa0', '\u115f\u1160', '\u2800', '\u200b\u200d\ufeff', '\u061c', '\u00a0\u2003']) {
+    assert.equal(DisplayName.safeParse(invisible).success, false, JSON.stringify(invisible));
   }
 });
 

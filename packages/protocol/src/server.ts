@@ -85,12 +85,23 @@ export const LobbyStatus = z.object({
 export const Admitted = z.object({ type: z.literal('admitted'), state: RoomState });
 
 /**
- * To hosts and co-hosts: the lobby queue, whenever it changes. `knock` names the entry that just
- * arrived (play a sound, show a notice).
+ * To a host or co-host: the whole lobby queue, once, when they become a moderator (later changes
+ * come as `lobbyChanged`). `knock` names an entry that just arrived (play a sound, show a notice).
  */
 export const LobbyUpdated = z.object({
   type: z.literal('lobbyUpdated'),
   entries: z.array(LobbyEntry),
+  knock: z.string().optional(),
+});
+
+/**
+ * To hosts and co-hosts: what changed in the lobby queue. `added` joined the end of the queue (in
+ * order), `removed` (IDs) left it (admitted, denied, gone); `knock` names an entry that just arrived.
+ */
+export const LobbyChanged = z.object({
+  type: z.literal('lobbyChanged'),
+  added: z.array(LobbyEntry),
+  removed: z.array(z.string()),
   knock: z.string().optional(),
 });
 
@@ -159,6 +170,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   LobbyStatus,
   Admitted,
   LobbyUpdated,
+  LobbyChanged,
   Alert,
   ChatMessageEvent,
   ChatHeld,

@@ -5,13 +5,14 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
 import { createSfu, type SfuControl } from '@parley/sfu';
-import type { ParleyConfig } from './config.js';
+import { trustedProxies, type ParleyConfig } from './config.js';
 import type { Logger } from './log.js';
 import { errorHandling } from './http/errors.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { filesRoutes } from './http/files-routes.js';
 import { meetingsRoutes } from './http/meetings-routes.js';
 import { securityHeaders } from './http/security-headers.js';
+import { hostCheck } from './http/host-check.js';
 import { signalingRoute } from './http/signaling-route.js';
 import { webClient } from './http/web-client.js';
 import { Accounts } from './accounts/accounts.js';
@@ -25,6 +26,7 @@ import type { SignalingConnection } from './signaling/connection.js';
 import { AuditLog } from './storage/audit.js';
 import { openDatabase, type Db } from './storage/db.js';
 import { MeetingStore } from './storage/meetings.js';
+import { UntrustedAudit } from './storage/untrusted-audit.js';
 import { ModerationStore } from './storage/moderation.js';
 import { ResumeStore } from './storage/resume.js';
 import { SERVER_BUILD } from './build-info.js';
@@ -35,6 +37,8 @@ export interface ParleyServer {
   readonly sfu: SfuControl;
   readonly rooms: RoomRegistry;
   readonly audit: AuditLog;
+  /** Unauthenticated traffic's share of the audit log (aggregated, bounded). */
+  readonly untrustedAudit: UntrustedAudit;
   readonly accounts: Accounts;
   /** Tells every client, closes sockets, rooms, the SFU, HTTP and the database. Idempotent. */
   close(): Promise<void>;
@@ -54,9 +58,10 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   const db = await openDatabase(config.dataDir);
   const audit = new AuditLog(db);
   const meetingStore = new MeetingStore(db);
-  const meetings = new Meetings(meetingStore, audit);
+  const untrustedAudit = new UntrustedAudit(audit);
+  const meetings = new Meetings(meetingStore, audit, { untrusted: untrustedAudit });
   const moderation = new ModerationStore(db);
-  const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit);
+  const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit, untrustedAudit);
   const sfu = await createSfu({
     ...(config.mediaWorkers ? { workers: config.mediaWorkers } : {}),
     listenAddress: config.rtcListenAddress ?? mediaListenAddress(config.host),
@@ -87,11 +92,12 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
 
   const http = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    trustProxy: config.trustProxy,
+    trustProxy: trustedProxies(config.trustProxy),
     bodyLimit: 16 * 1024,
   });
   securityHeaders(http);
   errorHandling(http);
+  hostCheck(http, config.publicUrl);
   await http.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024 } });
   await sessions(http, { accounts, publicUrl: config.publicUrl });
   http.get('/api/health', async () => ({ ok: true, build: SERVER_BUILD }));
@@ -99,7 +105,16 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   meetingsRoutes(http, { meetings, publicUrl: config.publicUrl });
   filesRoutes(http, { rooms });
   adminRoutes(http, { moderation });
-  signalingRoute(http, { meetings, rooms, log, serverBuild: SERVER_BUILD, publicUrl: config.publicUrl, connections });
+  signalingRoute(http, {
+    meetings,
+    rooms,
+    log,
+    serverBuild: SERVER_BUILD,
+    publicUrl: config.publicUrl,
+    connections,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    handshakeTimeoutMs: config.handshakeTimeoutSeconds * 1000,
+  });
   await webClient(http, config.webRoot);
 
   let closing: Promise<void> | undefined;
@@ -110,9 +125,10 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
       for (const connection of connections) connection.close('shutdown', 'The server is shutting down.');
       await sfu.close();
       await http.close();
+      await untrustedAudit.close();
       await db.destroy();
     })();
     return closing;
   };
-  return { http, db, sfu, rooms, audit, accounts, close };
+  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, close };
 }

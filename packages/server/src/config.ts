@@ -3,7 +3,30 @@
  * startParley (tests). Every field is documented in README.md and docs/operations.md.
  */
 import { fileURLToPath } from 'node:url';
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+function isAddressOrCidr(value: string): boolean {
+  const [address, bits, extra] = value.split('/');
+  if (extra !== undefined || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+/** PARLEY_TRUST_PROXY: `true`, `false`, or a comma-separated list of proxy addresses / CIDRs. */
+function trustProxyFromEnv(value: string | undefined): boolean | string[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+/** What Fastify is told: the hops it may believe. */
+export function trustedProxies(trust: boolean | string[]): false | string {
+  if (trust === false) return false;
+  return trust === true ? 'loopback' : trust.join(',');
+}
 
 const defaultWebRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -27,8 +50,16 @@ export const ParleyConfig = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Seconds a participant whose connection dropped keeps their place, waiting for them to resume. */
   resumeSeconds: z.number().int().min(5).max(600).default(60),
-  /** Trust X-Forwarded-For from a reverse proxy (only when one is in front). */
-  trustProxy: z.boolean().default(false),
+  /**
+   * Which reverse proxies' X-Forwarded-For to believe: false (none), true (a proxy on this machine:
+   * loopback only), or the proxies' addresses and CIDR ranges. Only those hops are trusted, never the
+   * addresses a client wrote into the header itself.
+   */
+  trustProxy: z.union([z.boolean(), z.array(z.string().refine(isAddressOrCidr, 'not an IP address or CIDR range')).min(1)]).default(false),
+  /** Open signaling sockets allowed from one client address (lobby sockets count); raise it for large NATs. */
+  maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(50),
+  /** Seconds a socket may take to send `hello`, and then to send `join`, before it is closed. */
+  handshakeTimeoutSeconds: z.number().positive().max(600).default(15),
 });
 export type ParleyConfig = z.infer<typeof ParleyConfig>;
 export type ParleyOptions = z.input<typeof ParleyConfig>;
@@ -50,7 +81,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ParleyOptions {
     mediaWorkers: num('PARLEY_MEDIA_WORKERS'),
     logLevel: env.PARLEY_LOG_LEVEL as ParleyOptions['logLevel'],
     resumeSeconds: num('PARLEY_RESUME_SECONDS'),
-    trustProxy: env.PARLEY_TRUST_PROXY === 'true',
+    trustProxy: trustProxyFromEnv(env.PARLEY_TRUST_PROXY),
+    maxConnectionsPerAddress: num('PARLEY_MAX_CONNECTIONS_PER_ADDRESS'),
+    handshakeTimeoutSeconds: num('PARLEY_HANDSHAKE_TIMEOUT_SECONDS'),
   };
 }
 

@@ -5,7 +5,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ParleyError, type OrgRole } from '@parley/protocol';
 import type { AuditLog } from '../storage/audit.js';
-import { ADDRESS_POLICY, FailureThrottle } from '../util/failure-throttle.js';
+import { UntrustedAudit } from '../storage/untrusted-audit.js';
+import { FailureThrottle, SIGNIN_ACCOUNT_GLOBAL_POLICY, SIGNIN_ACCOUNT_POLICY, SIGNIN_ADDRESS_POLICY, type Turn } from '../util/failure-throttle.js';
+import { addressKey } from '../util/address.js';
 import { decoyHash, verifySecret } from '../util/secrets.js';
 import type { SessionStore} from './sessions.js';
 import { type Session } from './sessions.js';
@@ -16,14 +18,19 @@ export class Accounts {
   readonly users: UserStore;
   readonly sessions: SessionStore;
   readonly #audit: AuditLog;
-  readonly #byAddress = new FailureThrottle(ADDRESS_POLICY);
-  readonly #byEmail = new FailureThrottle({ ...ADDRESS_POLICY, freeFailures: 10 });
+  /** Where anonymous failures and throttled attempts go: bounded and aggregated. */
+  readonly #untrusted: UntrustedAudit;
+  /** Lock the guesser, not the account: per address, per account from one address, and a slowdown per account. */
+  readonly #byAddress = new FailureThrottle(SIGNIN_ADDRESS_POLICY);
+  readonly #byAccountAtAddress = new FailureThrottle(SIGNIN_ACCOUNT_POLICY);
+  readonly #byAccount = new FailureThrottle(SIGNIN_ACCOUNT_GLOBAL_POLICY);
   #setupToken: string | undefined;
 
-  constructor(users: UserStore, sessions: SessionStore, audit: AuditLog) {
+  constructor(users: UserStore, sessions: SessionStore, audit: AuditLog, untrusted: UntrustedAudit = new UntrustedAudit(audit)) {
     this.users = users;
     this.sessions = sessions;
     this.#audit = audit;
+    this.#untrusted = untrusted;
   }
 
   /** On a fresh install (no accounts), a one-time token that lets the first administrator be created. */
@@ -41,7 +48,7 @@ export class Accounts {
     const expected = await this.setupToken();
     const given = Buffer.from(token);
     if (!expected || given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
-      await this.#audit.append({ action: 'setup.denied', clientAddress });
+      await this.#untrusted.repeat({ action: 'setup.denied', clientAddress });
       throw new ParleyError('forbidden', 'setup is closed or the token is wrong');
     }
     this.#setupToken = undefined;
@@ -68,21 +75,35 @@ export class Accounts {
   }
 
   async signIn(email: string, password: string, clientAddress: string): Promise<{ user: UserRecord; token: string; csrfToken: string }> {
-    const wait = Math.max(this.#byAddress.retryAfter(clientAddress), this.#byEmail.retryAfter(email));
-    if (wait > 0) {
-      await this.#audit.append({ action: 'signin.throttled', clientAddress, details: { email } });
-      throw new ParleyError('rate_limited', `too many failed sign-ins; retry in ${Math.ceil(wait / 1000)} s`);
+    const account = email.trim().toLowerCase();
+    const from = addressKey(clientAddress);
+    const gates: [FailureThrottle, string][] = [
+      [this.#byAddress, from],
+      [this.#byAccountAtAddress, `${account}\n${from}`],
+      [this.#byAccount, account],
+    ];
+    const tickets: { throttle: FailureThrottle; turn: Extract<Turn, { ok: true }> }[] = [];
+    for (const [throttle, key] of gates) {
+      const turn = await throttle.acquire(key);
+      if (!turn.ok) {
+        for (const t of tickets) t.throttle.settle(t.turn.ticket, false);
+        await this.#untrusted.repeat({ action: 'signin.throttled', clientAddress, details: { email } });
+        throw new ParleyError('rate_limited', `too many failed sign-ins; your password was not checked; retry in ${Math.ceil(turn.retryAfterMs / 1000)} s`);
+      }
+      tickets.push({ throttle, turn });
     }
-    const addressAttempt = this.#byAddress.begin(clientAddress);
-    const emailAttempt = this.#byEmail.begin(email);
-    const user = await this.users.findByEmail(email);
-    const ok = await verifySecret(password, user?.password_hash ?? (await decoyHash()));
-    if (!user || !ok || user.disabled) {
-      await this.#audit.append({ action: 'signin.failed', target: user?.id ?? null, clientAddress, details: { email } });
+    let user: UserRecord | undefined;
+    let ok = false;
+    try {
+      user = await this.users.findByEmail(email);
+      ok = (await verifySecret(password, user?.password_hash ?? (await decoyHash()))) && user !== undefined && !user.disabled;
+    } finally {
+      for (const t of tickets) t.throttle.settle(t.turn.ticket, !ok);
+    }
+    if (!user || !ok) {
+      await this.#untrusted.append({ action: 'signin.failed', target: user?.id ?? null, clientAddress, details: { email } });
       throw new ParleyError('invalid_credentials');
     }
-    this.#byAddress.succeeded(clientAddress, addressAttempt);
-    this.#byEmail.succeeded(email, emailAttempt);
     const session = await this.sessions.create(user.id);
     await this.#audit.append({ action: 'signin', actor: user.id, clientAddress });
     return { user, ...session };

@@ -93,3 +93,15 @@ test('a WebSocket from another origin is refused; same origin and non-browser cl
   const same = await TestClient.connect(server.wsUrl, { origin: server.url });
   await same.close();
 });
+
+test('a malformed device cookie is replaced, so that browser can be recognised (and removed) like any other', async () => {
+  const device = /parley_device=([^;]+)/;
+  for (const bad of ['x', 'not a device id', 'a'.repeat(200), 'abc%00def']) {
+    const res = await fetch(`${server.url}/api/session`, { headers: { cookie: `parley_device=${bad}` } });
+    const fresh = device.exec(res.headers.get('set-cookie') ?? '')?.[1];
+    assert.match(fresh ?? '', /^[A-Za-z0-9_-]{24}$/, `replaced: ${bad}`);
+  }
+  const good = (await server.newDevice()).replace('parley_device=', '');
+  const res = await fetch(`${server.url}/api/session`, { headers: { cookie: `parley_device=${good}` } });
+  assert.equal(device.exec(res.headers.get('set-cookie') ?? ''), null, 'a valid one is kept');
+});

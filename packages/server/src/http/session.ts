@@ -69,9 +69,17 @@ export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, t
   });
 }
 
-/** Gives a browser its device ID on its first page load. */
+/** A device ID as the server mints them (18 random bytes, base64url); anything else is not one. */
+export function validDeviceId(value: string | undefined): string | null {
+  return value !== undefined && /^[A-Za-z0-9_-]{24}$/.test(value) ? value : null;
+}
+
+/**
+ * Gives a browser its device ID on its first page load, and a fresh one if what it sends is not a
+ * device ID the server could have minted (else that browser could never be recognised, or banned).
+ */
 export function ensureDeviceCookie(request: FastifyRequest, reply: FastifyReply): void {
-  if (request.cookies[DEVICE_COOKIE]) return;
+  if (validDeviceId(request.cookies[DEVICE_COOKIE])) return;
   reply.setCookie(DEVICE_COOKIE, randomBytes(18).toString('base64url'), {
     httpOnly: true,
     secure: request.protocol === 'https',

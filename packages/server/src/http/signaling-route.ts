@@ -1,16 +1,25 @@
 /**
  * The WebSocket endpoint `/ws`. Browsers must come from this origin (no cross-site WebSocket
- * hijacking); each socket gets a SignalingConnection knowing who signed in.
+ * hijacking); one client address may hold only so many sockets (lobby sockets included); each
+ * socket gets a SignalingConnection knowing who signed in.
  */
 import type { FastifyInstance } from 'fastify';
 import { ParleyError } from '@parley/protocol';
 import { SignalingConnection, type ConnectionDeps } from '../signaling/connection.js';
-import { DEVICE_COOKIE, expectedOrigin } from './session.js';
+import { addressKey } from '../util/address.js';
+import { DEVICE_COOKIE, expectedOrigin, validDeviceId } from './session.js';
 
 export function signalingRoute(
   app: FastifyInstance,
-  deps: ConnectionDeps & { publicUrl: string | undefined; connections: Set<SignalingConnection> },
+  deps: ConnectionDeps & { publicUrl: string | undefined; connections: Set<SignalingConnection>; maxConnectionsPerAddress: number },
 ): void {
+  // Sockets per address, reserved before the upgrade and released when the TCP connection closes.
+  const perAddress = new Map<string, number>();
+  const release = (address: string): void => {
+    const left = (perAddress.get(address) ?? 1) - 1;
+    if (left <= 0) perAddress.delete(address);
+    else perAddress.set(address, left);
+  };
   app.get(
     '/ws',
     {
@@ -22,13 +31,25 @@ export function signalingRoute(
           request.log.warn({ origin }, 'cross-origin WebSocket refused');
           throw new ParleyError('forbidden', 'cross-origin WebSocket');
         }
+        const address = addressKey(request.ip);
+        const open = perAddress.get(address) ?? 0;
+        if (open >= deps.maxConnectionsPerAddress) {
+          request.log.warn({ clientAddress: address, open }, 'too many sockets from one address');
+          throw new ParleyError('rate_limited', 'too many open connections from your address; close a tab and retry');
+        }
+        perAddress.set(address, open + 1);
+        let released = false;
+        request.raw.socket.once('close', () => {
+          if (released) return;
+          released = true;
+          release(address);
+        });
       },
     },
     (socket, request) => {
-      const deviceId = request.cookies[DEVICE_COOKIE];
       const connection = new SignalingConnection(
         socket,
-        { clientAddress: request.ip, user: request.parleySession?.user, deviceId: deviceId && /^[A-Za-z0-9_-]{20,64}$/.test(deviceId) ? deviceId : null },
+        { clientAddress: request.ip, user: request.parleySession?.user, deviceId: validDeviceId(request.cookies[DEVICE_COOKIE]) },
         deps,
       );
       deps.connections.add(connection);

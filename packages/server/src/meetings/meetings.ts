@@ -8,9 +8,12 @@ import { ParleyError, type MeetingInfo, type MeetingSettings, type MeetingSettin
 import type { UserRecord } from '../accounts/users.js';
 import type { AuditLog } from '../storage/audit.js';
 import type { MeetingStore } from '../storage/meetings.js';
+import { UntrustedAudit } from '../storage/untrusted-audit.js';
 import { ADDRESS_POLICY, FailureThrottle, MEETING_POLICY } from '../util/failure-throttle.js';
+import { addressKey } from '../util/address.js';
 import { decoyHash, hashSecret, newMeetingId, newPasscode, verifySecret } from '../util/secrets.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
+import { passcodeStrongEnough } from './passcode-strength.js';
 import { OPEN_POLICY, resolveSettings, weakenings, type OrgPolicy } from './settings.js';
 
 export interface CreatedMeeting {
@@ -46,6 +49,8 @@ function parseSettings(json: string): MeetingSettingsPatch {
 export class Meetings extends TypedEmitter<MeetingsEvents> {
   readonly #store: MeetingStore;
   readonly #audit: AuditLog;
+  /** Where guessers' failures and throttled attempts go: bounded and aggregated. */
+  readonly #untrusted: UntrustedAudit;
   readonly policy: OrgPolicy;
   readonly #byAddress: FailureThrottle;
   readonly #byMeeting: FailureThrottle;
@@ -53,13 +58,15 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
   readonly #lockoutsAlerted = new Map<string, number>();
   readonly #now: () => number;
 
-  constructor(store: MeetingStore, audit: AuditLog, options: { policy?: OrgPolicy; now?: () => number } = {}) {
+  constructor(store: MeetingStore, audit: AuditLog, options: { policy?: OrgPolicy; now?: () => number; untrusted?: UntrustedAudit } = {}) {
     super();
     this.#store = store;
     this.#audit = audit;
+    this.#untrusted = options.untrusted ?? new UntrustedAudit(audit);
     this.policy = options.policy ?? OPEN_POLICY;
-    this.#byAddress = new FailureThrottle(ADDRESS_POLICY, options.now);
-    this.#byMeeting = new FailureThrottle(MEETING_POLICY, options.now);
+    const clock = options.now ? { now: options.now } : {};
+    this.#byAddress = new FailureThrottle(ADDRESS_POLICY, clock);
+    this.#byMeeting = new FailureThrottle(MEETING_POLICY, clock);
     this.#now = options.now ?? Date.now;
   }
 
@@ -71,6 +78,9 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
     clientAddress: string;
   }): Promise<CreatedMeeting> {
     const settings = input.settings ?? {};
+    if (input.passcode !== undefined && !passcodeStrongEnough(input.passcode)) {
+      throw new ParleyError('bad_request', 'passcode too easy to guess (a common password, keyboard pattern or sequence): choose another, or let Parley generate one');
+    }
     const effective = resolveSettings({ policy: this.policy, meeting: settings, live: { locked: false } });
     const passcode = effective.public ? null : (input.passcode ?? newPasscode());
     const meeting: MeetingInfo = { id: newMeetingId(), title: input.title || 'Meeting' };
@@ -119,22 +129,42 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
     return { meeting: { id: record.id, title: record.title }, hostUserId: record.host_user_id, settings: parseSettings(record.settings), locked: record.locked === 1 };
   }
 
-  /** Throttled, constant-time passcode check; an unknown meeting (no hash) fails like a wrong passcode. */
+  /**
+   * Throttled, constant-time passcode check; an unknown meeting (no hash) fails like a wrong passcode.
+   * A throttled attempt waits for its turn and is then checked, so a right passcode gets in late
+   * rather than being refused for someone else's guesses; only a turn too far away is refused.
+   */
   async #checkPasscode(meetingId: string, passcode: string | undefined, hash: string | null, clientAddress: string): Promise<void> {
-    const wait = Math.max(this.#byAddress.retryAfter(clientAddress), this.#byMeeting.retryAfter(meetingId));
-    if (wait > 0) {
-      await this.#audit.append({ meetingId: hash ? meetingId : null, action: 'passcode.throttled', clientAddress, details: { attemptedMeetingId: meetingId, retryAfterMs: wait } });
-      throw new ParleyError('rate_limited', `too many wrong passcodes; retry in ${Math.ceil(wait / 1000)} s`);
+    const byAddress = await this.#byAddress.acquire(addressKey(clientAddress));
+    if (!byAddress.ok) return this.#throttled(meetingId, hash !== null, clientAddress, byAddress.retryAfterMs, 'address');
+    const byMeeting = await this.#byMeeting.acquire(meetingId);
+    if (!byMeeting.ok) {
+      this.#byAddress.settle(byAddress.ticket, false);
+      return this.#throttled(meetingId, hash !== null, clientAddress, byMeeting.retryAfterMs, 'meeting');
     }
-    const addressAttempt = this.#byAddress.begin(clientAddress);
-    const meetingAttempt = this.#byMeeting.begin(meetingId);
-    const ok = await verifySecret(passcode ?? '', hash ?? (await decoyHash()));
-    if (!hash || !ok) {
+    let ok = false;
+    try {
+      ok = hash !== null && (await verifySecret(passcode ?? '', hash));
+      if (hash === null) await verifySecret(passcode ?? '', await decoyHash());
+    } finally {
+      this.#byAddress.settle(byAddress.ticket, !ok);
+      this.#byMeeting.settle(byMeeting.ticket, !ok);
+    }
+    if (!ok) {
       await this.#denied(meetingId, hash !== null, clientAddress);
       throw new ParleyError('meeting_access_denied');
     }
-    this.#byAddress.succeeded(clientAddress, addressAttempt);
-    this.#byMeeting.succeeded(meetingId, meetingAttempt);
+  }
+
+  async #throttled(meetingId: string, exists: boolean, clientAddress: string, waitMs: number, by: 'address' | 'meeting'): Promise<never> {
+    await this.#untrusted.repeat({ meetingId: exists ? meetingId : null, action: 'passcode.throttled', clientAddress, details: { attemptedMeetingId: meetingId, retryAfterMs: waitMs, by } });
+    const seconds = Math.ceil(waitMs / 1000);
+    throw new ParleyError(
+      'rate_limited',
+      by === 'address'
+        ? `too many wrong passcodes were tried from your network; your passcode was not checked; retry in ${seconds} s`
+        : `this meeting is taking no passcodes for a while after many wrong ones; your passcode was not checked; retry in ${seconds} s`,
+    );
   }
 
   async end(meetingId: string): Promise<void> {
@@ -142,7 +172,7 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
   }
 
   async #denied(meetingId: string, exists: boolean, clientAddress: string): Promise<void> {
-    await this.#audit.append({
+    await this.#untrusted.append({
       meetingId: exists ? meetingId : null,
       action: 'join.denied',
       clientAddress,

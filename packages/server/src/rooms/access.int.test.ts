@@ -7,7 +7,7 @@ import { after, test } from 'node:test';
 import { TestMedia } from '../test-support/media-peer.js';
 import { join, joinAdmitted } from '../test-support/join.js';
 import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
-import { lastOf, nextOf, type Msg } from '../test-support/messages.js';
+import { lastOf, nextOf, waitForQueue, type Msg } from '../test-support/messages.js';
 
 const server: TestServer = await startTestServer();
 after(() => server.close());
@@ -22,14 +22,15 @@ test('a socket in the lobby hears only its own status while the meeting goes on'
 
   const waiting = await join(server, meeting, 'Waiting Wendy');
   assert.deepEqual(waiting.result, { status: 'waiting', reason: 'lobby' });
-  const queue = await host.client.waitFor<Msg<'lobbyUpdated'>>((m) => m.type === 'lobbyUpdated' && m.entries.length === 1, 2000, 0);
-  assert.deepEqual(queue.entries.map((e) => [e.displayName, e.identity, e.email]), [['Waiting Wendy', 'guest', null]]);
-  assert.equal(queue.knock, queue.entries[0]?.id);
+  const queue = await waitForQueue(host.client, (q) => q.length === 1);
+  assert.deepEqual(queue.map((e) => [e.displayName, e.identity, e.email]), [['Waiting Wendy', 'guest', null]]);
+  const knock = await host.client.waitFor<Msg<'lobbyChanged'>>((m) => m.type === 'lobbyChanged' && m.knock !== undefined, 2000, 0);
+  assert.deepEqual([knock.knock, knock.added.map((e) => e.id)], [queue[0]?.id, [queue[0]?.id]], 'a knock sends the newcomer, not the queue');
 
   // The meeting goes on: someone else is let in, media is published, the host locks and unlocks, someone leaves.
   const member = await server.createUser('mo@parley.test', 'member', 'Mo Member');
   const mo = await join(server, meeting, 'ignored', member);
-  const moEntry = (await host.client.waitFor<Msg<'lobbyUpdated'>>((m) => m.type === 'lobbyUpdated' && m.entries.length === 2, 2000, 0)).entries[1];
+  const moEntry = (await waitForQueue(host.client, (q) => q.length === 2))[1];
   assert.deepEqual([moEntry?.displayName, moEntry?.identity, moEntry?.email], ['Mo Member', 'member', 'mo@parley.test']);
   await host.client.request('admit', { lobbyId: moEntry?.id });
   await nextOf(mo.client, 'admitted', 0);
@@ -40,7 +41,7 @@ test('a socket in the lobby hears only its own status while the meeting goes on'
   await mo.client.request('leave', {});
 
   const before = waiting.client.messages.length;
-  await host.client.request('admit', { lobbyId: queue.entries[0]?.id });
+  await host.client.request('admit', { lobbyId: queue[0]?.id });
   const admitted = await nextOf(waiting.client, 'admitted', before);
   assert.deepEqual(waiting.client.messages.slice(0, before).map((m) => m.type), ['welcome', 'result'], 'nothing reached the lobby socket');
   console.log(`lobby socket received, in order: ${waiting.client.messages.map((m) => m.type).join(', ')}`);
@@ -65,7 +66,7 @@ test('before the host arrives people wait for the host; a denied guest gets the 
   const host = await joinAdmitted(server, meeting, 'Host', server.admin);
   const status = await nextOf(early.client, 'lobbyStatus', 0);
   assert.equal(status.status, 'waiting');
-  const entry = (await host.client.waitFor<Msg<'lobbyUpdated'>>((m) => m.type === 'lobbyUpdated' && m.entries.length === 1, 2000, 0)).entries[0];
+  const entry = (await waitForQueue(host.client, (q) => q.length === 1))[0];
   await host.client.request('deny', { lobbyId: entry?.id, message: 'This meeting is for the board only.' });
   const denial = await early.client.waitFor((m) => m.type === 'lobbyStatus' && m.status === 'denied', 2000, 0);
   assert.deepEqual(denial, { type: 'lobbyStatus', status: 'denied', message: 'This meeting is for the board only.' });
@@ -98,12 +99,12 @@ test('participants and guests cannot moderate: every host-only message is forbid
   const member = await server.createUser('pat@parley.test', 'member', 'Pat');
   const pat = await join(server, meeting, 'x', member);
   const guest = await join(server, meeting, 'Gus');
-  const queue = await host.client.waitFor<Msg<'lobbyUpdated'>>((m) => m.type === 'lobbyUpdated' && m.entries.length === 2, 2000, 0);
+  const queue = await waitForQueue(host.client, (q) => q.length === 2);
   await host.client.request('admitAll', {});
   await Promise.all([nextOf(pat.client, 'admitted', 0), nextOf(guest.client, 'admitted', 0)]);
   const waiter = await join(server, meeting, 'Still Waiting');
   assert.equal(waiter.result.status, 'waiting');
-  const waiterId = (await host.client.waitFor<Msg<'lobbyUpdated'>>((m) => m.type === 'lobbyUpdated' && m.entries.length === 1, 2000, 0)).entries[0]?.id;
+  const waiterId = (await waitForQueue(host.client, (q) => q.length === 1 && q[0]?.displayName === 'Still Waiting'))[0]?.id;
   const hostId = host.state.self.id;
   const patId = lastOf(host.client, 'participantJoined')?.participant.id;
   void queue;

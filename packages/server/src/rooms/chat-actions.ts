@@ -63,8 +63,10 @@ export async function chat(room: RoomContext, actor: Participant, request: Clien
 export async function approveMessage(room: RoomContext, actor: Participant, request: ClientRequest<'approveMessage'>, reply: Reply): Promise<void> {
   const held = room.chat.release(request.messageId);
   if (!held) throw new ParleyError('not_found', 'no such message is waiting for approval');
-  // A moderator vetted it: its plainly written https links become clickable (never anything else).
-  const message: ChatMessage = { ...held, segments: segmentChat(held.text, () => true), at: Date.now() };
+  // A moderator let the text through; the link policy still decides what is clickable: plainly written
+  // https links to the allow-list (as at the time of approval), never anything the classifier distrusts.
+  const allowList = room.settings().linkAllowList;
+  const message: ChatMessage = { ...held, segments: segmentChat(held.text, (url) => allowedHttpsUrl(url.href, allowList) !== null), at: Date.now() };
   await room.audit('chat.approved', actor.entrant, held.from, { messageId: held.id });
   reply({});
   room.toModerators({ type: 'chatHeldResolved', messageId: held.id, approved: true });

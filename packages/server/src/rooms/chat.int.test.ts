@@ -39,8 +39,8 @@ test('block (the default): any link attempt is refused, never delivered, and the
   await Promise.all([host.client.close(), guest.client.close()]);
 });
 
-test('hold: a message with a link waits for a moderator; approved, its https link becomes clickable for everyone; rejected, the sender is told', async () => {
-  const { host, guest } = await room({ linkPolicy: 'hold' });
+test('hold: a message with a link waits for a moderator; approved, its allow-listed https link becomes clickable for everyone; rejected, the sender is told', async () => {
+  const { host, guest } = await room({ linkPolicy: 'hold', linkAllowList: ['example.org'] });
   const held = await guest.client.request('chat', { text: 'agenda: https://example.org/agenda' });
   assert.equal(held.status, 'held');
   const notice = await host.client.waitFor<Msg<'chatHeld'>>((m) => m.type === 'chatHeld', 2000, 0);
@@ -58,6 +58,18 @@ test('hold: a message with a link waits for a moderator; approved, its https lin
   const rejected = await guest.client.request('chat', { text: 'http://phish.example.net' });
   await host.client.request('rejectMessage', { messageId: rejected.message.id });
   await guest.client.waitFor((m) => m.type === 'chatRejected' && m.messageId === rejected.message.id, 2000, 0);
+  await Promise.all([host.client.close(), guest.client.close()]);
+});
+
+test('approving a held message keeps the allow-list and the classifier’s verdict (M4)', async () => {
+  const { host, guest } = await room({ linkPolicy: 'hold', linkAllowList: ['trusted.example'] });
+  const text = 'see https://attacker.example\\@trusted.example/ and https://docs.trusted.example/a and https://other.example/x';
+  const held = await guest.client.request('chat', { text });
+  assert.equal(held.status, 'held');
+  await host.client.request('approveMessage', { messageId: held.message.id });
+  const delivered = await guest.client.waitFor<Msg<'chatMessage'>>((m) => m.type === 'chatMessage' && m.message.id === held.message.id, 2000, 0);
+  assert.deepEqual(links(delivered.message), ['https://docs.trusted.example/a'], 'only the allow-listed, plainly written link is clickable');
+  assert.equal(delivered.message.segments.map((s) => s.text).join(''), text, 'the text is kept whole');
   await Promise.all([host.client.close(), guest.client.close()]);
 });
 
@@ -137,6 +149,11 @@ test('files: only allowed types, only for participants, as attachments that cann
     ['fake.png', Buffer.from('not a png at all'), 415],
     ['page.html', Buffer.from('<script>alert(1)</script>'), 415],
     ['big.txt', Buffer.alloc(10 * 1024 * 1024 + 1, 0x61), 413],
+    // Names that are keys of every JavaScript object (L3): a coded 415, never a 500.
+    ['.constructor', Buffer.from('x'), 415],
+    ['x.__proto__', Buffer.from('x'), 415],
+    ['a.toString', Buffer.from('x'), 415],
+    ['a.hasOwnProperty', Buffer.from('x'), 415],
   ];
   for (const [name, data, status] of refused) assert.equal((await upload(meeting.id, guest.state.participantToken, name, data)).status, status, name);
 

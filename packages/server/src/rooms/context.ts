@@ -42,6 +42,13 @@ export interface Track {
   info: TrackInfo;
 }
 
+/** Waiters who joined the moderators' queue and IDs of those who left it. */
+export interface LobbyChange {
+  added?: Waiter[];
+  removed?: string[];
+  knock?: string;
+}
+
 export type RemovalReason = 'left' | 'disconnected' | 'media-failed' | 'removed';
 
 /** Sends the successful reply to the request being handled. */
@@ -77,8 +84,8 @@ export interface RoomContext {
   remove(participantId: string, reason: RemovalReason, options?: { keepCredential?: boolean }): Promise<void>;
   /** Tells everyone a participant changed (role, name, hand) and remembers it for their resume. */
   participantUpdated(participant: Participant): void;
-  /** Sends the lobby queue to moderators; `knock` names a newcomer. */
-  lobbyChanged(knock?: string): void;
+  /** Tells moderators what changed in the lobby queue (never the whole queue); `knock` names a newcomer. */
+  lobbyChanged(change: LobbyChange): void;
   emptyCheck(): void;
   closeAll(message: string, reason: 'shutdown' | 'ended'): Promise<void>;
 }

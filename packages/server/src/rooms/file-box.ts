@@ -33,6 +33,11 @@ export const ALLOWED_TYPES: Record<string, FileType> = {
   pptx: { mime: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', matches: ZIP },
 };
 
+/** The allowed type for an extension; only the table's own keys (never `constructor`, `__proto__`, ...). */
+export function fileTypeFor(extension: string): FileType | undefined {
+  return Object.hasOwn(ALLOWED_TYPES, extension) ? ALLOWED_TYPES[extension] : undefined;
+}
+
 /** A safe file name: no path, no control or bidi characters, bounded. */
 export function cleanFileName(name: string): string {
   // eslint-disable-next-line no-control-regex
@@ -53,7 +58,7 @@ export class FileBox {
   add(from: { id: string; displayName: string }, rawName: string, data: Buffer): SharedFile {
     const name = cleanFileName(rawName);
     const extension = name.includes('.') ? (name.split('.').pop() ?? '').toLowerCase() : '';
-    const type = ALLOWED_TYPES[extension];
+    const type = fileTypeFor(extension);
     if (!type) throw new ParleyError('unsupported_file_type', `.${extension || '?'} files may not be shared (allowed: ${Object.keys(ALLOWED_TYPES).join(', ')})`);
     if (data.length === 0 || data.length > MAX_FILE_BYTES) throw new ParleyError('message_too_large', `files may be at most ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
     if (!type.matches(data)) throw new ParleyError('unsupported_file_type', `the content is not a .${extension} file`);

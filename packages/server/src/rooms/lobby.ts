@@ -51,12 +51,11 @@ export class Lobby {
   entries(): LobbyEntry[] {
     return this.all()
       .filter((w) => w.status === 'waiting')
-      .map((w) => ({
-        id: w.id,
-        displayName: w.entrant.displayName,
-        identity: w.entrant.identity,
-        email: w.entrant.email,
-        since: w.since,
-      }));
+      .map(entryOf);
   }
+}
+
+/** How moderators see one waiter. */
+export function entryOf(w: Waiter): LobbyEntry {
+  return { id: w.id, displayName: w.entrant.displayName, identity: w.entrant.identity, email: w.entrant.email, since: w.since };
 }

@@ -4,6 +4,7 @@
  */
 import { ParleyError, type ClientRequest } from '@parley/protocol';
 import { SUSPENDED_FEATURES, lockedBy, mergeSettings, weakenings } from '../meetings/settings.js';
+import type { BanKeys } from '../storage/moderation.js';
 import type { RoomContext, Reply } from './context.js';
 import { reconsiderWaiting } from './lobby-actions.js';
 import { moderatorMute } from './media-actions.js';
@@ -16,9 +17,18 @@ function target(room: RoomContext, participantId: string): Participant {
   return participant;
 }
 
+/** Same account or same browser: the keys a removal bans. */
+export function samePerson(entrant: BanKeys, keys: BanKeys): boolean {
+  return (keys.userId !== null && entrant.userId === keys.userId) || (keys.deviceId !== null && entrant.deviceId === keys.deviceId);
+}
+
+function outranks(actor: Participant, subject: Participant): boolean {
+  return !(subject.role === 'host' || (subject.role === 'cohost' && actor.role !== 'host'));
+}
+
 /** Hosts are beyond a co-host's reach, and co-hosts beyond each other's. */
 function assertOutranks(actor: Participant, subject: Participant): void {
-  if (subject.role === 'host' || (subject.role === 'cohost' && actor.role !== 'host')) {
+  if (!outranks(actor, subject)) {
     throw new ParleyError('forbidden', `a ${actor.role} may not act on a ${subject.role}`);
   }
 }
@@ -83,8 +93,24 @@ export async function remove(room: RoomContext, actor: Participant, request: Cli
   });
   await room.audit('participant.removed', actor.entrant, subject.id, { removed: subject.displayName, banId: entry.id });
   reply({});
-  subject.close({ reason: 'removed', message: 'A moderator removed you from this meeting.' });
-  await room.remove(subject.id, 'removed');
+  // The person, not just this tab: every connection with their account or browser, in the meeting and the lobby.
+  const keys = { userId: subject.entrant.userId, deviceId: subject.entrant.deviceId };
+  const same = [subject, ...[...room.participants.values()].filter((p) => p !== subject && samePerson(p.entrant, keys) && outranks(actor, p))];
+  for (const p of same) {
+    p.close({ reason: 'removed', message: 'A moderator removed you from this meeting.' });
+    await room.remove(p.id, 'removed');
+  }
+  const leftQueue: string[] = [];
+  for (const waiter of room.lobby.all()) {
+    if (waiter.entrant.isOwner || !samePerson(waiter.entrant, keys)) continue;
+    room.lobby.take(waiter.id);
+    if (waiter.status === 'waiting') leftQueue.push(waiter.id);
+    waiter.entrant.sink.send({ type: 'lobbyStatus', status: 'denied', message: 'A moderator removed you from this meeting.' });
+    waiter.entrant.sink.drop();
+    await room.audit('lobby.removed', actor.entrant, waiter.id, { removed: waiter.entrant.displayName, banId: entry.id });
+  }
+  room.lobbyChanged({ removed: leftQueue });
+  room.emptyCheck();
   room.toModerators({ type: 'removedUpdated', entries: await room.deps.moderation.removed(room.meeting.id) });
 }
 

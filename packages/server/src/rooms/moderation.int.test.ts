@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { TestMedia } from '../test-support/media-peer.js';
 import { join, joinAdmitted } from '../test-support/join.js';
 import { OPEN_DOORS, uploadFile, startTestServer, type TestServer } from '../test-support/server.js';
-import { errorCode, type Msg } from '../test-support/messages.js';
+import { errorCode, waitForQueue, type Msg } from '../test-support/messages.js';
 import type { TestClient } from '../test-support/ws-client.js';
 
 const server: TestServer = await startTestServer();
@@ -141,6 +141,42 @@ test('removed people stay out: same browser under a new name, same account from 
   const log = await actions(meeting.id);
   for (const a of ['participant.removed', 'participant.allowed-back', 'join.refused']) assert.ok(log.includes(a), a);
   await Promise.all([host.client, stranger.client, back.client].map((c) => c.close()));
+});
+
+test('removal reaches every tab of the person: their other tabs in the meeting and in the lobby (M1)', async () => {
+  const member = await server.createUser('twotabs@parley.test', 'member', 'Two Tabs');
+  const { meeting, host } = await meetingWithGuest();
+  const device = await server.newDevice();
+  const tab1 = await joinAdmitted(server, meeting, 'Trouble', { device });
+  const tab2 = await joinAdmitted(server, meeting, 'Trouble', { device });
+  const acct1 = await joinAdmitted(server, meeting, 'x', { as: member, device: await server.newDevice() });
+  // The host turns the lobby on; a third tab of each waits there.
+  await host.client.request('updateSettings', { settings: { lobby: true } });
+  const tab3 = await join(server, meeting, 'Trouble', { device });
+  const acct2 = await join(server, meeting, 'x', { as: member, device: await server.newDevice() });
+  assert.equal(tab3.result.status, 'waiting');
+  assert.equal(acct2.result.status, 'waiting');
+  await waitForQueue(host.client, (q) => q.length === 2);
+
+  await host.client.request('remove', { participantId: tab1.state.self.id });
+  await host.client.request('remove', { participantId: acct1.state.self.id });
+  for (const tab of [tab1, tab2, acct1]) {
+    const bye = await tab.client.waitFor<Msg<'bye'>>((m) => m.type === 'bye', 5000, 0);
+    assert.equal(bye.reason, 'removed');
+    await tab.client.closed();
+  }
+  for (const waiting of [tab3, acct2]) {
+    const status = await waiting.client.waitFor<Msg<'lobbyStatus'>>((m) => m.type === 'lobbyStatus' && m.status === 'denied', 5000, 0);
+    assert.match(status.message ?? '', /removed/);
+    await waiting.client.closed();
+  }
+  // Nothing left to admit, through Admit all or by turning the lobby off.
+  assert.deepEqual(await host.client.request('admitAll', {}), { admitted: 0 });
+  await host.client.request('updateSettings', { settings: { lobby: false } });
+  const joined = host.client.messages.filter((m): m is Msg<'participantJoined'> => m.type === 'participantJoined').map((m) => m.participant.displayName);
+  assert.deepEqual(joined.filter((n) => n === 'Trouble' || n === 'Two Tabs').length, 3, 'only the three tabs that were in before removal ever joined');
+  assert.equal(tab2.client.open, false);
+  await host.client.close();
 });
 
 test('only moderators moderate; co-hosts cannot act on hosts', async () => {

@@ -12,6 +12,7 @@ import { ModerationStore } from '../storage/moderation.js';
 import { ResumeStore } from '../storage/resume.js';
 import { openDatabase, type Db } from '../storage/db.js';
 import { FakeSfu } from '../test-support/fake-sfu.js';
+import { lobbyQueue } from '../test-support/messages.js';
 import type { ByeReason, Entrant, ParticipantSink } from './participant.js';
 import { Room, type RoomMessage } from './room.js';
 
@@ -230,22 +231,27 @@ test('by default newcomers wait for the host, then in the lobby, and hear nothin
   const h = await host(room);
   assert.equal(h.state.self.role, 'host');
   assert.deepEqual(early.sink.messages, [{ type: 'lobbyStatus', status: 'waiting' }], 'moved to the lobby when the host came');
-  assert.deepEqual(h.sink.of('lobbyUpdated').at(-1)?.entries.map((e) => e.displayName), ['Early'], 'the host sees the queue');
+  assert.deepEqual(lobbyQueue(h.sink.messages).map((e) => e.displayName), ['Early'], 'the host sees the queue');
   const late = await enter(room, 'Late');
   assert.deepEqual(late.result, { status: 'waiting', reason: 'lobby' });
-  const knock = h.sink.of('lobbyUpdated').at(-1);
-  assert.deepEqual(knock?.entries.map((e) => e.displayName), ['Early', 'Late']);
-  assert.ok(knock?.knock, 'a knock names the newcomer');
+  const knock = h.sink.of('lobbyChanged').at(-1);
+  assert.deepEqual(knock?.added.map((e) => e.displayName), ['Late'], 'a knock sends the newcomer only (L8)');
+  assert.equal(knock?.knock, knock?.added[0]?.id, 'a knock names the newcomer');
+  const queue = lobbyQueue(h.sink.messages);
+  assert.deepEqual(queue.map((e) => e.displayName), ['Early', 'Late']);
   await publish(room, h);
   assert.deepEqual(late.sink.messages, [], 'a waiting socket learns nothing of the meeting');
 
-  await send(room, h, { type: 'admit', lobbyId: knock.entries[1]!.id });
+  await send(room, h, { type: 'admit', lobbyId: queue[1]!.id });
   const admitted = late.sink.of('admitted')[0];
   assert.equal(admitted?.state.participants[0]?.displayName, 'Hester');
   assert.equal(admitted?.state.tracks.length, 1);
-  await send(room, h, { type: 'deny', lobbyId: knock.entries[0]!.id, message: 'Not today' });
+  await send(room, h, { type: 'deny', lobbyId: queue[0]!.id, message: 'Not today' });
   assert.deepEqual(early.sink.messages.at(-1), { type: 'lobbyStatus', status: 'denied', message: 'Not today' });
   assert.ok(early.sink.dropped);
+  assert.deepEqual(lobbyQueue(h.sink.messages), [], 'admitted and denied left the queue');
+  assert.deepEqual(h.sink.of('lobbyChanged').map((c) => [c.added.length, c.removed.length]), [[1, 0], [1, 0], [0, 1], [0, 1]], 'changes only');
+  assert.equal(h.sink.of('lobbyUpdated').length, 0, 'never the whole queue');
 });
 
 test('participants and guests cannot moderate: admit, lock, promote and end are forbidden and change nothing', async () => {
@@ -344,4 +350,28 @@ test('close says goodbye to everyone, frees every peer, and refuses later joins'
   assert.equal(a.sink.bye, 'shutdown');
   assert.equal(sfu.peers.size, 0);
   await assert.rejects(enter(room, 'Late'));
+});
+
+test('admission from the lobby re-checks removals: admit, admit all and turning the lobby off (M1)', async () => {
+  const room = newRoom({ joinBeforeHost: true });
+  const h = await host(room);
+  const waiting = await Promise.all(['dev-a-0123456789abcdef', 'dev-b-0123456789abcdef', 'dev-c-0123456789abcdef'].map((deviceId) => enter(room, deviceId.slice(0, 5), { deviceId })));
+  // Removed while they waited, by a route that did not see their lobby socket (another node, the admin console).
+  for (const deviceId of ['dev-a-0123456789abcdef', 'dev-b-0123456789abcdef', 'dev-c-0123456789abcdef']) {
+    await new ModerationStore(db).ban(MEETING_ID, { userId: null, deviceId, displayName: 'x', identity: 'guest' });
+  }
+  const entries = room.lobby.entries();
+  await send(room, h, { type: 'admit', lobbyId: entries[0]!.id });
+  await send(room, h, { type: 'admitAll' });
+  assert.equal(room.participants.size, 1, 'only the host is in');
+  for (const w of waiting.slice(0, 2)) {
+    assert.equal(w.sink.of('admitted').length, 0);
+    assert.ok(w.sink.dropped);
+  }
+  const third = await enter(room, 'late', { deviceId: 'dev-d-0123456789abcdef' });
+  await new ModerationStore(db).ban(MEETING_ID, { userId: null, deviceId: 'dev-d-0123456789abcdef', displayName: 'x', identity: 'guest' });
+  await send(room, h, { type: 'updateSettings', settings: { lobby: false } });
+  assert.equal(third.sink.of('admitted').length, 0);
+  assert.equal(room.participants.size, 1);
+  await room.close();
 });

@@ -28,11 +28,11 @@ import { TypedEmitter } from '../util/typed-emitter.js';
 import { decideAdmission, successor } from './admission.js';
 import * as chatActions from './chat-actions.js';
 import { ChatLog } from './chat-log.js';
-import type { AlertInit, RemovalReason, Reply, RoomContext, RoomDeps, Track } from './context.js';
+import type { AlertInit, LobbyChange, RemovalReason, Reply, RoomContext, RoomDeps, Track } from './context.js';
 import { DisruptionDetector } from './disruption.js';
 import { authorize, dispatch } from './dispatch.js';
 import { FileBox, type StoredFile } from './file-box.js';
-import { Lobby, type Waiter } from './lobby.js';
+import { Lobby, entryOf, type Waiter } from './lobby.js';
 import * as lobbyActions from './lobby-actions.js';
 import * as media from './media-actions.js';
 import * as moderation from './moderation-actions.js';
@@ -139,7 +139,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
       const waiter = this.lobby.add(entrant, decision.role, status);
       reply({ status: 'waiting', reason: decision.outcome === 'lobby' ? 'lobby' : 'host-absent' });
       await this.audit('lobby.entered', entrant, null, { status });
-      if (status === 'waiting') this.lobbyChanged(waiter.id);
+      if (status === 'waiting') this.lobbyChanged({ added: [waiter], knock: waiter.id });
     });
   }
 
@@ -181,7 +181,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
       const waiter = found && this.lobby.take(found.id);
       if (!waiter) return;
       await this.audit('lobby.left', waiter.entrant, null, {});
-      if (waiter.status === 'waiting') this.lobbyChanged();
+      if (waiter.status === 'waiting') this.lobbyChanged({ removed: [waiter.id] });
       this.emptyCheck();
     });
   }
@@ -287,6 +287,13 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   }
 
   async admitFromLobby(waiter: Waiter): Promise<void> {
+    // Admit, Admit all and turning the lobby off all come here: someone removed while waiting stays out.
+    if (!waiter.entrant.isOwner && (await this.deps.moderation.isBanned(this.meeting.id, waiter.entrant))) {
+      await this.audit('join.refused', waiter.entrant, null, { code: 'removed', from: 'lobby' });
+      waiter.entrant.sink.send({ type: 'lobbyStatus', status: 'denied', message: new ParleyError('removed').message });
+      waiter.entrant.sink.drop();
+      return;
+    }
     try {
       await this.admit(waiter.entrant, waiter.role, (state) => waiter.entrant.sink.send({ type: 'admitted', state }));
     } catch (err) {
@@ -302,9 +309,11 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     this.deps.resume.update(this.#resumeRecord(participant)).catch((err: unknown) => this.log.error({ err }, 'resume update failed'));
   }
 
-  lobbyChanged(knock?: string): void {
-    const entries = this.lobby.entries();
-    this.toModerators({ type: 'lobbyUpdated', entries, ...(knock ? { knock } : {}) });
+  lobbyChanged(change: LobbyChange): void {
+    const added = (change.added ?? []).map(entryOf);
+    const removed = change.removed ?? [];
+    if (added.length === 0 && removed.length === 0) return;
+    this.toModerators({ type: 'lobbyChanged', added, removed, ...(change.knock ? { knock: change.knock } : {}) });
   }
 
   hostPresent(): boolean {

@@ -15,24 +15,26 @@ import type { ByeReason, Entrant, ParticipantSink } from '../rooms/participant.j
 import type { RoomRegistry } from '../rooms/registry.js';
 import { RoomClosedError, type Room } from '../rooms/room.js';
 import { decode } from './codec.js';
-import { TokenBucket } from './rate-limiter.js';
+import { RateGuard } from './rate-limiter.js';
 
 export interface ConnectionDeps {
   meetings: Meetings;
   rooms: RoomRegistry;
   log: Logger;
   serverBuild: string;
+  /** How long a socket may take to send `hello`, and then `join`. */
+  handshakeTimeoutMs: number;
 }
 
 type State = 'new' | 'ready' | 'joining' | 'waiting' | 'joined' | 'closed';
 
 /** A peer that lets this much unsent data pile up is too slow to keep: drop it. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-const HELLO_TIMEOUT_MS = 10_000;
-/** A ping every this often; a socket that answered none of the last two is dead (a frozen network). */
-const PING_INTERVAL_MS = 10_000;
-/** Requests refused for rate before the socket is closed as abusive. */
-const MAX_RATE_VIOLATIONS = 100;
+/**
+ * Every socket is pinged this often; one that has not answered the previous ping is gone (a frozen
+ * network), so the participant shows as reconnecting within two intervals.
+ */
+const KEEPALIVE_MS = 10_000;
 
 export class SignalingConnection implements ParticipantSink {
   readonly #ws: WebSocket;
@@ -41,14 +43,13 @@ export class SignalingConnection implements ParticipantSink {
   readonly #clientAddress: string;
   readonly #user: UserRecord | undefined;
   readonly #deviceId: string | null;
-  readonly #bucket = new TokenBucket(30, 60);
-  readonly #helloTimer: NodeJS.Timeout;
-  readonly #pingTimer: NodeJS.Timeout;
-  #lastPong = Date.now();
+  readonly #rate = new RateGuard();
+  #idleTimer: NodeJS.Timeout | undefined;
+  readonly #keepalive: NodeJS.Timeout;
+  #alive = true;
   #state: State = 'new';
   #room: Room | undefined;
   #participantId: string | undefined;
-  #rateViolations = 0;
 
   constructor(ws: WebSocket, init: { clientAddress: string; user: UserRecord | undefined; deviceId: string | null }, deps: ConnectionDeps) {
     this.#ws = ws;
@@ -57,11 +58,18 @@ export class SignalingConnection implements ParticipantSink {
     this.#user = init.user;
     this.#deviceId = init.deviceId;
     this.#log = deps.log.child({ clientAddress: init.clientAddress, userId: init.user?.id });
-    this.#helloTimer = setTimeout(() => this.close('protocol', 'No hello received in time.'), HELLO_TIMEOUT_MS);
-    this.#pingTimer = setInterval(() => this.#ping(), PING_INTERVAL_MS);
-    ws.on('pong', () => {
-      this.#lastPong = Date.now();
-    });
+    this.#armIdle('No hello received in time.');
+    this.#keepalive = setInterval(() => {
+      if (!this.#alive) {
+        this.#log.info('socket stopped answering pings; dropping it');
+        this.#ws.terminate();
+        return;
+      }
+      this.#alive = false;
+      if (this.#ws.readyState === this.#ws.OPEN) this.#ws.ping();
+    }, KEEPALIVE_MS);
+    this.#keepalive.unref();
+    ws.on('pong', () => (this.#alive = true));
     ws.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
     ws.on('close', () => this.#onClosed());
     ws.on('error', (err) => this.#log.warn({ err }, 'socket error'));
@@ -95,9 +103,9 @@ export class SignalingConnection implements ParticipantSink {
 
   #onFrame(raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
     const data = Buffer.isBuffer(raw) ? raw : Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw);
-    if (!this.#bucket.take()) {
-      this.#rateViolations += 1;
-      if (this.#rateViolations > MAX_RATE_VIOLATIONS) this.close('protocol', 'Too many messages.');
+    const rate = this.#rate.frame();
+    if (rate !== 'ok') {
+      if (rate === 'abusive') this.close('protocol', 'Too many messages.');
       else this.#sendError(null, new ParleyError('rate_limited'));
       return;
     }
@@ -124,12 +132,13 @@ export class SignalingConnection implements ParticipantSink {
 
   #hello(message: ClientRequest<'hello'>): void {
     if (this.#state !== 'new') throw new ParleyError('wrong_state', 'hello was already sent');
-    clearTimeout(this.#helloTimer);
+    clearTimeout(this.#idleTimer);
     if (message.protocolVersion !== PROTOCOL_VERSION) {
       this.#log.info({ clientBuild: message.clientBuild, protocolVersion: message.protocolVersion }, 'outdated client');
       throw new ParleyError('update_required', `this server speaks protocol ${PROTOCOL_VERSION}; reload the page`);
     }
     this.#state = 'ready';
+    this.#armIdle('No join received in time.');
     this.#log.debug({ clientBuild: message.clientBuild }, 'hello');
     this.send({ type: 'welcome', id: message.id, protocolVersion: PROTOCOL_VERSION, serverBuild: this.#deps.serverBuild });
   }
@@ -140,6 +149,7 @@ export class SignalingConnection implements ParticipantSink {
     const displayName = user?.display_name ?? message.displayName;
     if (!displayName) throw new ParleyError('bad_request', 'displayName: guests must give a name');
     this.#state = 'joining';
+    clearTimeout(this.#idleTimer);
     try {
       const meeting = await this.#deps.meetings.admit(message.meetingId, message.passcode, user, this.#clientAddress);
       const entrant = this.#entrant(displayName, user !== undefined && meeting.hostUserId === user.id);
@@ -150,7 +160,10 @@ export class SignalingConnection implements ParticipantSink {
       this.#room = room;
       if (this.#socketGone()) await this.#leaveRoom('disconnected');
     } catch (err) {
-      if (this.#state === 'joining') this.#state = 'ready';
+      if (this.#state === 'joining') {
+        this.#state = 'ready';
+        this.#armIdle('No join received in time.');
+      }
       throw err instanceof RoomClosedError ? new ParleyError('shutting_down') : err;
     }
   }
@@ -162,6 +175,7 @@ export class SignalingConnection implements ParticipantSink {
   async #resume(message: ClientRequest<'resume'>): Promise<void> {
     if (this.#state !== 'ready') throw new ParleyError('wrong_state', 'already joined or joining');
     this.#state = 'joining';
+    clearTimeout(this.#idleTimer);
     try {
       const record = await this.#deps.rooms.resumeStore.take(message.meetingId, message.participantId, message.token);
       if (!record || record.userId !== (this.#user?.id ?? null)) {
@@ -193,16 +207,6 @@ export class SignalingConnection implements ParticipantSink {
       deviceId: this.#deviceId,
       sink: this,
     };
-  }
-
-  #ping(): void {
-    if (this.#ws.readyState !== this.#ws.OPEN) return;
-    if (Date.now() - this.#lastPong > 2.5 * PING_INTERVAL_MS) {
-      this.#log.info('no pong: the connection is gone');
-      this.#ws.terminate();
-      return;
-    }
-    this.#ws.ping();
   }
 
   /** The socket went away: a participant keeps their place for a resume; a lobby place is given up. */
@@ -251,9 +255,17 @@ export class SignalingConnection implements ParticipantSink {
     this.send({ type: 'error', id, code: error.code, message: error.message });
   }
 
+  /** A socket that has neither said hello nor joined (and so holds no place anywhere) is closed after a while. */
+  #armIdle(message: string): void {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => {
+      if (this.#state === 'new' || this.#state === 'ready') this.close('protocol', message);
+    }, this.#deps.handshakeTimeoutMs);
+  }
+
   #onClosed(): void {
-    clearTimeout(this.#helloTimer);
-    clearInterval(this.#pingTimer);
+    clearTimeout(this.#idleTimer);
+    clearInterval(this.#keepalive);
     const wasInRoom = this.#state === 'joined' || this.#state === 'waiting';
     this.#state = 'closed';
     if (wasInRoom) this.#detach().catch((err: unknown) => this.#log.error({ err }, 'detach failed'));

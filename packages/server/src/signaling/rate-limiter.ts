@@ -21,3 +21,23 @@ export class TokenBucket {
     return true;
   }
 }
+
+/**
+ * A socket's message rate: 30 messages a second, bursts of 60. A message over the rate is refused
+ * (a strike); strikes expire at 10 a second, and only a socket that keeps up more than 100 unexpired
+ * strikes is abusive and closed. A client that is bursty but slow on average is never closed.
+ */
+export class RateGuard {
+  readonly #messages: TokenBucket;
+  readonly #strikes: TokenBucket;
+
+  constructor(now = Date.now()) {
+    this.#messages = new TokenBucket(30, 60, now);
+    this.#strikes = new TokenBucket(10, 100, now);
+  }
+
+  frame(now = Date.now()): 'ok' | 'refused' | 'abusive' {
+    if (this.#messages.take(now)) return 'ok';
+    return this.#strikes.take(now) ? 'refused' : 'abusive';
+  }
+}

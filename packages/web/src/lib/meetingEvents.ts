@@ -2,7 +2,7 @@
  * How each server event changes the meeting state (the reducer's `event` action): people, tracks,
  * roles, the lobby, alerts, reactions, moderators' actions, chat, the active speaker.
  */
-import type { ParticipantInfo, ServerEvent } from '@parley/protocol';
+import type { LobbyEntry, ParticipantInfo, ServerEvent } from '@parley/protocol';
 import { addAlert, markRemoved } from './alerts.js';
 import { applyChatEvent } from './chatState.js';
 import type { FloatingReaction, MeetingState } from './meetingState.js';
@@ -60,6 +60,15 @@ function applyModeratorAction(state: MeetingState, event: ModeratorActionEvent):
   return withNotice(next, 'info', ACTION_TEXT[event.action](event.by));
 }
 
+/** The lobby queue is now `entries`; a knock notice goes once its knocker is admitted, denied or gone. */
+function withLobby(state: MeetingState, entries: LobbyEntry[]): MeetingState {
+  const waiting = new Set(entries.map((e) => e.id));
+  const notices = state.notices.filter((n) => n.lobbyId === undefined || waiting.has(n.lobbyId));
+  const known = new Set(state.lobby.map((e) => e.id));
+  const next = { ...state, lobby: entries, notices: notices.length === state.notices.length ? state.notices : notices };
+  return withQueueNotice(next, entries.filter((e) => !known.has(e.id)));
+}
+
 export function applyEvent(state: MeetingState, event: ServerEvent): MeetingState {
   switch (event.type) {
     case 'participantJoined': {
@@ -95,14 +104,10 @@ export function applyEvent(state: MeetingState, event: ServerEvent): MeetingStat
       return updateParticipant(state, event.participant);
     case 'settingsUpdated':
       return { ...state, settings: event.settings };
-    case 'lobbyUpdated': {
-      // A knock notice goes once its knocker is admitted, denied or gone.
-      const waiting = new Set(event.entries.map((e) => e.id));
-      const notices = state.notices.filter((n) => n.lobbyId === undefined || waiting.has(n.lobbyId));
-      const known = new Set(state.lobby.map((e) => e.id));
-      const next = { ...state, lobby: event.entries, notices: notices.length === state.notices.length ? state.notices : notices };
-      return withQueueNotice(next, event.entries.filter((e) => !known.has(e.id)));
-    }
+    case 'lobbyUpdated':
+      return withLobby(state, event.entries);
+    case 'lobbyChanged':
+      return withLobby(state, [...state.lobby.filter((e) => !event.removed.includes(e.id)), ...event.added]);
     case 'alert':
       return { ...state, alerts: addAlert(state.alerts, event, state.nextId), nextId: state.nextId + 1 };
     case 'removedUpdated':

@@ -128,6 +128,18 @@ test('a knock updates the queue and adds a notice that goes when the knocker lea
   assert.deepEqual(s.notices, [], 'admitted or denied: the knock notice is gone');
 });
 
+test('lobby changes apply to the queue: a knock adds its entry, leavers are removed (L8)', () => {
+  const ivy: LobbyEntry = { ...gina, id: 'l_ivy000', displayName: 'Ivy' };
+  let s = joined('host');
+  s = meetingReducer(s, { type: 'event', event: { type: 'lobbyChanged', added: [gina], removed: [], knock: gina.id } });
+  s = meetingReducer(s, { type: 'event', event: { type: 'lobbyChanged', added: [ivy], removed: [], knock: ivy.id } });
+  assert.deepEqual(s.lobby, [gina, ivy]);
+  assert.equal(s.notices.length, 2);
+  s = meetingReducer(s, { type: 'event', event: { type: 'lobbyChanged', added: [], removed: [gina.id] } });
+  assert.deepEqual(s.lobby, [ivy]);
+  assert.deepEqual(s.notices.map((n) => n.lobbyId), [ivy.id], 'the admitted knocker’s notice is gone');
+});
+
 test('people who waited for the host are announced when they reach the queue, together', () => {
   const ivy: LobbyEntry = { ...gina, id: 'l_ivy000', displayName: 'Ivy' };
   let s = joined('host');

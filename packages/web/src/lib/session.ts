@@ -256,6 +256,9 @@ export class MeetingSession {
       case 'lobbyUpdated':
         if (hasNewcomer(this.store.getState(), event.entries)) knockChime();
         break;
+      case 'lobbyChanged':
+        if (hasNewcomer(this.store.getState(), event.added)) knockChime();
+        break;
       case 'participantUpdated':
         return this.#onParticipantUpdated(event);
       case 'trackUpdated':
