@@ -196,6 +196,25 @@ describe('a three-person meeting in Chromium', { timeout: 180_000 }, () => {
     }
   });
 
+  test('the speaker view shows one large tile and a filmstrip; a pinned tile stays large; someone is marked speaking', async () => {
+    const [alice, bob] = people;
+    assert.ok(alice && bob);
+    // Chromium's fake microphone beeps: the SFU's active-speaker observer picks someone.
+    await eventually('a tile marked as speaking', async () => (await alice.page.locator('[data-testid="tile"][data-speaking="true"]').count()) > 0, 30_000);
+    await alice.page.getByTestId('toggle-view').click();
+    await alice.page.locator('[data-testid="stage"][data-layout="speaker"]').waitFor({ timeout: 15_000 });
+    assert.equal(await alice.page.getByTestId('toggle-view').getAttribute('aria-pressed'), 'true');
+    const bobTile = alice.page.locator(`[data-testid="tile"][data-participant-id="${ids[1]}"][data-source="camera"]`);
+    await bobTile.getByTestId('tile-pin').click();
+    await alice.page.locator(`[data-testid="speaker-main"] [data-testid="tile"][data-participant-id="${ids[1]}"]`).waitFor({ timeout: 15_000 });
+    await eventually('the pinned tile to show video', () =>
+      alice.page.locator(`[data-testid="speaker-main"] [data-testid="tile"][data-participant-id="${ids[1]}"] video`).evaluate((v: HTMLVideoElement) => v.videoWidth > 0),
+    20_000);
+    await alice.page.screenshot({ path: '/tmp/parley-speaker-view.png' });
+    await alice.page.getByTestId('toggle-view').click();
+    await alice.page.locator('[data-testid="stage"][data-layout="grid"]').waitFor({ timeout: 15_000 });
+  });
+
   test('a participant who leaves disappears from the others', async () => {
     const leaver = people[2]!;
     const leaverId = ids[2]!;

@@ -50,6 +50,16 @@ describe('pre-join and error screens', { timeout: 120_000 }, () => {
     return { ...created, passcode: created.passcode };
   }
 
+  test('a browser without WebRTC is told so on the pre-join screen and cannot join', async () => {
+    const { joinUrl } = await createMeeting();
+    const p = await person('Old Browser');
+    await p.context.addInitScript('delete window.RTCPeerConnection; delete window.webkitRTCPeerConnection;');
+    await p.page.goto(joinUrl);
+    await p.page.getByTestId('unsupported-browser').waitFor({ timeout: 20_000 });
+    assert.equal(await p.page.getByTestId('join-button').isDisabled(), true);
+    assert.equal(await p.page.getByTestId('lobby-screen').count(), 0);
+  });
+
   test('a wrong passcode shows "Meeting not found or wrong passcode", and the fragment is scrubbed', async () => {
     const { id } = await createMeeting();
     const p = await person('Mallory');

@@ -25,19 +25,23 @@ test('client messages parse by type and require an id', () => {
   assert.equal(ClientMessage.safeParse({ type: 'join', id: 0, meetingId, displayName: 'Ann' }).success, false, 'id must be positive');
   assert.equal(ClientMessage.safeParse({ type: 'nope', id: 1 }).success, false);
   assert.deepEqual(CLIENT_MESSAGE_TYPES, [
-    'hello', 'join', 'publish', 'unpublish', 'answer', 'setMuted', 'leave',
+    'hello', 'join', 'resume', 'setupMedia', 'connectTransport', 'restartIce', 'publish', 'unpublish',
+    'resumeSubscription', 'setSubscription', 'setMuted', 'leave',
     'admit', 'deny', 'admitAll', 'lock', 'setRole', 'updateSettings', 'endMeeting',
     'chat', 'approveMessage', 'rejectMessage', 'remove', 'allowBack', 'mute', 'muteAll', 'askToUnmute',
     'stopVideo', 'stopScreenShare', 'rename', 'raiseHand', 'lowerAllHands', 'react', 'suspend', 'report',
   ]);
 });
 
-test('publish checks source and kind values and bounds the SDP', () => {
-  const base = { type: 'publish', id: 1, source: 'camera', kind: 'video', mid: '0', sdp: 'v=0' };
+test('media messages check their values; media parameters must be JSON objects', () => {
+  const base = { type: 'publish', id: 1, source: 'camera', kind: 'video', rtpParameters: { codecs: [], encodings: [] } };
   assert.ok(ClientMessage.safeParse(base).success);
   assert.equal(ClientMessage.safeParse({ ...base, source: 'hologram' }).success, false);
-  assert.equal(ClientMessage.safeParse({ ...base, sdp: 'x'.repeat(60_001) }).success, false);
-  assert.equal(ClientMessage.safeParse({ ...base, sdp: '' }).success, false);
+  for (const bad of ['v=0', [], null, 42]) assert.equal(ClientMessage.safeParse({ ...base, rtpParameters: bad }).success, false, JSON.stringify(bad));
+  assert.equal(ClientMessage.safeParse({ type: 'setupMedia', id: 1, rtpCapabilities: 'x' }).success, false);
+  assert.equal(ClientMessage.safeParse({ type: 'connectTransport', id: 1, transportId: '../etc', dtlsParameters: {} }).success, false, 'IDs are opaque tokens');
+  assert.equal(ClientMessage.safeParse({ type: 'setSubscription', id: 1, trackId: 'abcdefgh', layer: 'ultra' }).success, false);
+  assert.equal(ClientMessage.safeParse({ type: 'resume', id: 1, meetingId, participantId: 'abcdefgh', token: 'short' }).success, false);
 });
 
 test('display names are trimmed, bounded and free of control characters', () => {
@@ -70,7 +74,7 @@ test('server messages: replies and events parse; an error code must be in the ta
   assert.ok(ServerMessage.safeParse({ type: 'error', id: null, code: 'bad_request', message: 'x' }).success);
   assert.equal(ServerMessage.safeParse({ type: 'error', id: 1, code: 'made_up', message: 'x' }).success, false);
   assert.ok(
-    ServerMessage.safeParse({ type: 'offer', negotiationId: 'abcdefgh', sdp: 'v=0', tracks: [{ mid: '0', trackId: 'abcdefgh' }] }).success,
+    ServerMessage.safeParse({ type: 'subscription', trackId: 'abcdefgh', consumerId: 'c1', kind: 'video', rtpParameters: { codecs: [] } }).success,
   );
   assert.ok(SERVER_MESSAGE_TYPES.includes('participantLeft'));
 });
