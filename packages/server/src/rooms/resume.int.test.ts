@@ -143,3 +143,21 @@ test('after a server restart everyone resumes: same participants, the host still
     await first.close();
   }
 });
+
+test('people waiting in the lobby during a restart are told the server is restarting, not that the meeting ended (L5)', async () => {
+  const own = await startTestServer();
+  try {
+    const meeting = await own.createMeeting();
+    const host = await joinAdmitted(own, meeting, 'Host', own.admin);
+    const waiter = await TestClient.ready(own.wsUrl);
+    const result = await waiter.request('join', { meetingId: meeting.id, passcode: meeting.passcode, displayName: 'Waiting Will' });
+    assert.equal(result.status, 'waiting');
+    const bye = waiter.waitFor<Msg<'bye'>>((m) => m.type === 'bye', 15_000, 0);
+    await own.server.close();
+    assert.equal((await bye).reason, 'shutdown');
+    assert.equal(waiter.messages.some((m) => m.type === 'lobbyStatus' && m.status === 'ended'), false);
+    await host.client.closed();
+  } finally {
+    await own.close();
+  }
+});

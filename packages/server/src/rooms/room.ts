@@ -378,8 +378,12 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   async closeAll(message: string, reason: 'shutdown' | 'ended'): Promise<void> {
     for (const waiter of this.lobby.all()) {
       this.lobby.take(waiter.id);
-      waiter.entrant.sink.send({ type: 'lobbyStatus', status: 'ended', message });
-      waiter.entrant.sink.drop();
+      // A restart is not the meeting's end: the waiting are told to come back (their client offers Rejoin).
+      if (reason === 'shutdown') waiter.entrant.sink.close('shutdown', message);
+      else {
+        waiter.entrant.sink.send({ type: 'lobbyStatus', status: 'ended', message });
+        waiter.entrant.sink.drop();
+      }
     }
     for (const participant of [...this.participants.values()]) {
       participant.close({ reason, message });
