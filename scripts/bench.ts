@@ -1,237 +1,175 @@
 /**
- * `npm run bench`: Parley's numbers on this machine, printed as a table.
- *  1. Join → first remote video frame: five runs; each starts a fresh server, two guests are already
- *     in and sending, the third clicks Join; the time until its page decodes a remote video frame.
- *  2. The server (SFU included) while three participants exchange audio and video for 20 s: its
- *     CPU and memory read from /proc, and packets forwarded per CPU-second (packets received by all
- *     subscribers, from getStats, divided by the server's CPU seconds).
- *  3. Passcode brute force for 60 s against one meeting: guesses checked from one address and from
- *     fifty (distinct loopback addresses).
- * Nothing here is asserted; tests prove behaviour, this measures it. Needs the build (npm run build).
+ * `npm run bench` (= `npm run build && node --import tsx scripts/bench.ts`): Parley's media numbers
+ * on this machine, side by side with Janus 1.1.2 where there is a peer to compare with. Sections
+ * (run all by default; choose with `-- --only forwarding,first-frame` or `-- --skip recovery`, or
+ * BENCH_ONLY / BENCH_SKIP):
+ *  forwarding   one 720p30 simulcast publisher and N = 10, 40, 80 non-decoding WebRTC subscribers,
+ *               Parley against Janus, interleaved, repeated (`--reps 2`), plus N = 40 under a CPU
+ *               hog (`--no-hog` to leave it out); ends with the one `forwarding:` line for N = 40.
+ *  first-frame  join → first decoded frame with Node clients (10 runs).
+ *  meeting      a 25-person meeting (all audio, 9 simulcast videos): server CPU and loss.
+ *  passcode     passcode guessing against the throttle, and refusal times.
+ *  recovery     blip, reload and restart times printed by tests/browser/cross-browser.test.ts.
+ * Nothing is asserted; tests prove behaviour, this measures it. The pieces live in scripts/bench/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import WebSocket from 'ws';
-import {
-  createMeetingViaApi,
-  inboundStats,
-  joinFromPreJoin,
-  launchBrowser,
-  newParticipant,
-  setupAdminViaApi,
-  sleep,
-  type Participant,
-  type TestServer,
-} from '../tests/browser/helpers.js';
+import { forwardingPoint, HEIGHT, WIDTH, type ForwardingPoint, type System } from './bench/forwarding.js';
+import { joinToFirstFrame } from './bench/first-frame.js';
+import { ensureJanus, janusVersion } from './bench/janus-server.js';
+import { meeting25, type MeetingResult } from './bench/meeting25.js';
+import { bruteForce, refusalTimes, type BruteForce } from './bench/passcode.js';
+import { recoveryTimes, type Recovery } from './bench/recovery.js';
+import { fmt, log, median } from './bench/util.js';
 
-const root = new URL('..', import.meta.url).pathname;
-const OPEN_DOORS = { lobby: false, joinBeforeHost: true };
+/** BENCH_SYSTEMS=parley (or janus) measures one side only, for a quick look. */
+const SYSTEMS = (['parley', 'janus'] as const).filter((s) => !process.env.BENCH_SYSTEMS || process.env.BENCH_SYSTEMS.split(',').includes(s));
+const SECTIONS = ['forwarding', 'first-frame', 'meeting', 'passcode', 'recovery'] as const;
+type Section = (typeof SECTIONS)[number];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-interface SpawnedServer extends TestServer {
-  process: ChildProcess;
-}
-
-/** The real server as its own process (`node packages/server/dist/main.js`), so /proc measures only it. */
-async function spawnServer(): Promise<SpawnedServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'parley-bench-'));
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(root, 'packages/server/dist/main.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const setupUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /(http:\/\/\S+\/setup#token=\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before printing its setup link`)));
-  });
+function parseArgs(argv: string[]): { sections: Set<Section>; reps: number; hog: boolean; windowSeconds: number; ns: number[] } {
+  const value = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+  };
+  const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const only = list(value('--only') ?? process.env.BENCH_ONLY);
+  const skip = list(value('--skip') ?? process.env.BENCH_SKIP);
+  for (const name of [...only, ...skip]) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`unknown section "${name}" (${SECTIONS.join(', ')})`);
+  const sections = new Set<Section>(SECTIONS.filter((s) => (only.length === 0 || only.includes(s)) && !skip.includes(s)));
+  const ns = list(value('--n')).map(Number).filter((n) => n > 0);
   return {
-    url: `http://127.0.0.1:${port}`,
-    setupUrl: setupUrl.replace(/^http:\/\/[^/]+/, `http://127.0.0.1:${port}`),
-    process: child,
-    async close() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    sections,
+    reps: Math.max(1, Math.min(5, Number(value('--reps') ?? 2))),
+    hog: !argv.includes('--no-hog'),
+    windowSeconds: Math.max(5, Math.min(60, Number(value('--window') ?? 12))),
+    ns: ns.length > 0 ? ns : [10, 40, 80],
   };
 }
 
-async function procSample(pid: number): Promise<{ cpuSeconds: number; rssMiB: number }> {
-  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
-  const ticks = Number(stat[11]) + Number(stat[12]); // utime + stime (fields 14 and 15)
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return { cpuSeconds: ticks / 100, rssMiB: rssKiB / 1024 };
+const args = parseArgs(process.argv.slice(2));
+const startedAt = Date.now();
+const elapsed = (): string => `${((Date.now() - startedAt) / 60_000).toFixed(1)} min`;
+const table: string[][] = [];
+
+function printTable(rows: string[][]): void {
+  const widths = rows.reduce<number[]>((w, r) => r.map((c, i) => Math.max(w[i] ?? 0, c.length)), []);
+  for (const r of rows) log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  '));
 }
 
-async function remoteVideoDecoded(p: Participant): Promise<boolean> {
-  const stats = await inboundStats(p.page);
-  return [...stats.values()].some((s) => s.kind === 'video' && s.framesDecoded > 0);
+function describePoint(p: ForwardingPoint): string {
+  if (p.error) return `# ${p.system} N=${p.n}${p.hog ? ' +hog' : ''}: FAILED ${p.error}`;
+  return (
+    `# ${p.system.padEnd(6)} N=${String(p.n).padStart(2)}${p.hog ? ' +hog' : '     '} ${fmt(p.pktsPerCpuSecond).padStart(7)} pkts/CPU-s  connected ${p.connected}/${p.n}  loss ${fmt(p.lossPercent, 2)}% (video ${fmt(p.videoLossPercent, 2)}%)  ` +
+    `${fmt(p.ppsPerSubscriber)} pkts/s per subscriber (video ${fmt(p.videoPpsPerSubscriber)})  server CPU ${fmt(p.serverCpuPercent)}%  machine ${fmt(p.machineBusyPercent)}% busy  ` +
+    `RSS base ${fmt(p.rssBaseMiB, 1)} MiB, ${fmt(p.rssPerSubscriberMiB, 2)} MiB/subscriber  connect ${fmt(p.connectSeconds, 1)} s  ramp ${fmt(p.rampSeconds, 0)} s  publisher ${p.layers}`
+  );
 }
 
-async function packetsReceived(people: Participant[]): Promise<number> {
-  let total = 0;
-  for (const p of people) for (const s of (await inboundStats(p.page)).values()) total += s.packetsReceived;
-  return total;
-}
-
-async function enter(server: TestServer, browser: Awaited<ReturnType<typeof launchBrowser>>, joinUrl: string, name: string) {
-  const p = await newParticipant(browser, name);
-  await p.page.goto(joinUrl);
-  const { clickedAt } = await joinFromPreJoin(p.page, name);
-  return { p, clickedAt };
-}
-
-async function meeting(server: TestServer): Promise<string> {
-  const host = await setupAdminViaApi(server, { email: 'bench@parley.test', displayName: 'Bench Admin' });
-  return (await createMeetingViaApi(server, host, { title: 'Bench', settings: OPEN_DOORS })).joinUrl;
-}
-
-async function joinToFirstFrame(runs: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    const server = await spawnServer();
-    const browser = await launchBrowser();
-    try {
-      const joinUrl = await meeting(server);
-      await enter(server, browser, joinUrl, 'Ann');
-      await enter(server, browser, joinUrl, 'Bob');
-      await sleep(1500);
-      const third = await enter(server, browser, joinUrl, 'Cy');
-      while (!(await remoteVideoDecoded(third.p))) await sleep(20);
-      times.push(Date.now() - third.clickedAt);
-    } finally {
-      await browser.close();
-      await server.close();
+async function forwardingSection(): Promise<void> {
+  log(`\n## forwarding: one ${WIDTH}x${HEIGHT}@30 simulcast publisher (3 layers) + audio, N non-decoding subscribers (other processes); window ${args.windowSeconds} s; ${args.reps} reps, interleaved`);
+  const janusBinary = ensureJanus();
+  log(`# janus: ${janusBinary} (${janusVersion(janusBinary)}), configuration ../shared/janus (copied; own port, ICE on lo)`);
+  const points: ForwardingPoint[] = [];
+  const plan: { system: System; n: number; hog: boolean }[] = [];
+  for (const n of args.ns) for (let rep = 0; rep < args.reps; rep++) for (const system of SYSTEMS) plan.push({ system, n, hog: false });
+  if (args.hog && args.ns.includes(40)) for (const system of SYSTEMS) plan.push({ system, n: 40, hog: true });
+  for (const step of plan) {
+    const p = await forwardingPoint(step.system, step.n, { hog: step.hog, windowSeconds: args.windowSeconds, janusBinary });
+    points.push(p);
+    log(`${describePoint(p)}   [${elapsed()}]`);
+  }
+  const group = (system: System, n: number, hog: boolean): ForwardingPoint[] => points.filter((p) => p.system === system && p.n === n && p.hog === hog && !p.error);
+  const rows: string[][] = [['point', 'system', 'pkts/CPU-s (median)', 'runs', 'connected', 'loss % (median)', 'pkts/s per sub', 'video pkts/s per sub', 'server CPU %', 'MiB/sub', 'base MiB']];
+  for (const n of args.ns) {
+    for (const hog of [false, true]) {
+      for (const system of ['parley', 'janus'] as const) {
+        const g = group(system, n, hog);
+        if (g.length === 0 && (hog ? !(args.hog && n === 40) : false)) continue;
+        if (hog && !(args.hog && n === 40)) continue;
+        rows.push([
+          `N=${n}${hog ? ' +hog' : ''}`, system, fmt(median(g.map((p) => p.pktsPerCpuSecond))), `${g.length}`,
+          `${g.reduce((a, p) => a + p.connected, 0)}/${g.reduce((a, p) => a + p.n, 0)}`, fmt(median(g.map((p) => p.lossPercent)), 2),
+          fmt(median(g.map((p) => p.ppsPerSubscriber))), fmt(median(g.map((p) => p.videoPpsPerSubscriber))), fmt(median(g.map((p) => p.serverCpuPercent))),
+          fmt(median(g.map((p) => p.rssPerSubscriberMiB)), 2), fmt(median(g.map((p) => p.rssBaseMiB)), 1),
+        ]);
+      }
     }
   }
-  return times;
+  log('');
+  printTable(rows);
+  for (const row of rows.slice(1)) table.push([`forwarding ${row[0]} ${row[1]}`, `${row[2]} pkts/CPU-s, connected ${row[4]}, loss ${row[5]}%, ${row[6]} pkts/s/sub, ${row[9]} MiB/sub`]);
+  const p40 = group('parley', 40, false);
+  const j40 = group('janus', 40, false);
+  const all40 = points.filter((p) => p.system === 'parley' && p.n === 40 && !p.hog);
+  const parley = median(p40.map((p) => p.pktsPerCpuSecond));
+  const janus = median(j40.map((p) => p.pktsPerCpuSecond));
+  log(
+    `forwarding: parley ${fmt(parley)} janus ${fmt(janus)} ratio ${fmt(parley / janus, 2)} connected ${p40.reduce((a, p) => a + p.connected, 0)}/${all40.length * 40} loss ${fmt(median(p40.map((p) => p.lossPercent)), 2)}%`,
+  );
 }
 
-async function forwardingCost(seconds: number) {
-  const server = await spawnServer();
-  const browser = await launchBrowser();
-  try {
-    const joinUrl = await meeting(server);
-    const people: Participant[] = [];
-    for (const name of ['Ann', 'Bob', 'Cy']) people.push((await enter(server, browser, joinUrl, name)).p);
-    await sleep(5000); // let video ramp up
-    const pid = server.process.pid ?? 0;
-    const before = { ...(await procSample(pid)), packets: await packetsReceived(people) };
-    await sleep(seconds * 1000);
-    const after = { ...(await procSample(pid)), packets: await packetsReceived(people) };
-    const cpu = after.cpuSeconds - before.cpuSeconds;
-    const packets = after.packets - before.packets;
-    return { seconds, cpuPercent: (100 * cpu) / seconds, rssMiB: after.rssMiB, packets, packetsPerSecond: packets / seconds, packetsPerCpuSecond: packets / cpu };
-  } finally {
-    await browser.close();
-    await server.close();
+async function firstFrameSection(): Promise<void> {
+  log('\n## join → first frame: Node client (mediasoup-client over wrtc, RTCVideoSink), time from `join` sent to the first decoded frame; publisher 720p simulcast');
+  const times = await joinToFirstFrame(10);
+  const ok = times.filter((t) => Number.isFinite(t));
+  log(`# runs (ms): ${times.map((t) => fmt(t)).join(', ')}`);
+  const line = `p50 ${fmt(median(ok))} ms, worst ${fmt(Math.max(...ok))} ms, ${ok.length}/${times.length} got a frame within 20 s`;
+  log(`join → first frame: ${line}`);
+  table.push(['join → first frame (10 runs)', line]);
+}
+
+async function meetingSection(): Promise<void> {
+  const width = 640;
+  const height = 360;
+  log(`\n## 25-person meeting on Parley: 25 Node participants (5 processes), all audio, 9 with ${width}x${height} simulcast camera, all receiving everything (layer 'low', not decoded)`);
+  const r: MeetingResult = await meeting25({ participants: 25, videos: 9, width, height, windowSeconds: 20 });
+  if (r.error) log(`# FAILED: ${r.error}`);
+  const line =
+    `server CPU ${fmt(r.serverCpuPercent)}% of one core (machine ${fmt(r.machineBusyPercent)}% busy), loss ${fmt(r.lossPercent, 2)}%, connected ${r.connected}/${r.participants}, ` +
+    `receiving audio+video ${r.fullyReceiving}/${r.participants}, ${fmt(r.ppsPerParticipant)} pkts/s per participant, server RSS ${fmt(r.rssMiB)} MiB, up in ${fmt(r.setupSeconds, 1)} s`;
+  log(`meeting 25: ${line}`);
+  table.push(['25-person meeting', line]);
+}
+
+async function passcodeSection(): Promise<void> {
+  log('\n## passcode guessing against one meeting (throttle: 5 free failures/h per address then 1,2,4,8,10 s turns; 20/10 min per meeting)');
+  const refusals = await refusalTimes(20);
+  const rline = `unknown meeting ${fmt(refusals.unknown, 1)} ms, wrong passcode ${fmt(refusals.wrong, 1)} ms (worst ${fmt(refusals.worstUnknown, 1)} / ${fmt(refusals.worstWrong, 1)} ms)`;
+  log(`refusal time, median of 20: ${rline}`);
+  table.push(['passcode refusal time', rline]);
+  for (const addresses of [1, 50]) {
+    const r: BruteForce = await bruteForce(addresses, 30);
+    const line = `${r.attempts} attempts, ${r.checked} passcodes checked, ${r.throttled} refused unchecked (rate_limited)`;
+    log(`passcode brute force, ${r.seconds} s, ${addresses} address${addresses > 1 ? 'es' : ''}: ${line}`);
+    table.push([`brute force ${r.seconds} s, ${addresses} addr`, line]);
   }
 }
 
-async function guess(ws: WebSocket, meetingId: string, id: number): Promise<string> {
-  return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData): void => {
-      const m = JSON.parse(String(data)) as { id?: number; type: string; code?: string };
-      if (m.id !== id) return;
-      ws.off('message', onMessage);
-      resolve(m.type === 'error' ? (m.code ?? 'error') : m.type);
-    };
-    ws.on('message', onMessage);
-    ws.send(JSON.stringify({ type: 'join', id, meetingId, passcode: randomBytes(4).toString('hex'), displayName: 'M' }));
-  });
+async function recoverySection(): Promise<void> {
+  log('\n## recovery: tests/browser/cross-browser.test.ts (Chromium + Firefox) in its own network namespace');
+  const r: Recovery = await recoveryTimes(9 * 60_000);
+  for (const line of r.lines) log(line);
+  log(`# ${r.note ?? ''}${r.passed ? '' : ' (some lines may be missing)'}`);
+  table.push(['recovery (browser test)', r.lines.filter((l) => !l.includes('handlers')).map((l) => l.replace(/^#\s*/, '')).join('; ') || (r.note ?? 'none')]);
 }
 
-async function attacker(wsUrl: string, localAddress: string): Promise<WebSocket> {
-  const ws = new WebSocket(wsUrl, { localAddress });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  ws.send(JSON.stringify({ type: 'hello', id: 1, protocolVersion: 1, clientBuild: 'bench' }));
-  await new Promise((r) => ws.once('message', r));
-  return ws;
-}
+const run: Record<Section, () => Promise<void>> = {
+  forwarding: forwardingSection,
+  'first-frame': firstFrameSection,
+  meeting: meetingSection,
+  passcode: passcodeSection,
+  recovery: recoverySection,
+};
 
-/** Guesses as fast as the socket's own rate limit allows, for `seconds`, from `addresses`. */
-async function bruteForce(addresses: number, seconds: number): Promise<{ attempts: number; checked: number }> {
-  const server = await spawnServer();
+log(`# bench: sections ${[...args.sections].join(', ')}; ${new Date().toISOString()}; load average at start ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+for (const section of SECTIONS) {
+  if (!args.sections.has(section)) continue;
   try {
-    const host = await setupAdminViaApi(server, { email: 'bench@parley.test', displayName: 'Bench Admin' });
-    const { id } = await createMeetingViaApi(server, host, {});
-    const wsUrl = server.url.replace('http', 'ws') + '/ws';
-    const sockets = await Promise.all(Array.from({ length: addresses }, (_, i) => attacker(wsUrl, addresses === 1 ? '127.0.0.9' : `127.0.4.${i + 1}`)));
-    const deadline = Date.now() + seconds * 1000;
-    let attempts = 0;
-    let checked = 0;
-    await Promise.all(
-      sockets.map(async (ws) => {
-        for (let n = 2; Date.now() < deadline; n++) {
-          const outcome = await guess(ws, id, n);
-          attempts += 1;
-          if (outcome === 'meeting_access_denied') checked += 1;
-          await sleep(addresses === 1 ? 50 : 500);
-        }
-      }),
-    );
-    for (const ws of sockets) ws.close();
-    return { attempts, checked };
-  } finally {
-    await server.close();
+    await run[section]();
+  } catch (e) {
+    log(`# ${section} FAILED: ${e instanceof Error ? e.message : String(e)}`);
+    table.push([section, `FAILED: ${e instanceof Error ? e.message : String(e)}`]);
   }
 }
-
-/** Time to be refused for an unknown meeting and for a wrong passcode (fresh addresses, so no throttling). */
-async function refusalTimes(samples: number): Promise<{ unknown: number[]; wrong: number[] }> {
-  const server = await spawnServer();
-  try {
-    const host = await setupAdminViaApi(server, { email: 'bench@parley.test', displayName: 'Bench Admin' });
-    const { id } = await createMeetingViaApi(server, host, {});
-    const wsUrl = server.url.replace('http', 'ws') + '/ws';
-    const times = { unknown: [] as number[], wrong: [] as number[] };
-    for (let i = 0; i < samples * 2; i++) {
-      const ws = await attacker(wsUrl, `127.0.5.${i + 1}`);
-      const kind = i % 2 === 0 ? 'unknown' : 'wrong';
-      const started = performance.now();
-      await guess(ws, kind === 'unknown' ? `zzzz-zzzz-zzzz-${String(1000 + i).slice(-4).replace(/[01]/g, '2')}` : id, 2);
-      times[kind].push(performance.now() - started);
-      ws.close();
-    }
-    return times;
-  } finally {
-    await server.close();
-  }
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-
-const firstFrame = await joinToFirstFrame(5);
-console.log(`join → first remote video frame (3 participants, loopback, 5 runs): median ${median(firstFrame)} ms, worst ${Math.max(...firstFrame)} ms  [${firstFrame.join(', ')}]`);
-const cost = await forwardingCost(20);
-console.log(
-  `server while 3 participants exchange audio+video for ${cost.seconds} s: CPU ${cost.cpuPercent.toFixed(1)}% of one core, RSS ${cost.rssMiB.toFixed(0)} MiB, ` +
-    `${cost.packetsPerSecond.toFixed(0)} packets/s forwarded, ${cost.packetsPerCpuSecond.toFixed(0)} forwarded packets per CPU-second`,
-);
-const refusals = await refusalTimes(20);
-console.log(
-  `refusal time, median of 20: unknown meeting ${median(refusals.unknown).toFixed(1)} ms, wrong passcode ${median(refusals.wrong).toFixed(1)} ms ` +
-    `(worst ${Math.max(...refusals.unknown).toFixed(1)} / ${Math.max(...refusals.wrong).toFixed(1)} ms)`,
-);
-for (const addresses of [1, 50]) {
-  const r = await bruteForce(addresses, 60);
-  console.log(`passcode brute force, 60 s, ${addresses} address${addresses > 1 ? 'es' : ''}: ${r.attempts} attempts, ${r.checked} passcodes checked (${r.checked} guesses/minute)`);
-}
+log(`\n## summary (${elapsed()})`);
+printTable([['measure', 'result'], ...table]);
+process.exit(0);

@@ -28,6 +28,7 @@ export interface ForwardingPoint {
   ppsPerSubscriber: number;
   videoPpsPerSubscriber: number;
   lossPercent: number;
+  videoLossPercent: number;
   rssBaseMiB: number;
   rssPerSubscriberMiB: number;
   serverCpuPercent: number;
@@ -35,6 +36,8 @@ export interface ForwardingPoint {
   /** Publisher's layers during the window: rid, packets/s, kbit/s, width. */
   layers: string;
   connectSeconds: number;
+  /** Seconds until the publisher sent its 720p layer (capped at 40). */
+  rampSeconds: number;
   error?: string;
 }
 
@@ -53,6 +56,7 @@ async function allStats(procs: PeerProcess[]): Promise<PeerStats[]> {
 function layerRates(a: LayerStat[], b: LayerStat[], seconds: number): string {
   return b
     .map((l) => {
+      if (l.rid === 'bwe') return `bwe:${((l.bwe ?? 0) / 1000).toFixed(0)}k`;
       const before = a.find((x) => x.rid === l.rid);
       const pps = (l.packetsSent - (before?.packetsSent ?? 0)) / seconds;
       const kbps = (8 * (l.bytesSent - (before?.bytesSent ?? 0))) / seconds / 1000;
@@ -73,7 +77,7 @@ export async function forwardingPoint(system: System, n: number, opts: { hog: bo
   const pid = parley?.pid ?? janus?.pid ?? 0;
   const point: ForwardingPoint = {
     system, n, hog: opts.hog, connected: 0, packets: 0, cpuSeconds: 0, windowSeconds: opts.windowSeconds, pktsPerCpuSecond: NaN, ppsPerSubscriber: NaN,
-    videoPpsPerSubscriber: NaN, lossPercent: NaN, rssBaseMiB: NaN, rssPerSubscriberMiB: NaN, serverCpuPercent: NaN, machineBusyPercent: NaN, layers: '', connectSeconds: NaN,
+    videoPpsPerSubscriber: NaN, lossPercent: NaN, videoLossPercent: NaN, rssBaseMiB: NaN, rssPerSubscriberMiB: NaN, serverCpuPercent: NaN, machineBusyPercent: NaN, layers: '', connectSeconds: NaN, rampSeconds: NaN,
   };
   try {
     if (opts.hog) hog = startHog();
@@ -81,7 +85,8 @@ export async function forwardingPoint(system: System, n: number, opts: { hog: bo
     let subscriberJob: (i: number, count: number) => ConstructorParameters<typeof PeerProcess>[0];
     if (parley) {
       const meeting = await parley.createMeeting();
-      const base = { role: 'parley' as const, wsUrl: parley.wsUrl, meetingId: meeting.id, passcode: meeting.passcode, width: WIDTH, height: HEIGHT, layer: 'high' as const };
+      const layer = (process.env.BENCH_LAYER ?? 'high') as 'low' | 'medium' | 'high';
+      const base = { role: 'parley' as const, wsUrl: parley.wsUrl, meetingId: meeting.id, passcode: meeting.passcode, width: WIDTH, height: HEIGHT, layer };
       publisher = new PeerProcess({ ...base, localAddress: '127.0.9.1', peers: [{ name: 'Publisher', audio: true, video: true }], concurrency: 1 });
       subscriberJob = (i, count) => ({
         ...base,
@@ -97,7 +102,20 @@ export async function forwardingPoint(system: System, n: number, opts: { hog: bo
     procs.push(publisher);
     const { feed, failures } = await publisher.ready(60_000);
     if (failures.length > 0) throw new Error(`publisher: ${failures.join('; ')}`);
-    await sleep(4000); // bandwidth estimation ramps the publisher up to its top layer
+    // Bandwidth estimation ramps the publisher up until it sends its top layer (bounded).
+    const rampStart = performance.now();
+    let previous = (await publisher.stats()).layers;
+    let sending = 0;
+    await until(async () => {
+      const now = (await publisher.stats()).layers;
+      const top = now.find((l) => l.frameWidth >= WIDTH);
+      const before = previous.find((l) => l.rid === top?.rid);
+      previous = now;
+      sending = top !== undefined && before !== undefined && before.frameWidth >= WIDTH && top.packetsSent - before.packetsSent > 30 ? sending + 1 : 0;
+      return sending >= 3;
+    }, Number(process.env.BENCH_RAMP_S ?? 40) * 1000, 1000);
+    point.rampSeconds = (performance.now() - rampStart) / 1000;
+    await sleep(1000);
     const base = sampleTree(pid);
     point.rssBaseMiB = base.rssMiB;
     const connectStart = performance.now();
@@ -130,6 +148,8 @@ export async function forwardingPoint(system: System, n: number, opts: { hog: bo
     point.ppsPerSubscriber = received / n / seconds;
     point.videoPpsPerSubscriber = video / n / seconds;
     point.lossPercent = received + lost > 0 ? (100 * lost) / (received + lost) : NaN;
+    const videoLost = sum(s1, (s) => s.videoLost) - sum(s0, (s) => s.videoLost);
+    point.videoLossPercent = video + videoLost > 0 ? (100 * videoLost) / (video + videoLost) : NaN;
     point.rssPerSubscriberMiB = (t1.rssMiB - base.rssMiB) / n;
     point.serverCpuPercent = (100 * point.cpuSeconds) / seconds;
     point.machineBusyPercent = (100 * (m1.busy - m0.busy)) / (m1.total - m0.total);

@@ -4,7 +4,7 @@
  * rid encodings, as janus.js sends them) and non-decoding subscribers that answer Janus's offer.
  */
 import type { LayerStat, PeerStats } from './peer-ipc.js';
-import { inboundCounts, outboundLayers, statsOf, syntheticAudio, syntheticVideo, wrtc, type Source } from './wrtc-env.js';
+import { inboundCounts, outboundLayers, statsOf, syntheticAudio, syntheticVideo, wrtc, type PeerConnection, type Source } from './wrtc-env.js';
 import { sleep, withTimeout } from './util.js';
 
 interface Jsep {
@@ -102,7 +102,7 @@ export class JanusSession {
   }
 }
 
-async function gathered(pc: RTCPeerConnection, timeoutMs = 3000): Promise<void> {
+async function gathered(pc: PeerConnection, timeoutMs = 3000): Promise<void> {
   if (pc.iceGatheringState === 'complete') return;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);
@@ -115,7 +115,7 @@ async function gathered(pc: RTCPeerConnection, timeoutMs = 3000): Promise<void> 
   });
 }
 
-function localJsep(pc: RTCPeerConnection): Jsep {
+function localJsep(pc: PeerConnection): Jsep {
   const d = pc.localDescription;
   if (!d || (d.type !== 'offer' && d.type !== 'answer')) throw new Error('no local description');
   return { type: d.type, sdp: d.sdp };

@@ -130,7 +130,7 @@ export class ParleyPeer {
 
   async stats(): Promise<PeerStats> {
     const recv = this.#recv;
-    if (!recv) return { connected: false, audioPackets: 0, videoPackets: 0, lost: 0 };
+    if (!recv) return { connected: false, audioPackets: 0, videoPackets: 0, lost: 0, videoLost: 0 };
     const counts = inboundCounts(statsOf(await recv.getStats()));
     return { connected: recv.connectionState === 'connected' && counts.audioPackets + counts.videoPackets > 0, ...counts };
   }

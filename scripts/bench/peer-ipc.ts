@@ -33,6 +33,7 @@ export interface PeerStats {
   audioPackets: number;
   videoPackets: number;
   lost: number;
+  videoLost: number;
 }
 
 export interface LayerStat {
@@ -40,6 +41,8 @@ export interface LayerStat {
   packetsSent: number;
   bytesSent: number;
   frameWidth: number;
+  /** Only on the pseudo-layer 'bwe': the sender's bandwidth estimate (bit/s). */
+  bwe?: number;
 }
 
 export type ParentMessage = { type: 'stats' } | { type: 'stop' };

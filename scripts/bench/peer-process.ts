@@ -8,6 +8,9 @@ import { JanusPublisher, JanusSession, JanusSubscriber } from './janus-peer.js';
 import { ParleyPeer } from './parley-peer.js';
 import { sleep, until, withTimeout } from './util.js';
 
+/** The job this process runs (re-exported so the parent's import type-checks this file). */
+export type { PeerJob } from './peer-ipc.js';
+
 const job = JSON.parse(process.env.BENCH_PEER_JOB ?? '{}') as PeerJob;
 const send = (m: ChildMessage): void => {
   process.send?.(m);

@@ -1,6 +1,7 @@
 /** The bench's side of a peer process: spawn it with a job, ask it for stats, stop it. */
 import { fork, type ChildProcess } from 'node:child_process';
-import type { ChildMessage, LayerStat, PeerJob, PeerStats } from './peer-ipc.js';
+import type { ChildMessage, LayerStat, PeerStats } from './peer-ipc.js';
+import type { PeerJob } from './peer-process.js';
 import { withTimeout } from './util.js';
 
 const entry = new URL('./peer-process.ts', import.meta.url).pathname;

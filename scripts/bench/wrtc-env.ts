@@ -17,9 +17,11 @@ Object.assign(globalThis, {
 });
 
 export { wrtc };
+export type PeerConnection = InstanceType<typeof wrtc.RTCPeerConnection>;
+export type Track = InstanceType<typeof wrtc.MediaStreamTrack>;
 
 export interface Source {
-  track: MediaStreamTrack;
+  track: Track;
   stop(): void;
 }
 
@@ -78,6 +80,9 @@ export interface RtpStat {
   bytesSent?: number;
   frameWidth?: number;
   framesEncoded?: number;
+  availableOutgoingBitrate?: number;
+  nominated?: boolean;
+  state?: string;
 }
 
 /** Iterates any RTCStatsReport-like map (libwebrtc's or mediasoup-client's). */
@@ -91,23 +96,29 @@ export interface Counts {
   audioPackets: number;
   videoPackets: number;
   lost: number;
+  videoLost: number;
 }
 
 export function inboundCounts(stats: RtpStat[]): Counts {
-  const c: Counts = { audioPackets: 0, videoPackets: 0, lost: 0 };
+  const c: Counts = { audioPackets: 0, videoPackets: 0, lost: 0, videoLost: 0 };
   for (const s of stats) {
     if (s.type !== 'inbound-rtp') continue;
     const kind = s.kind ?? s.mediaType;
     if (kind === 'video') c.videoPackets += s.packetsReceived ?? 0;
     else c.audioPackets += s.packetsReceived ?? 0;
     c.lost += Math.max(0, s.packetsLost ?? 0);
+    if (kind === 'video') c.videoLost += Math.max(0, s.packetsLost ?? 0);
   }
   return c;
 }
 
 /** Outbound video layers: rid (or ssrc) → packets sent and frame width. */
-export function outboundLayers(stats: RtpStat[]): { rid: string; packetsSent: number; bytesSent: number; frameWidth: number }[] {
-  return stats
+export function outboundLayers(stats: RtpStat[]): { rid: string; packetsSent: number; bytesSent: number; frameWidth: number; bwe?: number }[] {
+  const layers: { rid: string; packetsSent: number; bytesSent: number; frameWidth: number; bwe?: number }[] = stats
     .filter((s) => s.type === 'outbound-rtp' && (s.kind ?? s.mediaType) === 'video')
-    .map((s) => ({ rid: s.rid ?? String(s.ssrc ?? '?'), packetsSent: s.packetsSent ?? 0, bytesSent: s.bytesSent ?? 0, frameWidth: s.frameWidth ?? 0 }));
+    .map((s) => ({ rid: s.rid ?? String(s.ssrc ?? '?'), packetsSent: s.packetsSent ?? 0, bytesSent: s.bytesSent ?? 0, frameWidth: s.frameWidth ?? 0 }))
+    .sort((a, b) => a.frameWidth - b.frameWidth || a.rid.localeCompare(b.rid));
+  const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate !== undefined);
+  if (pair?.availableOutgoingBitrate !== undefined) layers.push({ rid: 'bwe', packetsSent: 0, bytesSent: 0, frameWidth: 0, bwe: pair.availableOutgoingBitrate });
+  return layers;
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startParley } from '../../packages/server/src/index.js';
+import type { ParleyOptions } from '../../packages/server/src/config.js';
 
 export const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -38,9 +39,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(): Promise<TestServer> {
+export async function startServer(options: Pick<ParleyOptions, 'resumeSeconds'> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-browser-'));
-  const app = await startParley({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' });
+  const app = await startParley({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', ...options });
   if (!app.setupUrl) throw new Error('a fresh server should offer a setup link');
   return {
     url: app.url,

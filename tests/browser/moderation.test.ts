@@ -166,8 +166,13 @@ describe('moderation and collaboration controls in Chromium', { timeout: 150_000
     await closeSecurity(host.page);
   });
 
-  test('(b) under "hold" the host approves a guest’s link; everyone gets it as a safe https link', async () => {
+  test('(b) under "hold" the host approves a guest’s link to an allowed domain; everyone gets it as a safe https link', async () => {
     const menu = await openSecurity(host.page);
+    // Approval keeps the allow-list: only links to listed domains ever become clickable.
+    await menu.getByTestId('link-policy-allow').click();
+    await menu.getByTestId('allow-domain-input').fill('example.org');
+    await menu.getByTestId('allow-domain-add').click();
+    await menu.locator('[data-testid="allow-domain"][data-domain="example.org"]').waitFor({ timeout: 15_000 });
     await menu.getByTestId('link-policy-hold').click();
     await eventually('the hold policy', async () => (await menu.getByTestId('link-policy-hold').getAttribute('aria-checked')) === 'true', 5_000);
     await closeSecurity(host.page);
@@ -202,8 +207,7 @@ describe('moderation and collaboration controls in Chromium', { timeout: 150_000
   test('(c) under "allow" a UNC path stays plain text for everyone and alerts the host', async () => {
     const menu = await openSecurity(host.page);
     await menu.getByTestId('link-policy-allow').click();
-    await menu.getByTestId('allow-domain-input').fill('example.org');
-    await menu.getByTestId('allow-domain-add').click();
+    // The allow-list (example.org) was set in (b) and is kept across policy changes.
     await menu.locator('[data-testid="allow-domain"][data-domain="example.org"]').waitFor({ timeout: 15_000 });
     await menu.getByTestId('link-policy').scrollIntoViewIfNeeded();
     await menu.screenshot({ path: '/tmp/parley-security-links.png' });

@@ -14,6 +14,7 @@ import {
   eventually,
   launchBrowser,
   newParticipant,
+  selfId,
   setupAdminViaApi,
   startServer,
   type ApiSession,
@@ -28,7 +29,8 @@ describe('pre-join and error screens', { timeout: 120_000 }, () => {
   const contexts: Participant[] = [];
 
   before(async () => {
-    server = await startServer();
+    // A short resume window, so a connection that stays down ends within the test.
+    server = await startServer({ resumeSeconds: 5 });
     admin = await setupAdminViaApi(server, { email: 'admin@parley.test', displayName: 'Ada Admin' });
     browser = await launchBrowser();
   });
@@ -127,7 +129,7 @@ describe('pre-join and error screens', { timeout: 120_000 }, () => {
     assert.match((await screen.textContent()) ?? '', /new version of Parley is available/);
   });
 
-  test('a dropped socket shows "Connection lost"; Rejoin gets back in without the passcode again', async () => {
+  test('a dropped socket reconnects by itself: "Reconnecting…", then the same participant again', async () => {
     const meeting = await createMeeting();
     const p = await person('Flaky');
     let drop: (() => Promise<void>) | undefined;
@@ -142,17 +144,43 @@ describe('pre-join and error screens', { timeout: 120_000 }, () => {
     await p.page.getByTestId('display-name').fill('Flaky');
     await p.page.getByTestId('join-button').click();
     await p.page.getByTestId('video-grid').waitFor({ timeout: 20_000 });
+    const before = await selfId(p.page);
     assert.ok(drop, 'the signaling socket went through the route');
     await drop();
-    const screen = p.page.locator('[data-testid="error-screen"][data-code="connection_lost"]');
-    await screen.waitFor({ timeout: 15_000 });
-    assert.match((await screen.textContent()) ?? '', /Connection lost/);
+    await eventually('a second socket (the resume)', async () => sockets >= 2, 20_000);
+    await p.page.getByTestId('reconnecting-banner').waitFor({ state: 'detached', timeout: 30_000 });
+    assert.equal(await selfId(p.page), before, 'the same participant');
+    assert.equal(await p.page.getByTestId('error-screen').count(), 0);
+    assert.equal(await p.page.getByTestId('tile').count(), 1);
+  });
 
+  test('a connection down past the resume window ends on a clear screen with Rejoin, which works', async () => {
+    const meeting = await createMeeting();
+    const p = await person('Gone');
+    let blocked = false;
+    let cut: (() => Promise<void>) | undefined;
+    await p.page.routeWebSocket(/\/ws$/, (ws) => {
+      if (blocked) {
+        void ws.close({ code: 1006, reason: 'network' });
+        return;
+      }
+      const upstream = ws.connectToServer();
+      cut = () => ws.close({ code: 1006, reason: 'network' }).then(() => upstream.close());
+    });
+    await p.page.goto(meeting.joinUrl);
+    await p.page.getByTestId('display-name').fill('Gone');
+    await p.page.getByTestId('join-button').click();
+    await p.page.getByTestId('video-grid').waitFor({ timeout: 20_000 });
+    blocked = true;
+    await cut?.();
+    await p.page.getByTestId('reconnecting-banner').waitFor({ timeout: 20_000 });
+    const screen = p.page.locator('[data-testid="error-screen"][data-code="resume_expired"]');
+    await screen.waitFor({ timeout: 60_000 });
+    blocked = false;
     await p.page.getByTestId('rejoin').click();
     assert.equal(await p.page.getByTestId('passcode').count(), 0, 'the passcode is remembered in memory');
     await p.page.getByTestId('join-button').click();
     await p.page.getByTestId('video-grid').waitFor({ timeout: 20_000 });
-    assert.equal(await p.page.getByTestId('tile').count(), 1);
   });
 
   test('mic and camera off before joining: the others see it; the camera is published when first turned on', async () => {

@@ -20,6 +20,9 @@ import { Emitter } from './emitter.js';
 /** Codes the client raises itself, next to the server's taxonomy. */
 export type LocalErrorCode = 'closed' | 'timeout' | 'invalid_reply';
 
+/** How long opening the socket may take before the attempt counts as failed. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 export class SignalingError extends Error {
   readonly code: ErrorCode | LocalErrorCode;
   constructor(code: ErrorCode | LocalErrorCode, message: string) {
@@ -83,20 +86,33 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     return new SignalingClient(ws);
   }
 
-  /** Opens a socket to `url` and resolves once it is open. */
-  static connect(url: string): Promise<SignalingClient> {
+  /**
+   * Opens a socket to `url` and resolves once it is open. Rejects if it closes or errs first, or
+   * does not open within `timeoutMs` (a frozen network can leave a connection attempt pending for
+   * minutes, and a resume must keep trying within its window).
+   */
+  static connect(url: string, timeoutMs = CONNECT_TIMEOUT_MS): Promise<SignalingClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url);
+      const fail = (error: SignalingError): void => {
+        clearTimeout(timer);
+        ws.removeEventListener('open', onOpen);
+        ws.removeEventListener('error', onFailed);
+        ws.removeEventListener('close', onFailed);
+        if (ws.readyState === WebSocket.CONNECTING || ws.readyState === WebSocket.OPEN) ws.close();
+        reject(error);
+      };
+      const onFailed = (): void => fail(new SignalingError('closed', 'Could not connect to the server.'));
       const onOpen = (): void => {
-        ws.removeEventListener('error', onError);
+        clearTimeout(timer);
+        ws.removeEventListener('error', onFailed);
+        ws.removeEventListener('close', onFailed);
         resolve(new SignalingClient(ws));
       };
-      const onError = (): void => {
-        ws.removeEventListener('open', onOpen);
-        reject(new SignalingError('closed', 'Could not connect to the server.'));
-      };
+      const timer = setTimeout(() => fail(new SignalingError('timeout', 'The server did not answer in time.')), timeoutMs);
       ws.addEventListener('open', onOpen, { once: true });
-      ws.addEventListener('error', onError, { once: true });
+      ws.addEventListener('error', onFailed, { once: true });
+      ws.addEventListener('close', onFailed, { once: true });
     });
   }
 

@@ -1,0 +1,39 @@
+/**
+ * Recovery times (blip, reload, restart) as tests/browser/cross-browser.test.ts prints them
+ * (`# blip: ...`, `# reload: ...`, `# restart: ...`): the bench runs that one file in its own
+ * network namespace (scripts/isolated-net.sh, as the test runner does) and reports its lines.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+export interface Recovery {
+  lines: string[];
+  passed: boolean;
+  note?: string;
+}
+
+export async function recoveryTimes(timeoutMs: number): Promise<Recovery> {
+  if (process.getuid?.() !== 0) return { lines: [], passed: false, note: 'skipped: `unshare -n` (a network namespace for the browsers) needs root' };
+  for (const b of ['/usr/bin/chromium', '/usr/bin/firefox-esr']) if (!existsSync(b)) return { lines: [], passed: false, note: `skipped: ${b} is not installed` };
+  return new Promise((resolve) => {
+    const child = spawn('unshare', ['-n', 'bash', 'scripts/isolated-net.sh', process.execPath, '--import', 'tsx', '--test', '--test-force-exit', 'tests/browser/cross-browser.test.ts'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+    const timer = setTimeout(() => {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    }, timeoutMs);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      const lines = [...new Set(out.split('\n').map((l) => l.trim()).filter((l) => /^#\s*(blip|reload|restart|mediasoup-client handlers):/.test(l)))];
+      const summary = out.split('\n').filter((l) => /^# (pass|fail) /.test(l.trim())).map((l) => l.trim()).join(', ');
+      resolve({ lines, passed: code === 0, note: signal ? `killed after ${timeoutMs / 1000} s` : `exit ${code}${summary ? ` (${summary})` : ''}` });
+    });
+  });
+}
