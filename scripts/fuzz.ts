@@ -30,14 +30,18 @@ const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 const server = await startChildServer({ resumeSeconds: 5, logLevel: 'silent' });
 console.log(`fuzz: server pid ${server.pid} at ${server.url}; ${messages} frames, seed ${seed}, ${sockets} sockets`);
 let lastSent = 0;
+// Ctrl-C (or SIGTERM) ends the run early with a report of what was sent.
+const stop = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort());
 const report = await runFuzz(server, {
   messages,
   seed,
   sockets,
   media: !values['no-media'],
-  progress: ({ sent, elapsedMs, open }) => {
+  signal: stop.signal,
+  progress: ({ sent, elapsedMs, open, bJoins, bJoinFailures }) => {
     if (Math.floor(elapsedMs / 10_000) !== Math.floor((elapsedMs - 1000) / 10_000)) {
-      console.log(`  ${Math.round(elapsedMs / 1000)} s: ${sent} sent (${Math.round((sent - lastSent) / 10)}/s), ${open} sockets open`);
+      console.log(`  ${Math.round(elapsedMs / 1000)} s: ${sent} sent (${Math.round((sent - lastSent) / 10)}/s), ${open} sockets open, ${bJoins} joins to fuzzing meetings (${bJoinFailures} refused)`);
       lastSent = sent;
     }
   },
@@ -47,6 +51,7 @@ await server.close();
 
 const passed = fuzzPassed(report) && exitCode === null;
 console.log('\nfuzz report');
+if (stop.signal.aborted) console.log(`  stopped early by a signal after ${report.sent} of ${messages} frames`);
 console.log(`  frames sent: ${report.sent} in ${(report.elapsedMs / 1000).toFixed(0)} s (${Math.round(report.sent / (report.elapsedMs / 1000))}/s), seed ${report.seed}`);
 console.log(`  by category: ${JSON.stringify(report.byCategory)}`);
 console.log(`  replies and events: ${JSON.stringify(report.replies)}`);

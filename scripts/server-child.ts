@@ -8,7 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CreateMeetingResponse } from '@parley/protocol';
 import type { ParleyOptions } from '../packages/server/src/config.js';
-import { probeInProcess, type FuzzTarget, type ServerProbe } from '../packages/server/src/test-support/fuzz.js';
+import { inProcessTarget, probeInProcess, type FuzzTarget, type ServerProbe } from '../packages/server/src/test-support/fuzz.js';
 import { startTestServer, type Credentials, type TestServer } from '../packages/server/src/test-support/server.js';
 
 type Call =
@@ -96,6 +96,7 @@ export async function startChildServer(options: ParleyOptions): Promise<ChildSer
 
 async function serve(options: ParleyOptions): Promise<void> {
   const server = await startTestServer(options);
+  const target = inProcessTarget(server);
   const send = (m: Ready | Reply): void => void process.send?.(m);
   process.on('message', (m: { seq: number; call: Call }) => {
     const run = async (): Promise<unknown> => {
@@ -104,7 +105,7 @@ async function serve(options: ParleyOptions): Promise<void> {
         case 'createUser':
           return server.createUser(c.email);
         case 'createMeeting':
-          return server.createMeeting(c.options);
+          return target.createMeeting(c.options);
         case 'probe':
           return probeInProcess(server);
         case 'sfu':

@@ -465,12 +465,14 @@ export interface FuzzOptions {
   sockets?: number;
   /** Messages each socket sends per second (kept under the server's 30/s). */
   perSocketRate?: number;
-  /** In-room fuzzing sockets per fuzzing meeting (default 20): each broadcast reaches this many. */
+  /** In-room fuzzing sockets per fuzzing meeting (default 8): each broadcast reaches this many. */
   perMeeting?: number;
   /** Run a publishing participant (mediasoup-client over wrtc) in meeting A. */
   media?: boolean;
   /** Called about every second. */
-  progress?: (p: { sent: number; elapsedMs: number; open: number }) => void;
+  progress?: (p: { sent: number; elapsedMs: number; open: number; bJoins: number; bJoinFailures: number }) => void;
+  /** Stops the run early (the report then covers what was sent). */
+  signal?: AbortSignal;
 }
 
 export interface LegitParticipant {
@@ -736,12 +738,13 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
 
   // Meetings B: one per `perMeeting` in-room sockets, each with its own signed-in host (a moderator to fuzz with).
   const inRoomShare = 0.7;
-  const slots = Math.max(1, Math.ceil((socketCount * inRoomShare) / (options.perMeeting ?? 20)));
+  const slots = Math.max(1, Math.ceil((socketCount * inRoomShare) / (options.perMeeting ?? 8)));
   interface Slot {
     host: Credentials;
     meeting: CreateMeetingResponse;
     rotating: Promise<void> | undefined;
     rotatedAt: number;
+    joins: number;
   }
   const slotList: Slot[] = [];
   for (let i = 0; i < slots; i++) {
@@ -749,7 +752,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
     const meeting = await target.createMeeting({ title: `Fuzz ${i}`, settings: { lobby: false, joinBeforeHost: true }, host });
     run.report.meetingsCreated += 1;
     k.bMeetings.set(meeting.id, meeting.passcode ?? '');
-    slotList.push({ host, meeting, rotating: undefined, rotatedAt: 0 });
+    slotList.push({ host, meeting, rotating: undefined, rotatedAt: 0, joins: 0 });
   }
   /** A B meeting that turned hostile to joiners (ended, locked, lobby, bans): replace it. */
   const rotate = (slot: Slot): Promise<void> => {
@@ -764,6 +767,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
         if (oldest !== undefined) k.bMeetings.delete(oldest);
       }
       slot.meeting = meeting;
+      slot.joins = 0;
     })()
       .catch(() => undefined)
       .finally(() => {
@@ -776,7 +780,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
   const started = Date.now();
   let stopping = false;
   let open = 0;
-  const budgetLeft = (): boolean => !stopping && run.report.sent < options.messages;
+  const budgetLeft = (): boolean => !stopping && !options.signal?.aborted && run.report.sent < options.messages;
 
   const tick = 1000 / perSocketRate;
   const worker = async (index: number): Promise<void> => {
@@ -813,6 +817,8 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
             continue;
           }
           run.report.bJoins += 1;
+          // A meeting's history (chat, removals) grows with every visit: start a fresh one now and then.
+          if (++slot.joins > 150) void rotate(slot);
         } else if (wrng.chance(0.6)) {
           socket.sendJson({ type: 'hello', id: id++, protocolVersion: PROTOCOL_VERSION, clientBuild: 'fuzz' });
         }
@@ -841,7 +847,13 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
   };
 
   const progressTimer = setInterval(() => {
-    options.progress?.({ sent: run.report.sent, elapsedMs: Date.now() - started, open });
+    options.progress?.({
+      sent: run.report.sent,
+      elapsedMs: Date.now() - started,
+      open,
+      bJoins: run.report.bJoins,
+      bJoinFailures: Object.values(run.report.bJoinFailures).reduce((a, b) => a + b, 0),
+    });
     if (target.exited?.()) {
       run.report.serverGone = true;
       stopping = true;
@@ -904,12 +916,45 @@ export function fuzzPassed(report: FuzzReport): boolean {
   );
 }
 
+let meetingsCreated = 0;
+
+/**
+ * Creates a meeting as if from `address`: the fuzzer replaces its meetings often, more often than
+ * the 20 a minute one address may create, so it spreads them over addresses, as many hosts would.
+ */
+async function createMeetingFrom(server: TestServer, options: Parameters<FuzzTarget['createMeeting']>[0], localAddress: string): Promise<CreateMeetingResponse> {
+  const host = options.host ?? server.admin;
+  const { host: _host, ...body } = options;
+  const { request } = await import('node:http');
+  const payload = JSON.stringify(body);
+  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = request(
+      `${server.url}/api/meetings`,
+      {
+        method: 'POST',
+        localAddress,
+        headers: { cookie: host.cookie, 'x-csrf-token': host.csrfToken, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+  if (status !== 201) throw new Error(`create meeting: HTTP ${status} ${text}`);
+  return JSON.parse(text) as CreateMeetingResponse;
+}
+
 /** A target for a server running in this process (the test suite, and the fuzz script's child). */
 export function inProcessTarget(server: TestServer): FuzzTarget {
   return {
     wsUrl: server.wsUrl,
     admin: server.admin,
-    createMeeting: (options) => server.createMeeting(options),
+    createMeeting: (options) => createMeetingFrom(server, options, `127.0.3.${1 + (meetingsCreated++ % 250)}`),
     createUser: (email) => server.createUser(email),
     probe: () => probeInProcess(server),
   };
