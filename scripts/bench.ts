@@ -52,13 +52,14 @@ const table: string[][] = [];
 
 function printTable(rows: string[][]): void {
   const widths = rows.reduce<number[]>((w, r) => r.map((c, i) => Math.max(w[i] ?? 0, c.length)), []);
-  for (const r of rows) log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  '));
+  const numeric = (c: string): boolean => /^[-\d.,/%n/a ]+$/.test(c);
+  for (const r of rows) log(r.map((c, i) => (i > 0 && numeric(c) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
 }
 
 function describePoint(p: ForwardingPoint): string {
   if (p.error) return `# ${p.system} N=${p.n}${p.hog ? ' +hog' : ''}: FAILED ${p.error}`;
   return (
-    `# ${p.system.padEnd(6)} N=${String(p.n).padStart(2)}${p.hog ? ' +hog' : '     '} ${fmt(p.pktsPerCpuSecond).padStart(7)} pkts/CPU-s  connected ${p.connected}/${p.n}  loss ${fmt(p.lossPercent, 2)}% (video ${fmt(p.videoLossPercent, 2)}%)  ` +
+    `# ${p.system.padEnd(6)} N=${String(p.n).padStart(2)}${p.hog ? ' +hog' : '     '} ${fmt(p.pktsPerCpuSecond).padStart(7)} pkts/CPU-s  connected ${p.connected}/${p.n}  loss ${fmt(p.lossPercent, 2)}% (video ${fmt(p.videoLossPercent, 2)}%, kernel UDP drops ${fmt(p.udpDrops)})  ` +
     `${fmt(p.ppsPerSubscriber)} pkts/s per subscriber (video ${fmt(p.videoPpsPerSubscriber)})  server CPU ${fmt(p.serverCpuPercent)}%  machine ${fmt(p.machineBusyPercent)}% busy  ` +
     `RSS base ${fmt(p.rssBaseMiB, 1)} MiB, ${fmt(p.rssPerSubscriberMiB, 2)} MiB/subscriber  connect ${fmt(p.connectSeconds, 1)} s  ramp ${fmt(p.rampSeconds, 0)} s  publisher ${p.layers}`
   );
@@ -124,7 +125,7 @@ async function meetingSection(): Promise<void> {
   const r: MeetingResult = await meeting25({ participants: 25, videos: 9, width, height, windowSeconds: 20 });
   if (r.error) log(`# FAILED: ${r.error}`);
   const line =
-    `server CPU ${fmt(r.serverCpuPercent)}% of one core (machine ${fmt(r.machineBusyPercent)}% busy), loss ${fmt(r.lossPercent, 2)}%, connected ${r.connected}/${r.participants}, ` +
+    `server CPU ${fmt(r.serverCpuPercent)}% of one core (machine ${fmt(r.machineBusyPercent)}% busy), loss ${fmt(r.lossPercent, 2)}% (video ${fmt(r.videoLossPercent, 2)}%, kernel UDP drops ${fmt(r.udpDrops)}), connected ${r.connected}/${r.participants}, ` +
     `receiving audio+video ${r.fullyReceiving}/${r.participants}, ${fmt(r.ppsPerParticipant)} pkts/s per participant, server RSS ${fmt(r.rssMiB)} MiB, up in ${fmt(r.setupSeconds, 1)} s`;
   log(`meeting 25: ${line}`);
   table.push(['25-person meeting', line]);

@@ -6,7 +6,7 @@
  * subscriber ((server RSS with N − server RSS before them) / N).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpuBetween, machineBusySeconds, sampleTree } from './proc.js';
+import { cpuBetween, machineBusySeconds, sampleTree, udpReceiveBufferErrors } from './proc.js';
 import { startJanus } from './janus-server.js';
 import { startParley } from './parley-server.js';
 import type { LayerStat, PeerStats } from './peer-ipc.js';
@@ -29,6 +29,8 @@ export interface ForwardingPoint {
   videoPpsPerSubscriber: number;
   lossPercent: number;
   videoLossPercent: number;
+  /** UDP datagrams the kernel dropped (full receive buffers, any socket on the machine) during the window. */
+  udpDrops: number;
   rssBaseMiB: number;
   rssPerSubscriberMiB: number;
   serverCpuPercent: number;
@@ -36,7 +38,7 @@ export interface ForwardingPoint {
   /** Publisher's layers during the window: rid, packets/s, kbit/s, width. */
   layers: string;
   connectSeconds: number;
-  /** Seconds until the publisher sent its 720p layer (capped at 40). */
+  /** Seconds until the publisher sent its 720p layer (capped at 30, BENCH_RAMP_S). */
   rampSeconds: number;
   error?: string;
 }
@@ -60,7 +62,8 @@ function layerRates(a: LayerStat[], b: LayerStat[], seconds: number): string {
       const before = a.find((x) => x.rid === l.rid);
       const pps = (l.packetsSent - (before?.packetsSent ?? 0)) / seconds;
       const kbps = (8 * (l.bytesSent - (before?.bytesSent ?? 0))) / seconds / 1000;
-      return `${l.rid}:${l.frameWidth}w/${pps.toFixed(0)}pps/${kbps.toFixed(0)}k`;
+      const rtx = (l.retransmitted - (before?.retransmitted ?? 0)) / seconds;
+      return `${l.rid}:${l.frameWidth}w/${pps.toFixed(0)}pps(rtx ${rtx.toFixed(0)})/${kbps.toFixed(0)}k`;
     })
     .join(' ');
 }
@@ -77,7 +80,7 @@ export async function forwardingPoint(system: System, n: number, opts: { hog: bo
   const pid = parley?.pid ?? janus?.pid ?? 0;
   const point: ForwardingPoint = {
     system, n, hog: opts.hog, connected: 0, packets: 0, cpuSeconds: 0, windowSeconds: opts.windowSeconds, pktsPerCpuSecond: NaN, ppsPerSubscriber: NaN,
-    videoPpsPerSubscriber: NaN, lossPercent: NaN, videoLossPercent: NaN, rssBaseMiB: NaN, rssPerSubscriberMiB: NaN, serverCpuPercent: NaN, machineBusyPercent: NaN, layers: '', connectSeconds: NaN, rampSeconds: NaN,
+    videoPpsPerSubscriber: NaN, lossPercent: NaN, videoLossPercent: NaN, udpDrops: NaN, rssBaseMiB: NaN, rssPerSubscriberMiB: NaN, serverCpuPercent: NaN, machineBusyPercent: NaN, layers: '', connectSeconds: NaN, rampSeconds: NaN,
   };
   try {
     if (opts.hog) hog = startHog();
@@ -113,7 +116,7 @@ export async function forwardingPoint(system: System, n: number, opts: { hog: bo
       previous = now;
       sending = top !== undefined && before !== undefined && before.frameWidth >= WIDTH && top.packetsSent - before.packetsSent > 30 ? sending + 1 : 0;
       return sending >= 3;
-    }, Number(process.env.BENCH_RAMP_S ?? 40) * 1000, 1000);
+    }, Number(process.env.BENCH_RAMP_S ?? 30) * 1000, 1000);
     point.rampSeconds = (performance.now() - rampStart) / 1000;
     await sleep(1000);
     const base = sampleTree(pid);
@@ -131,9 +134,11 @@ export async function forwardingPoint(system: System, n: number, opts: { hog: bo
     const l0 = (await publisher.stats()).layers;
     const t0 = sampleTree(pid);
     const m0 = machineBusySeconds();
+    const u0 = udpReceiveBufferErrors();
     await sleep(opts.windowSeconds * 1000);
     const t1 = sampleTree(pid);
     const m1 = machineBusySeconds();
+    point.udpDrops = udpReceiveBufferErrors() - u0;
     const s1 = await allStats(subs);
     const l1 = (await publisher.stats()).layers;
     const seconds = (t1.at - t0.at) / 1000;

@@ -4,7 +4,7 @@
  * (not decoded; subscribers ask for the `low` layer, as a 25-tile grid would). Measures the
  * server's CPU (all its processes, % of one core), its RSS, and the participants' loss.
  */
-import { cpuBetween, machineBusySeconds, sampleTree } from './proc.js';
+import { cpuBetween, machineBusySeconds, sampleTree, udpReceiveBufferErrors } from './proc.js';
 import { startParley } from './parley-server.js';
 import type { PeerStats } from './peer-ipc.js';
 import { PeerProcess } from './peers.js';
@@ -19,6 +19,8 @@ export interface MeetingResult {
   machineBusyPercent: number;
   rssMiB: number;
   lossPercent: number;
+  videoLossPercent: number;
+  udpDrops: number;
   ppsPerParticipant: number;
   setupSeconds: number;
   windowSeconds: number;
@@ -32,7 +34,7 @@ export async function meeting25(opts: { participants: number; videos: number; wi
   const procs: PeerProcess[] = [];
   const r: MeetingResult = {
     participants: opts.participants, videos: opts.videos, connected: 0, fullyReceiving: 0, serverCpuPercent: NaN, machineBusyPercent: NaN, rssMiB: NaN,
-    lossPercent: NaN, ppsPerParticipant: NaN, setupSeconds: NaN, windowSeconds: opts.windowSeconds, width: opts.width, height: opts.height,
+    lossPercent: NaN, videoLossPercent: NaN, udpDrops: NaN, ppsPerParticipant: NaN, setupSeconds: NaN, windowSeconds: opts.windowSeconds, width: opts.width, height: opts.height,
   };
   try {
     const meeting = await server.createMeeting();
@@ -53,6 +55,7 @@ export async function meeting25(opts: { participants: number; videos: number; wi
     const s0 = await stats();
     const t0 = sampleTree(server.pid);
     const m0 = machineBusySeconds();
+    const u0 = udpReceiveBufferErrors();
     await sleep(opts.windowSeconds * 1000);
     const t1 = sampleTree(server.pid);
     const m1 = machineBusySeconds();
@@ -65,6 +68,10 @@ export async function meeting25(opts: { participants: number; videos: number; wi
     const received = total(s1, (s) => s.audioPackets + s.videoPackets) - total(s0, (s) => s.audioPackets + s.videoPackets);
     const lost = total(s1, (s) => s.lost) - total(s0, (s) => s.lost);
     r.lossPercent = received + lost > 0 ? (100 * lost) / (received + lost) : NaN;
+    const video = total(s1, (s) => s.videoPackets) - total(s0, (s) => s.videoPackets);
+    const videoLost = total(s1, (s) => s.videoLost) - total(s0, (s) => s.videoLost);
+    r.videoLossPercent = video + videoLost > 0 ? (100 * videoLost) / (video + videoLost) : NaN;
+    r.udpDrops = udpReceiveBufferErrors() - u0;
     r.ppsPerParticipant = received / opts.participants / seconds;
     r.serverCpuPercent = (100 * cpuBetween(t0, t1)) / seconds;
     r.machineBusyPercent = (100 * (m1.busy - m0.busy)) / (m1.total - m0.total);

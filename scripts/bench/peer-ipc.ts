@@ -39,6 +39,8 @@ export interface PeerStats {
 export interface LayerStat {
   rid: string;
   packetsSent: number;
+  /** Of packetsSent, retransmissions (NACKed by the server). */
+  retransmitted: number;
   bytesSent: number;
   frameWidth: number;
   /** Only on the pseudo-layer 'bwe': the sender's bandwidth estimate (bit/s). */

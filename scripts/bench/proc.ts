@@ -81,3 +81,11 @@ export function machineBusySeconds(): { busy: number; total: number } {
   const total = v.reduce((a, b) => a + b, 0);
   return { busy: (total - idle) / TICKS_PER_SECOND, total: total / TICKS_PER_SECOND };
 }
+
+/** The kernel's count of UDP datagrams dropped for a full receive buffer (all sockets, /proc/net/snmp). */
+export function udpReceiveBufferErrors(): number {
+  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const names = (lines[0] ?? '').split(/\s+/);
+  const values = (lines[1] ?? '').split(/\s+/);
+  return Number(values[names.indexOf('RcvbufErrors')] ?? 0);
+}

@@ -4,7 +4,9 @@
  * network namespace (scripts/isolated-net.sh, as the test runner does) and reports its lines.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -31,9 +33,20 @@ export async function recoveryTimes(timeoutMs: number): Promise<Recovery> {
     }, timeoutMs);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      const lines = [...new Set(out.split('\n').map((l) => l.trim()).filter((l) => /^#\s*(blip|reload|restart|mediasoup-client handlers):/.test(l)))];
+      // The TAP reporter re-prefixes a test's stdout ("# \# blip: ..."): keep one "# ".
+      const lines = [
+        ...new Set(
+          out
+            .split('\n')
+            .map((l) => l.trim().replace(/^((\\?#)\s*)+/, '# '))
+            .filter((l) => /^# (blip|reload|restart|mediasoup-client handlers):/.test(l)),
+        ),
+      ];
       const summary = out.split('\n').filter((l) => /^# (pass|fail) /.test(l.trim())).map((l) => l.trim()).join(', ');
-      resolve({ lines, passed: code === 0, note: signal ? `killed after ${timeoutMs / 1000} s` : `exit ${code}${summary ? ` (${summary})` : ''}` });
+      const logFile = join(tmpdir(), 'parley-bench-recovery.log');
+      writeFileSync(logFile, out);
+      const ending = signal ? `killed after ${timeoutMs / 1000} s` : `exit ${code}${summary ? ` (${summary})` : ''}`;
+      resolve({ lines, passed: code === 0, note: `${ending}; output in ${logFile}` });
     });
   });
 }

@@ -77,6 +77,7 @@ export interface RtpStat {
   packetsReceived?: number;
   packetsLost?: number;
   packetsSent?: number;
+  retransmittedPacketsSent?: number;
   bytesSent?: number;
   frameWidth?: number;
   framesEncoded?: number;
@@ -113,12 +114,12 @@ export function inboundCounts(stats: RtpStat[]): Counts {
 }
 
 /** Outbound video layers: rid (or ssrc) → packets sent and frame width. */
-export function outboundLayers(stats: RtpStat[]): { rid: string; packetsSent: number; bytesSent: number; frameWidth: number; bwe?: number }[] {
-  const layers: { rid: string; packetsSent: number; bytesSent: number; frameWidth: number; bwe?: number }[] = stats
+export function outboundLayers(stats: RtpStat[]): { rid: string; packetsSent: number; retransmitted: number; bytesSent: number; frameWidth: number; bwe?: number }[] {
+  const layers: { rid: string; packetsSent: number; retransmitted: number; bytesSent: number; frameWidth: number; bwe?: number }[] = stats
     .filter((s) => s.type === 'outbound-rtp' && (s.kind ?? s.mediaType) === 'video')
-    .map((s) => ({ rid: s.rid ?? String(s.ssrc ?? '?'), packetsSent: s.packetsSent ?? 0, bytesSent: s.bytesSent ?? 0, frameWidth: s.frameWidth ?? 0 }))
+    .map((s) => ({ rid: s.rid ?? String(s.ssrc ?? '?'), packetsSent: s.packetsSent ?? 0, retransmitted: s.retransmittedPacketsSent ?? 0, bytesSent: s.bytesSent ?? 0, frameWidth: s.frameWidth ?? 0 }))
     .sort((a, b) => a.frameWidth - b.frameWidth || a.rid.localeCompare(b.rid));
   const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate !== undefined);
-  if (pair?.availableOutgoingBitrate !== undefined) layers.push({ rid: 'bwe', packetsSent: 0, bytesSent: 0, frameWidth: 0, bwe: pair.availableOutgoingBitrate });
+  if (pair?.availableOutgoingBitrate !== undefined) layers.push({ rid: 'bwe', packetsSent: 0, retransmitted: 0, bytesSent: 0, frameWidth: 0, bwe: pair.availableOutgoingBitrate });
   return layers;
 }
