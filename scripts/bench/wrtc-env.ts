@@ -100,10 +100,13 @@ export interface Counts {
   videoLost: number;
 }
 
+/** mediasoup's bandwidth probation stream (RTP_PROBATION_SSRC): padding, not media, with gaps by design. */
+const PROBATION_SSRC = 1234;
+
 export function inboundCounts(stats: RtpStat[]): Counts {
   const c: Counts = { audioPackets: 0, videoPackets: 0, lost: 0, videoLost: 0 };
   for (const s of stats) {
-    if (s.type !== 'inbound-rtp') continue;
+    if (s.type !== 'inbound-rtp' || s.ssrc === PROBATION_SSRC) continue;
     const kind = s.kind ?? s.mediaType;
     if (kind === 'video') c.videoPackets += s.packetsReceived ?? 0;
     else c.audioPackets += s.packetsReceived ?? 0;
