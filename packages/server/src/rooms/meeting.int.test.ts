@@ -4,6 +4,7 @@
  * input, and cleanup when people leave or vanish.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { joinAdmitted } from '../test-support/join.js';
 import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
@@ -105,6 +106,32 @@ test('mute state reaches the others', async () => {
   assert.equal(update.type === 'trackUpdated' && update.track.muted, true);
   publisher.close();
   await Promise.all([a.client.close(), b.client.close()]);
+});
+
+/** Local addresses (hex `ADDR:PORT`, as /proc/net/udp and tcp write them) of sockets bound to `port`. */
+function boundAddresses(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return ['/proc/net/udp', '/proc/net/tcp', '/proc/net/udp6', '/proc/net/tcp6']
+    .flatMap((file) => readFileSync(file, 'utf8').split('\n').slice(1))
+    .map((line) => line.trim().split(/\s+/)[1] ?? '')
+    .filter((local) => local.endsWith(`:${hexPort}`));
+}
+
+test('media ports listen only on the configured address (HOST 127.0.0.1), not on every interface', async () => {
+  const meeting = await server.createMeeting({ settings: MEDIA });
+  const a = await join(meeting, 'A');
+  const media = await new TestMedia(a.client, a.state).setup();
+  const setup = a.client.messages.find((m) => m.type === 'result' && typeof m.result === 'object' && m.result !== null && 'recv' in m.result);
+  const candidates = ((setup?.type === 'result' ? (setup.result as { recv: { iceCandidates: { address?: string; port?: number }[] } }) : undefined)?.recv.iceCandidates) ?? [];
+  assert.ok(candidates.length > 0);
+  for (const c of candidates) {
+    assert.equal(c.address, '127.0.0.1');
+    const bound = boundAddresses(c.port ?? 0);
+    assert.ok(bound.length > 0, `something listens on ${c.port}`);
+    assert.deepEqual([...new Set(bound)], ['0100007F:' + (c.port ?? 0).toString(16).toUpperCase().padStart(4, '0')], `port ${c.port} is bound to 127.0.0.1 only`);
+  }
+  media.close();
+  await a.client.close();
 });
 
 test('media requests before setupMedia, for unknown tracks or with garbage parameters are refused and change nothing', async () => {
