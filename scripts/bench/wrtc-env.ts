@@ -1,20 +1,9 @@
 /**
- * libwebrtc in Node (@roamhq/wrtc) set up as a browser would have it, for the peer processes only:
- * WebRTC globals for mediasoup-client's Chrome handler, the exit workaround for wrtc's teardown
- * crash, and synthetic sources (a 30 fps I420 camera with moving content, a 440 Hz microphone).
+ * libwebrtc in Node (@roamhq/wrtc) for the peer processes: its browser setup is the tests' own
+ * (packages/server/src/test-support/wrtc-globals.ts); here are the synthetic sources (a 30 fps I420
+ * camera with moving content, a 440 Hz microphone) and stats parsing.
  */
-import wrtc from '@roamhq/wrtc';
-
-// libwebrtc's native teardown crashes at a normal process exit: leave with Node's chosen code before it.
-process.once('exit', (code) => process.exit(code));
-
-Object.assign(globalThis, {
-  RTCPeerConnection: wrtc.RTCPeerConnection,
-  RTCSessionDescription: wrtc.RTCSessionDescription,
-  RTCIceCandidate: wrtc.RTCIceCandidate,
-  MediaStream: wrtc.MediaStream,
-  MediaStreamTrack: wrtc.MediaStreamTrack,
-});
+import { wrtc } from '../../packages/server/src/test-support/wrtc-globals.js';
 
 export { wrtc };
 export type PeerConnection = InstanceType<typeof wrtc.RTCPeerConnection>;

@@ -4,23 +4,10 @@
  * synthetic camera video (with three simulcast layers) and microphone audio, receives every
  * `subscription`, and counts per track the video frames decoded and the audio packets received.
  */
-import wrtc from '@roamhq/wrtc';
+import { wrtc } from './wrtc-globals.js';
 import { Device, type types } from 'mediasoup-client';
 import type { RoomState, ServerMessage, TrackSource } from '@parley/protocol';
 import type { TestClient } from './ws-client.js';
-
-// libwebrtc's native teardown crashes at a normal process exit, which would turn a passing test
-// file into a failed one: leave with the exit code Node already chose, before that teardown.
-process.once('exit', (code) => process.exit(code));
-
-// mediasoup-client's Chrome handler uses the browser's WebRTC globals: give it libwebrtc's.
-Object.assign(globalThis, {
-  RTCPeerConnection: wrtc.RTCPeerConnection,
-  RTCSessionDescription: wrtc.RTCSessionDescription,
-  RTCIceCandidate: wrtc.RTCIceCandidate,
-  MediaStream: wrtc.MediaStream,
-  MediaStreamTrack: wrtc.MediaStreamTrack,
-});
 
 type SubscriptionEvent = Extract<ServerMessage, { type: 'subscription' }>;
 

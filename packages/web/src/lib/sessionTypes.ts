@@ -1,21 +1,16 @@
 /** What a meeting session is started with, and how its requests end, for the screens that use it. */
 import type { ClientMessageType } from '@parley/protocol';
 import { ApiRequestError } from './api.js';
+import type { LocalMediaOptions } from './localMedia.js';
 import type { StoredResume } from './resumeStore.js';
 import { SignalingError } from './signaling.js';
 
-export interface JoinOptions {
+export interface JoinOptions extends LocalMediaOptions {
   meetingId: string;
   passcode: string | null;
   /** A guest's typed name; null when signed in (the server uses the account's name). */
   displayName: string | null;
-  /** Tracks opened on the pre-join screen; the session takes ownership and stops them on close. */
-  microphone: MediaStreamTrack | null;
-  camera: MediaStreamTrack | null;
-  micOn: boolean;
-  camOn: boolean;
-  cameraId: string;
-  micId: string;
+  /** The pre-join screen's tracks (the session takes ownership and stops them on close) and choices. */
   speakerId: string;
   /** Come back as this tab's participant (a reload): no passcode, no lobby. */
   resume: StoredResume | null;
