@@ -2,7 +2,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSfu, joinPeer, packetsArrive, packetsStop, internals, type TestPeer } from './testing/harness.js';
-import { eventually, nextEvent } from './testing/eventually.js';
+import { eventually } from './testing/eventually.js';
 import type { SfuControl } from './types.js';
 
 const peers: TestPeer[] = [];
@@ -67,12 +67,7 @@ test('the active speaker is reported', async () => {
   sfu.on('activeSpeaker', (roomId, peerId) => roomId === 'speaker' && speakers.push(peerId));
   await alice.publish('microphone', { loud: false });
   await bob.publish('microphone', { loud: true });
-  await nextEvent<[string, string]>(
-    (listener) => {
-      sfu.on('activeSpeaker', listener);
-      return () => sfu.off('activeSpeaker', listener);
-    },
-    (roomId, peerId) => roomId === 'speaker' && peerId === 'bob',
-    30_000,
-  ).catch(() => assert.fail(`bob was never the active speaker (got ${speakers.join(', ') || 'nothing'})`));
+  await eventually(() => speakers.at(-1) === 'bob', { timeoutMs: 30_000 }).catch(() =>
+    assert.fail(`bob was never the active speaker (got ${speakers.join(', ') || 'nothing'})`),
+  );
 });
