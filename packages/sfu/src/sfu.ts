@@ -258,6 +258,7 @@ export class Sfu implements SfuControl {
     return {
       consumer: (peerId, trackId) => this.#peers.get(peerId)?.subscriptions.get(trackId)?.consumer,
       producer: (trackId) => this.#trackRoom.get(trackId)?.tracks.get(trackId)?.producer,
+      router: (trackId) => this.#trackRoom.get(trackId)?.tracks.get(trackId)?.peer.router,
       routerCount: (roomId) => {
         const room = this.#rooms.get(roomId);
         return room instanceof MediaRoom ? room.routerCount : 0;
@@ -338,6 +339,8 @@ export class Sfu implements SfuControl {
 export interface SfuInternals {
   consumer(peerId: string, trackId: string): ms.Consumer | undefined;
   producer(trackId: string): ms.Producer | undefined;
+  /** The router the track's publisher is on (where its producer lives). */
+  router(trackId: string): ms.Router | undefined;
   routerCount(roomId: string): number;
   peerWorker(peerId: string): number | undefined;
   workers(): ms.Worker[];
