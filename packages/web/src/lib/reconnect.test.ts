@@ -1,11 +1,11 @@
 /** Resuming after a drop: backoff, retry or give up, and the window. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backoffMs, resumeLoop, RESUME_EXPIRED, retryUntil } from './reconnect.js';
+import { backoffMs, resumeLoop, RESUME_EXPIRED, retryUntil, sleepOrOnline } from './reconnect.js';
 import { SignalingError } from './signaling.js';
 
-test('backoff: 0.5 s, 1, 2, 4, then 5 s', () => {
-  assert.deepEqual([0, 1, 2, 3, 4, 10].map(backoffMs), [500, 1000, 2000, 4000, 5000, 5000]);
+test('backoff: 0.5 s, 1, then 2 s', () => {
+  assert.deepEqual([0, 1, 2, 3, 4, 10].map(backoffMs), [500, 1000, 2000, 2000, 2000, 2000]);
 });
 
 /** A fake clock: waiting advances it. */
@@ -36,7 +36,7 @@ test('retries while the server is away, then resumes', async () => {
     now: c.now,
   });
   assert.equal(ending, null);
-  assert.deepEqual(c.waits, [500, 1000, 2000, 4000]);
+  assert.deepEqual(c.waits, [500, 1000, 2000, 2000]);
 });
 
 test('a reload tries at once, then backs off', async () => {
@@ -71,4 +71,30 @@ test('past the window it gives up; a closed session stops quietly', async () => 
   assert.ok(failed >= 4, 'every failed attempt is cleaned up');
   const stopped = await resumeLoop({ windowSeconds: 10, immediate: true, resume: () => Promise.resolve(), failed: () => undefined, wait: c.wait, stopped: () => true, now: c.now });
   assert.equal(stopped, null);
+});
+
+test('a backoff wait ends early when the browser is back online, and leaves no listener behind', async () => {
+  const target = new EventTarget();
+  let listeners = 0;
+  const add = target.addEventListener.bind(target);
+  const remove = target.removeEventListener.bind(target);
+  target.addEventListener = (...args: Parameters<EventTarget['addEventListener']>) => {
+    listeners += 1;
+    add(...args);
+  };
+  target.removeEventListener = (...args: Parameters<EventTarget['removeEventListener']>) => {
+    listeners -= 1;
+    remove(...args);
+  };
+  const never = () => new Promise<void>(() => undefined);
+  const waiting = sleepOrOnline(never, 60_000, target);
+  target.dispatchEvent(new Event('online'));
+  await waiting;
+  assert.equal(listeners, 0);
+  let slept = false;
+  await sleepOrOnline(async () => {
+    slept = true;
+  }, 10, target);
+  assert.equal(slept, true);
+  assert.equal(listeners, 0);
 });

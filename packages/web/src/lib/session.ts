@@ -16,7 +16,7 @@ import { MediaPlane } from './media/plane.js';
 import { hasNewcomer, initialMeetingState, meetingReducer, selfOf, type Ending, type MeetingAction, type MeetingState } from './meetingState.js';
 import { SerialQueue } from './queue.js';
 import { MeetingRequests } from './requests.js';
-import { resumeLoop } from './reconnect.js';
+import { resumeLoop, sleepOrOnline } from './reconnect.js';
 import { canPublish } from './roles.js';
 import type { JoinOptions } from './sessionTypes.js';
 import { SignalingError, type SignalingClient } from './signaling.js';
@@ -177,7 +177,7 @@ export class MeetingSession {
       immediate: reload,
       resume: () => this.#resumeOnce(),
       failed: () => this.#signaling?.close(),
-      wait: (ms) => this.#timers.sleep(ms),
+      wait: (ms) => sleepOrOnline((t) => this.#timers.sleep(t), ms),
       stopped: () => this.#closed,
     });
     this.#reconnecting = false;
