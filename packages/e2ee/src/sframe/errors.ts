@@ -36,7 +36,9 @@ export type SFrameErrorCode =
   /** A malformed message or transform option reaching the worker. */
   | 'invalid-message'
   /** WebCrypto failed for a reason other than authentication (it should not happen). */
-  | 'crypto-error';
+  | 'crypto-error'
+  /** Something other than an SFrameError was thrown (a bug), as counted by the frame transformer. */
+  | 'internal-error';
 
 export class SFrameError extends Error {
   override readonly name = 'SFrameError';
