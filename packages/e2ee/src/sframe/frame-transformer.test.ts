@@ -43,7 +43,7 @@ describe('createFrameTransformer', () => {
       assert.equal(await decrypt(frame), true);
       assert.equal(toHex(new Uint8Array(frame.data)), frame.original);
     }
-    assert.deepEqual(counters, { encrypted: 3, decrypted: 3, dropped: 0, lastErrorCode: null, droppedByCode: {} });
+    assert.deepEqual(counters, { encrypted: 3, decrypted: 3, dropped: 0, empty: 0, lastErrorCode: null, droppedByCode: {} });
   });
 
   it('uses the codec from the options when the frame metadata has none', async () => {
@@ -64,7 +64,7 @@ describe('createFrameTransformer', () => {
     const frame = videoFrame(1000, 'delta');
     await encrypt(frame);
     assert.equal(await decrypt(frame), false);
-    assert.deepEqual(counters, { encrypted: 0, decrypted: 0, dropped: 1, lastErrorCode: 'auth-failed', droppedByCode: { 'auth-failed': 1 } });
+    assert.deepEqual(counters, { encrypted: 0, decrypted: 0, dropped: 1, empty: 0, lastErrorCode: 'auth-failed', droppedByCode: { 'auth-failed': 1 } });
 
     const right = await rings();
     const okCounters = createTransformCounters();
@@ -77,6 +77,20 @@ describe('createFrameTransformer', () => {
     assert.equal(okCounters.lastErrorCode, 'replay');
     assert.equal(await decryptRight(videoFrame(1000, 'delta')), false, 'an unencrypted frame');
     assert.deepEqual([okCounters.decrypted, okCounters.dropped], [1, 2]);
+  });
+
+  it('encrypts an empty frame; on receipt passes a 0-byte frame on untouched, counted as empty', async () => {
+    const { alice, bob } = await rings();
+    const counters = createTransformCounters();
+    const frame: EncodedFrameLike = { data: new ArrayBuffer(0) };
+    assert.ok(await createFrameTransformer(alice, { operation: 'encrypt', kind: 'audio', codec: 'audio/opus', context: 0 }, counters)(frame));
+    assert.ok(frame.data.byteLength > 16, 'header and tag');
+    const decrypt = createFrameTransformer(bob, { operation: 'decrypt', kind: 'audio', codec: 'audio/opus' }, counters);
+    assert.ok(await decrypt(frame));
+    assert.equal(frame.data.byteLength, 0);
+    const empty: EncodedFrameLike = { data: new ArrayBuffer(0) };
+    assert.ok(await decrypt(empty));
+    assert.deepEqual([counters.encrypted, counters.decrypted, counters.empty, counters.dropped], [1, 1, 1, 0]);
   });
 
   it('drops a frame it cannot encrypt instead of sending it in clear', async () => {
@@ -184,8 +198,8 @@ describe('transform worker glue', () => {
     const sent = (await sender.nextReply()) as Extract<WorkerReply, { type: 'stats' }>;
     const received = (await receiver.nextReply()) as Extract<WorkerReply, { type: 'stats' }>;
     assert.equal(sent.requestId, 7);
-    assert.deepEqual(sent.counters, { encrypted: 3, decrypted: 0, dropped: 0, lastErrorCode: null, droppedByCode: {} } satisfies TransformCounters);
-    assert.deepEqual(received.counters, { encrypted: 0, decrypted: 3, dropped: 2, lastErrorCode: 'replay', droppedByCode: { 'auth-failed': 1, replay: 1 } });
+    assert.deepEqual(sent.counters, { encrypted: 3, decrypted: 0, dropped: 0, empty: 0, lastErrorCode: null, droppedByCode: {} } satisfies TransformCounters);
+    assert.deepEqual(received.counters, { encrypted: 0, decrypted: 3, dropped: 2, empty: 0, lastErrorCode: 'replay', droppedByCode: { 'auth-failed': 1, replay: 1 } });
   });
 
   it('answers a bad message or bad transform options with an error and pipes nothing', async () => {

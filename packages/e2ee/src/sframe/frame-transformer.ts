@@ -3,7 +3,10 @@
  * or decrypt each encoded frame through the KeyRing, and drop (never pass on) a frame that cannot be
  * processed. An undecryptable frame is dropped and counted (RFC 9605 §4.4.4: discard it); a frame
  * that cannot be encrypted (no key yet) is dropped too, because sending it in clear would defeat
- * end-to-end encryption.
+ * end-to-end encryption. One exception on the receive side: a frame of 0 bytes is passed on as it
+ * is and counted as `empty`. It carries no media to authenticate, and Chromium's receiver pipeline
+ * produces such audio frames itself (seen once per call in a Chromium 156 loopback test); the sender
+ * encrypts every frame, empty ones included.
  */
 import { isSFrameError } from './errors.js';
 import type { SFrameErrorCode } from './errors.js';
@@ -17,12 +20,14 @@ export interface TransformCounters {
   encrypted: number;
   decrypted: number;
   dropped: number;
+  /** 0-byte frames the receiver passed on untouched. */
+  empty: number;
   lastErrorCode: SFrameErrorCode | null;
   droppedByCode: Partial<Record<SFrameErrorCode, number>>;
 }
 
 export function createTransformCounters(): TransformCounters {
-  return { encrypted: 0, decrypted: 0, dropped: 0, lastErrorCode: null, droppedByCode: {} };
+  return { encrypted: 0, decrypted: 0, dropped: 0, empty: 0, lastErrorCode: null, droppedByCode: {} };
 }
 
 /** A copy safe to post or keep. */
@@ -70,6 +75,10 @@ export function createFrameTransformer(
     };
   }
   return async (frame) => {
+    if (frame.data.byteLength === 0) {
+      counters.empty++;
+      return true;
+    }
     try {
       const opened = await keyRing.decryptFrame(frame.data, infoOf(frame));
       frame.data = exactBuffer(opened.frame);
