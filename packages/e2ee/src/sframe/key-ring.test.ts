@@ -92,6 +92,15 @@ describe('KeyRing', () => {
     assert.ok(await bob.decryptFrame(await alice.encryptFrame(MediaContext.camera, frame, VP8), VP8));
   });
 
+  it('switches a stream to a new send KID given in the same epoch, dropping the old one', async () => {
+    const ring = new KeyRing();
+    await ring.setEpoch({ epoch: 1, send: [{ context: 0, kid: 10, key: secret(1) }], receive: [] });
+    await ring.setEpoch({ epoch: 1, send: [{ context: 0, kid: 11, key: secret(1) }], receive: [] });
+    assert.equal(ring.sendKid(0), 11n);
+    await ring.setEpoch({ epoch: 1, send: [], receive: [{ kid: 10, key: secret(1) }] });
+    assert.equal(ring.hasReceiveKey(10), true, 'KID 10 is no longer a send key, so it can be a receive key');
+  });
+
   it('replaces a KID whose epoch low bits wrapped around (RFC 9605 §5.2)', async () => {
     const { alice, bob, enter } = await meeting();
     await enter(1);

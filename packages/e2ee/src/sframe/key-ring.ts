@@ -134,9 +134,9 @@ export class KeyRing {
       throw error;
     }
 
+    const keep = new Set(sendKids.values());
+    for (const kid of this.#sendKids.values()) if (!keep.has(kid)) this.#context.removeKey(kid);
     if (fresh) {
-      const keep = new Set(sendKids.values());
-      for (const kid of this.#sendKids.values()) if (!keep.has(kid)) this.#context.removeKey(kid);
       if (this.#previous) for (const kid of this.#previous.kids) this.#context.removeKey(kid);
       this.#previous = current === undefined || demoted.size === 0 ? undefined : { epoch: current, kids: demoted, until: this.#now() + this.retainPreviousMs };
       this.#currentKids = receiveKids;
