@@ -1,0 +1,38 @@
+/**
+ * How much of an encoded frame stays in clear. The SFU never decrypts, but WebRTC's packetizer and
+ * depacketizer and the SFU's simulcast logic read the start of a frame: for VP8 the 3-byte frame
+ * tag (key/delta, show_frame, partition size) and, in a key frame, the start code and dimensions
+ * (10 bytes, RFC 6386 §9.1); for Opus the TOC byte (RFC 6716 §3.1). These bytes are authenticated
+ * as SFrame metadata (frame-crypto.ts), so the SFU can read but not change them. Everything else
+ * (unknown codecs, H.264, audio other than Opus) keeps nothing in clear.
+ */
+
+export type MediaKind = 'audio' | 'video';
+
+export const VP8_KEY_FRAME_CLEAR_BYTES = 10;
+export const VP8_DELTA_FRAME_CLEAR_BYTES = 3;
+export const OPUS_CLEAR_BYTES = 1;
+
+/** The lower-case codec name of a MIME type ("video/VP8" → "vp8"; a bare "VP8" works too). */
+export function codecName(mimeType: string | undefined): string {
+  if (!mimeType) return '';
+  const slash = mimeType.indexOf('/');
+  return (slash < 0 ? mimeType : mimeType.slice(slash + 1)).split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** The clear bytes a codec wants, whatever the frame's length. */
+export function codecClearBytes(mimeType: string | undefined, kind: MediaKind, isKeyFrame: boolean): number {
+  const codec = codecName(mimeType);
+  if (kind === 'video' && codec === 'vp8') return isKeyFrame ? VP8_KEY_FRAME_CLEAR_BYTES : VP8_DELTA_FRAME_CLEAR_BYTES;
+  if (kind === 'audio' && codec === 'opus') return OPUS_CLEAR_BYTES;
+  return 0;
+}
+
+/**
+ * Length of the clear prefix of `data` (a frame, or its length): the codec's clear bytes, never more
+ * than the frame has. Pure: the same inputs give the same answer on sender and receiver.
+ */
+export function clearPrefixLength(mimeType: string | undefined, kind: MediaKind, isKeyFrame: boolean, data: Uint8Array | ArrayBuffer | number): number {
+  const length = typeof data === 'number' ? data : data.byteLength;
+  return Math.max(0, Math.min(codecClearBytes(mimeType, kind, isKeyFrame), length));
+}
