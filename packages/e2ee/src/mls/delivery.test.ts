@@ -428,12 +428,19 @@ test('a creator who goes silent is replaced; a joiner who leaves mid-batch is ad
   await meeting.send(meeting.ds.memberReady(silent.pid, silent.member.identity, silent.member.keyPackage()));
   const alice = await meeting.join('Alice');
   assert.equal(meeting.ds.snapshot().creator, silent.pid);
+  const notCreator = await meeting.ds.groupCreated(alice.pid, new Uint8Array(16), new Uint8Array(1));
+  assert.deepEqual(notCreator.map((d) => d.message.kind === 'rejected' && d.message.code), ['mls_not_creator']);
   await meeting.tick(0);
   await meeting.tick(TIMEOUT);
   assert.equal(meeting.ds.snapshot().creator, undefined);
   assert.equal(meeting.ds.snapshot().epoch, 0, 'Alice created the group');
   assert.deepEqual(meeting.ds.snapshot().members.map((m) => m.participantId), [alice.pid]);
   assert.deepEqual(meeting.ds.snapshot().waiting, [], 'the silent creator is not queued again');
+  const create = meeting.toTheGone[0]?.message;
+  assert.ok(create?.kind === 'create');
+  const { ratchetTree } = await silent.member.createGroup(create.groupId, create.externalSender);
+  const late = await meeting.ds.groupCreated(silent.pid, create.groupId, ratchetTree);
+  assert.deepEqual(late.map((d) => d.message.kind === 'rejected' && d.message.code), ['mls_not_creator'], 'too late');
   assert.deepEqual(meeting.toTheGone.map((d) => d.message.kind === 'rejected' ? d.message.code : d.message.kind), ['create', 'mls_timeout']);
 
   const bob = await meeting.join('Bob');

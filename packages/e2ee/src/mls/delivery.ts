@@ -243,7 +243,7 @@ export class DeliveryService {
       if (header.epoch !== group.epoch) return refuse('mls_stale_commit', `a commit for epoch ${header.epoch}; the group is at ${group.epoch}`);
       const batch = this.#batch;
       if (batch === undefined) return refuse('mls_unexpected_commit', 'no membership change is in flight');
-      if (batch.removes.some((m) => m.pid === participantId)) return refuse('mls_committer_removed', 'this member is being removed');
+      // Whoever a batch removes is gone already, so it was refused above as not a member.
 
       const checked = await this.#checkCommit(group, batch, welcome, ratchetTree);
       if (!checked.ok) {

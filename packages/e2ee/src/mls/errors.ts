@@ -14,7 +14,6 @@ export const MLS_ERROR_CODES = {
   mls_unexpected_commit: 'No membership change is in flight, so no commit is expected.',
   mls_not_member: 'The sender is not a current member of the group.',
   mls_not_creator: 'The sender was not asked to create the group.',
-  mls_committer_removed: 'A member cannot commit the batch that removes it.',
   mls_bad_welcome: 'The Welcome is missing, malformed, or not for exactly the members being added.',
   mls_bad_ratchet_tree: 'The ratchet tree is missing, malformed, or disagrees with the membership.',
   mls_forbidden_proposal: 'Only Add and Remove proposals from the Parley server are accepted.',
