@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DisplayName, MeetingId, OpaqueId, Passcode } from './ids.js';
+import { MlsBytes } from './e2ee.js';
 import { ChatMessage, MediaKind, MeetingSettingsPatch, Reaction, RoomState, TrackSource, TransportOptions } from './model.js';
 
 const RequestId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -195,6 +196,19 @@ export const Suspend = z.object({ type: z.literal('suspend'), id: RequestId });
 /** Report a participant to the organization's administrators. */
 export const Report = z.object({ type: z.literal('report'), id: RequestId, participantId: OpaqueId, note: z.string().trim().min(1).max(1000) });
 
+/**
+ * Sensitive meetings (end-to-end encrypted): this client is ready to join the meeting's MLS group with
+ * this KeyPackage (its credential must name this participant as the server knows them). Sent after
+ * every `setupMedia`; a new KeyPackage from a member replaces their old leaf in one commit.
+ */
+export const E2eeReady = z.object({ type: z.literal('e2eeReady'), id: RequestId, keyPackage: MlsBytes });
+/** After a `create` delivery: the group exists at epoch 0 with this public ratchet tree. */
+export const E2eeGroupCreated = z.object({ type: z.literal('e2eeGroupCreated'), id: RequestId, groupId: MlsBytes, ratchetTree: MlsBytes });
+/** After a `commitRequest`: the commit, the Welcome for joiners (if any) and the new public ratchet tree. */
+export const E2eeCommit = z.object({ type: z.literal('e2eeCommit'), id: RequestId, commit: MlsBytes, welcome: MlsBytes.optional(), ratchetTree: MlsBytes });
+/** An encrypted chat message (an MLS application message) for every member. */
+export const E2eeChat = z.object({ type: z.literal('e2eeChat'), id: RequestId, message: MlsBytes });
+
 export const ClientMessage = z.discriminatedUnion('type', [
   Hello,
   Join,
@@ -231,6 +245,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
   React,
   Suspend,
   Report,
+  E2eeReady,
+  E2eeGroupCreated,
+  E2eeCommit,
+  E2eeChat,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -283,5 +301,10 @@ export const RESULTS = {
   react: z.object({}),
   suspend: z.object({}),
   report: z.object({}),
+  /** Accepted for the delivery service; what it decides comes as `e2ee` events (a refusal as `rejected`). */
+  e2eeReady: z.object({}),
+  e2eeGroupCreated: z.object({}),
+  e2eeCommit: z.object({}),
+  e2eeChat: z.object({}),
 } satisfies Record<ClientMessageType, z.ZodType>;
 export type RequestResult<T extends ClientMessageType> = z.infer<(typeof RESULTS)[T]>;

@@ -3,6 +3,7 @@ export * from './version.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './model.js';
+export * from './e2ee.js';
 export * from './client.js';
 export * from './server.js';
 export * from './api.js';

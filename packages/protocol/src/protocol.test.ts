@@ -30,7 +30,19 @@ test('client messages parse by type and require an id', () => {
     'admit', 'deny', 'admitAll', 'lock', 'setRole', 'updateSettings', 'endMeeting',
     'chat', 'approveMessage', 'rejectMessage', 'remove', 'allowBack', 'mute', 'muteAll', 'askToUnmute',
     'stopVideo', 'stopScreenShare', 'rename', 'raiseHand', 'lowerAllHands', 'react', 'suspend', 'report',
+    'e2eeReady', 'e2eeGroupCreated', 'e2eeCommit', 'e2eeChat',
   ]);
+});
+
+test('end-to-end encryption messages carry base64 MLS bytes only, within bounds', () => {
+  assert.ok(ClientMessage.safeParse({ type: 'e2eeReady', id: 1, keyPackage: 'AAECAwQ=' }).success);
+  for (const bad of ['', 'not base64!', 'AAE', 'A'.repeat(60_004), 42]) {
+    assert.equal(ClientMessage.safeParse({ type: 'e2eeReady', id: 1, keyPackage: bad }).success, false, String(bad).slice(0, 20));
+  }
+  assert.equal(ClientMessage.safeParse({ type: 'e2eeCommit', id: 1, commit: 'AAAA' }).success, false, 'the ratchet tree is required');
+  const event = { type: 'e2ee', message: { kind: 'rejected', code: 'mls_stale_commit', input: 'commit', reason: 'stale' } };
+  assert.ok(ServerMessage.safeParse(event).success);
+  assert.equal(ServerMessage.safeParse({ ...event, message: { ...event.message, code: 'whatever' } }).success, false);
 });
 
 test('media messages check their values; media parameters must be JSON objects', () => {

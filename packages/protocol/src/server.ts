@@ -4,6 +4,7 @@
  * events about its meeting and nothing about any other.
  */
 import { z } from 'zod';
+import { E2eeDelivery } from './e2ee.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { OpaqueId } from './ids.js';
 import { ChatMessage, LobbyEntry, MeetingSettings, ParticipantInfo, Reaction, RemovedEntry, ResumeCredential, RoomState, SharedFile, TrackInfo } from './model.js';
@@ -146,6 +147,9 @@ export const ModeratorAction = z.object({
 });
 export const ReactionEvent = z.object({ type: z.literal('reaction'), participantId: OpaqueId, emoji: Reaction });
 
+/** Sensitive meetings: a message from the MLS delivery service for this participant. */
+export const E2eeEvent = z.object({ type: z.literal('e2ee'), message: E2eeDelivery });
+
 /** The server is about to close this socket, and why. */
 export const Bye = z.object({
   type: z.literal('bye'),
@@ -180,6 +184,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   RemovedUpdated,
   ModeratorAction,
   ReactionEvent,
+  E2eeEvent,
   Bye,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
