@@ -26,21 +26,8 @@ export const E2eeIdentity = z.object({
 });
 export type E2eeIdentity = z.infer<typeof E2eeIdentity>;
 
-const MLS_REJECTION_CODES = [
-  'mls_bad_identity',
-  'mls_bad_key_package',
-  'mls_bad_message',
-  'mls_wrong_group',
-  'mls_not_member',
-  'mls_stale_commit',
-  'mls_unexpected_commit',
-  'mls_bad_welcome',
-  'mls_bad_ratchet_tree',
-  'mls_not_creator',
-  'mls_stale_message',
-  'mls_too_large',
-  'mls_timeout',
-] as const;
+/** A delivery service refusal: `mls_stale_commit`, `mls_bad_key_package`, ... (see @parley/e2ee's MlsErrorCode). */
+const MlsRejectionCode = z.string().regex(/^mls_[a-z_]{1,40}$/);
 
 /** What the delivery service tells one participant (the `message` of an `e2ee` event). */
 export const E2eeDelivery = z.discriminatedUnion('kind', [
@@ -63,7 +50,7 @@ export const E2eeDelivery = z.discriminatedUnion('kind', [
   /** Your Welcome into `epoch`, the group's public ratchet tree, and the server's entry to check. */
   z.object({ kind: z.literal('welcome'), groupId: MlsBytes, epoch: Epoch, welcome: MlsBytes, ratchetTree: MlsBytes, externalSender: MlsBytes }),
   /** The server refused what you sent (`input`), with a code. */
-  z.object({ kind: z.literal('rejected'), code: z.enum(MLS_REJECTION_CODES), input: z.enum(['keyPackage', 'create', 'groupCreated', 'commit', 'application']), reason: z.string().max(500) }),
+  z.object({ kind: z.literal('rejected'), code: MlsRejectionCode, input: z.enum(['keyPackage', 'create', 'groupCreated', 'commit', 'application']), reason: z.string().max(500) }),
   /** An encrypted chat message (MLS application message) of the current epoch. */
   z.object({ kind: z.literal('application'), groupId: MlsBytes, epoch: Epoch, from: OpaqueId, message: MlsBytes }),
   /** You are out of the group: nothing more comes. */

@@ -27,6 +27,7 @@ export const ERRORS = {
   rate_limited: { status: 429, text: 'Too many requests; retry later.' },
   negotiation_failed: { status: 422, text: 'The media parameters (RTP, ICE or DTLS) could not be applied.' },
   resume_expired: { status: 401, text: 'This resume credential is unknown, already used or expired: join the meeting again.' },
+  e2ee_required: { status: 409, text: 'This meeting is end-to-end encrypted: this must go through the encrypted path (or is unavailable).' },
   meeting_full: { status: 503, text: 'The meeting has reached its participant limit.' },
   shutting_down: { status: 503, text: 'The server is shutting down.' },
   internal: { status: 500, text: 'An unexpected server error; it has been logged.' },

@@ -3,6 +3,7 @@
  * Handlers run only inside the room's queue (one writer), so they read and change this state freely.
  */
 import type { MeetingInfo, MeetingSettings, MeetingSettingsPatch, RoomState, ServerMessage, TrackInfo } from '@parley/protocol';
+import type { E2eeRelay } from './e2ee-relay.js';
 import type { IceServer } from '@parley/protocol';
 import type { SfuControl } from '@parley/sfu';
 import type { Logger } from '../log.js';
@@ -66,6 +67,8 @@ export interface RoomContext {
   readonly chat: ChatLog;
   readonly files: FileBox;
   readonly disruption: DisruptionDetector;
+  /** End-to-end encryption: the MLS delivery service (sensitive meetings). */
+  readonly e2ee: E2eeRelay;
   /** The meeting's own settings (effective ones come from `settings()`). */
   meetingSettings: MeetingSettingsPatch;
   locked: boolean;

@@ -5,6 +5,7 @@
  */
 import { ParleyError } from '@parley/protocol';
 import * as chatActions from './chat-actions.js';
+import * as e2ee from './e2ee-actions.js';
 import type { Reply, RoomContext } from './context.js';
 import * as lobbyActions from './lobby-actions.js';
 import * as media from './media-actions.js';
@@ -97,7 +98,16 @@ export function dispatch(room: RoomContext, actor: Participant, message: RoomMes
     case 'report':
       return moderation.report(room, actor, message, reply);
     case 'chat':
+      e2ee.refuseClearChat(room);
       return chatActions.chat(room, actor, message, reply);
+    case 'e2eeReady':
+      return e2ee.ready(room, actor, message, reply);
+    case 'e2eeGroupCreated':
+      return e2ee.groupCreated(room, actor, message, reply);
+    case 'e2eeCommit':
+      return e2ee.commit(room, actor, message, reply);
+    case 'e2eeChat':
+      return e2ee.chat(room, actor, message, reply);
     case 'approveMessage':
       return chatActions.approveMessage(room, actor, message, reply);
     case 'rejectMessage':

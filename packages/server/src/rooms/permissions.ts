@@ -103,6 +103,8 @@ export function actionFor(message: ClientMessage): Action | null {
           : 'media.publish';
     case 'chat':
       return message.to ? 'chat.private' : 'chat.send';
+    case 'e2eeChat':
+      return 'chat.send';
     case 'react':
       return 'reaction.send';
     case 'raiseHand':
@@ -147,6 +149,9 @@ export function actionFor(message: ClientMessage): Action | null {
     case 'unpublish':
     case 'setMuted':
     case 'leave':
+    case 'e2eeReady':
+    case 'e2eeGroupCreated':
+    case 'e2eeCommit':
       return null;
   }
 }

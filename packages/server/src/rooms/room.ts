@@ -30,6 +30,7 @@ import * as chatActions from './chat-actions.js';
 import { ChatLog } from './chat-log.js';
 import type { AlertInit, LobbyChange, RemovalReason, Reply, RoomContext, RoomDeps, Track } from './context.js';
 import { DisruptionDetector } from './disruption.js';
+import { E2eeRelay } from './e2ee-relay.js';
 import { authorize, dispatch } from './dispatch.js';
 import { FileBox, type StoredFile } from './file-box.js';
 import { Lobby, entryOf, type Waiter } from './lobby.js';
@@ -73,6 +74,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   readonly chat = new ChatLog();
   readonly files = new FileBox();
   readonly disruption = new DisruptionDetector();
+  readonly e2ee: E2eeRelay;
   meetingSettings: MeetingSettingsPatch;
   closed = false;
   #locked: boolean;
@@ -81,6 +83,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   #closing: Promise<void> | undefined;
   #rtpCapabilities: MediaJson | undefined;
   readonly #rotation: NodeJS.Timeout;
+  readonly #e2eeTick: NodeJS.Timeout;
 
   constructor(init: RoomInit, deps: RoomDeps) {
     super();
@@ -92,6 +95,18 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     // Credentials are short-lived: connected participants get a fresh one well before theirs expires.
     this.#rotation = setInterval(() => void this.#queue.push(() => this.#rotateCredentials()).catch(() => undefined), deps.resumeTtlMs / 2);
     this.#rotation.unref();
+    this.e2ee = new E2eeRelay({
+      send: (participantId, message) => this.participants.get(participantId)?.send({ type: 'e2ee', message }),
+      suspicious: (participantId, code, input) => {
+        const actor = this.participants.get(participantId);
+        void this.audit('e2ee.refused', actor?.entrant ?? null, participantId, { code, input });
+      },
+    });
+    // A silent group creator or committer is replaced (the delivery service counts from these ticks).
+    this.#e2eeTick = setInterval(() => {
+      if (this.e2ee.active) void this.#queue.push(() => this.e2ee.tick(Date.now())).catch((err: unknown) => this.log.warn({ err }, 'e2ee tick failed'));
+    }, 2000);
+    this.#e2eeTick.unref();
   }
 
   /** Live: nobody new may join or reach the lobby. Saved at once: a lock survives a restart. */
@@ -260,6 +275,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   close(message = 'The meeting has ended.', reason: 'shutdown' | 'ended' = 'shutdown'): Promise<void> {
     this.closed = true;
     clearInterval(this.#rotation);
+    clearInterval(this.#e2eeTick);
     this.#closing ??= (async () => {
       await this.#queue.push(() => this.closeAll(message, reason));
       await this.#queue.close();
@@ -420,6 +436,8 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     participant.close();
     if (!options.keepCredential) await this.deps.resume.revoke(participantId).catch((err: unknown) => this.log.error({ err }, 'revoke failed'));
     await media.closeMedia(this, participant);
+    // Out of the encryption group at once: the next epoch's keys never reach them.
+    await this.e2ee.gone(participantId).catch((err: unknown) => this.log.error({ err }, 'e2ee removal failed'));
     if (this.activeSpeaker === participantId) this.activeSpeaker = null;
     this.broadcast({ type: 'participantLeft', participantId, reason });
     this.emit('participantRemoved', participantId);
