@@ -10,7 +10,7 @@ import { after, test } from 'node:test';
 import type { CreateMeetingResponse, MeetingSettings, MeetingSettingsPatch } from '@parley/protocol';
 import { join, joinAdmitted } from '../test-support/join.js';
 import { errorCode, lastOf, nextOf, waitForQueue, type Msg } from '../test-support/messages.js';
-import { startTestServer, type Credentials, type TestServer } from '../test-support/server.js';
+import { startTestServer, uploadFile, type Credentials, type TestServer } from '../test-support/server.js';
 import { TestClient } from '../test-support/ws-client.js';
 
 const server: TestServer = await startTestServer();
@@ -174,7 +174,7 @@ test('a host weakening a forced setting live is refused with the code, audited, 
 });
 
 test('raising a live meeting to sensitive moves out guests and external accounts (their resume refused); members stay', async () => {
-  const meeting = await server.createMeeting({ settings: { lobby: false, joinBeforeHost: true } });
+  const meeting = await server.createMeeting({ settings: { lobby: false, joinBeforeHost: true, features: { fileSharing: true } } });
   const host = await joinAdmitted(server, meeting, 'Host', server.admin);
   const guest = await joinAdmitted(server, meeting, 'Gail Guest', { device: await server.newDevice() });
   const ext = await joinAdmitted(server, meeting, 'x', partner);
@@ -184,6 +184,12 @@ test('raising a live meeting to sensitive moves out guests and external accounts
   const knocking = await join(server, meeting, 'Wade Waiting');
   assert.deepEqual(knocking.result, { status: 'waiting', reason: 'lobby' }, 'a standard meeting tells the lobby nothing');
   await waitForQueue(host.client, (q) => q.length === 1);
+
+  const shared = await uploadFile(server, meeting.id, host.state.participantToken, 'minutes.txt', Buffer.from('before it was sensitive'));
+  assert.equal(shared.status, 201);
+  const fileId = ((await shared.json()) as { id: string }).id;
+  const download = () => fetch(`${server.url}/api/meetings/${meeting.id}/files/${fileId}`, { headers: { 'x-parley-participant': mia.state.participantToken } });
+  assert.equal((await download()).status, 200);
 
   const since = mia.client.messages.length;
   const result = await host.client.request('setSensitivity', { sensitivity: 'sensitive' });
@@ -201,6 +207,9 @@ test('raising a live meeting to sensitive moves out guests and external accounts
   const left = mia.client.messages.slice(since).filter((m): m is Msg<'participantLeft'> => m.type === 'participantLeft');
   assert.deepEqual(left.map((m) => [m.participantId, m.reason]).sort(), [[guest.state.self.id, 'removed'], [ext.state.self.id, 'removed']].sort());
   await waitForQueue(host.client, (q) => q.length === 0);
+  // No files stay on the server, and no new ones come.
+  assert.equal((await download()).status, 404);
+  assert.equal((await uploadFile(server, meeting.id, mia.state.participantToken, 'more.txt', Buffer.from('x'))).status, 403);
 
   // Their resume credentials were revoked like a removal's.
   for (const [out, as] of [[guest, undefined], [ext, partner]] as const) {
@@ -219,7 +228,7 @@ test('raising a live meeting to sensitive moves out guests and external accounts
   assert.equal(log.filter((a) => a === 'participant.moved-out').length, 2);
   assert.equal(log.filter((a) => a === 'lobby.moved-out').length, 1);
   const [raised] = await auditOf(meeting.id, 'meeting.sensitivity-raised');
-  assert.deepEqual([raised?.from, raised?.to, raised?.movedOut, raised?.passcode], ['standard', 'sensitive', 3, 'kept']);
+  assert.deepEqual([raised?.from, raised?.to, raised?.movedOut, raised?.filesDropped, raised?.passcode], ['standard', 'sensitive', 3, 1, 'kept']);
   await Promise.all([host.client.close(), mia.client.close()]);
 });
 

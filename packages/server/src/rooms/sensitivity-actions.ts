@@ -3,8 +3,9 @@
  * the class is saved first (with a generated passcode if the meeting had none), then everyone the new
  * settings would not let in (anyone not a signed-in member of the organization, in the meeting or in
  * the lobby) is moved out with `bye` `sensitivity-raised`. A participant moved out loses their resume
- * credential as on removal, but is not banned: signed in as a member, they may come back. The
- * settings are re-resolved and broadcast. A class is never lowered.
+ * credential as on removal, but is not banned: signed in as a member, they may come back. Files
+ * shared while the meeting was standard leave the server's memory (a sensitive meeting keeps no files
+ * there). The settings are re-resolved and broadcast. A class is never lowered.
  */
 import { ParleyError, type ClientRequest, type RequestResult } from '@parley/protocol';
 import { lowers, resolveSettings } from '../meetings/settings.js';
@@ -41,8 +42,10 @@ export async function setSensitivity(
   const passcode = !after.public && !(await room.deps.store.hasPasscode(room.meeting.id)) ? newPasscode() : undefined;
   await room.deps.store.saveSensitivity(room.meeting.id, to, passcode === undefined ? undefined : await hashSecret(passcode));
   room.sensitivity = to;
+  const filesDropped = after.forcedBySensitivity.includes('features.fileSharing') ? room.files.list().length : 0;
+  if (filesDropped > 0) room.files.clear();
   const movedOut = movingOut.length + turnedAway.length;
-  await room.audit('meeting.sensitivity-raised', actor.entrant, null, { from, to, movedOut, passcode: passcode === undefined ? 'kept' : 'generated' });
+  await room.audit('meeting.sensitivity-raised', actor.entrant, null, { from, to, movedOut, filesDropped, passcode: passcode === undefined ? 'kept' : 'generated' });
   reply({ movedOut, ...(passcode === undefined ? {} : { passcode }) });
 
   for (const p of movingOut) {
