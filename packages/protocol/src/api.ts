@@ -1,7 +1,7 @@
 /** The JSON HTTP API's bodies. */
 import { z } from 'zod';
 import { MeetingId } from './ids.js';
-import { MeetingSettings, MeetingSettingsPatch } from './model.js';
+import { MeetingSettings, MeetingSettingsPatch, Sensitivity } from './model.js';
 
 /** A host-chosen passcode: at least 8 characters and about 40 bits by a simple estimate (see passcodeStrength). */
 export const MIN_PASSCODE_BITS = 40;
@@ -29,6 +29,8 @@ export const CreateMeetingRequest = z
     /** Omit to get a generated one (recommended). Ignored for public meetings. */
     passcode: ChosenPasscode.optional(),
     settings: MeetingSettingsPatch.optional(),
+    /** The meeting's class; omit for `standard`. `sensitive` refuses settings that weaken what it forces. */
+    sensitivity: Sensitivity.optional(),
   })
   .strict();
 export type CreateMeetingRequest = z.infer<typeof CreateMeetingRequest>;

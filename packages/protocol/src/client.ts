@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DisplayName, MeetingId, OpaqueId, Passcode } from './ids.js';
 import { MlsBytes } from './e2ee.js';
-import { ChatMessage, MediaKind, MeetingSettingsPatch, Reaction, RoomState, TrackSource, TransportOptions } from './model.js';
+import { ChatMessage, MediaKind, MeetingSettingsPatch, Reaction, RoomState, Sensitivity, TrackSource, TransportOptions } from './model.js';
 
 const RequestId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -144,6 +144,14 @@ export const SetRole = z.object({
 /** Host: change the meeting's settings live (lobby, join before host, members skip lobby, access). */
 export const UpdateSettings = z.object({ type: z.literal('updateSettings'), id: RequestId, settings: MeetingSettingsPatch });
 
+/**
+ * Host: raise the meeting's sensitivity class. `sensitive` forces its settings at once: everyone who is
+ * not a signed-in member of the organization, in the meeting or the lobby, gets `bye`
+ * (`sensitivity-raised`) and their resume credential is revoked. A class is never lowered while the
+ * meeting exists (`forced_by_sensitivity`).
+ */
+export const SetSensitivity = z.object({ type: z.literal('setSensitivity'), id: RequestId, sensitivity: Sensitivity });
+
 /** Host: end the meeting for everyone. */
 export const EndMeeting = z.object({ type: z.literal('endMeeting'), id: RequestId });
 
@@ -228,6 +236,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   Lock,
   SetRole,
   UpdateSettings,
+  SetSensitivity,
   EndMeeting,
   Chat,
   ApproveMessage,
@@ -264,7 +273,12 @@ export const RESULTS = {
    */
   join: z.discriminatedUnion('status', [
     z.object({ status: z.literal('admitted'), state: RoomState }),
-    z.object({ status: z.literal('waiting'), reason: z.enum(['lobby', 'host-absent']) }),
+    z.object({
+      status: z.literal('waiting'),
+      reason: z.enum(['lobby', 'host-absent']),
+      /** Set for a sensitive meeting: the one fact about the meeting the lobby learns. */
+      sensitivity: Sensitivity.optional(),
+    }),
   ]),
   /** Like `join`'s admitted result: the participant is back, with the room as it is now. */
   resume: z.object({ status: z.literal('admitted'), state: RoomState }),
@@ -283,6 +297,8 @@ export const RESULTS = {
   lock: z.object({}),
   setRole: z.object({}),
   updateSettings: z.object({}),
+  /** `movedOut`: how many people (in the meeting and the lobby) had to leave; `passcode`: a new one, if the meeting had none. */
+  setSensitivity: z.object({ movedOut: z.number().int().nonnegative(), passcode: z.string().optional() }),
   endMeeting: z.object({}),
   /** `held`: the link policy holds it for a moderator; the sender gets `chatRejected` if it is discarded. */
   chat: z.object({ status: z.enum(['sent', 'held']), message: ChatMessage }),

@@ -19,6 +19,10 @@ export const ERRORS = {
   sign_in_required: { status: 401, text: 'Sign in to do this (or to join this meeting).' },
   invalid_credentials: { status: 401, text: 'Wrong email or password.' },
   feature_disabled: { status: 403, text: 'This feature is turned off in this meeting.' },
+  forced_by_sensitivity: {
+    status: 403,
+    text: 'Required for sensitive meetings: this setting cannot be weakened, and a sensitive meeting cannot be made standard.',
+  },
   link_blocked: { status: 403, text: 'Links are not allowed in this meeting’s chat; moderators have been told.' },
   removed: { status: 403, text: 'You were removed from this meeting.' },
   unsupported_file_type: { status: 415, text: 'This type of file may not be shared.' },

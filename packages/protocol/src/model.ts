@@ -56,6 +56,14 @@ export const AllowedDomain = z
   .toLowerCase()
   .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'not a domain name');
 
+/**
+ * A meeting's sensitivity class (control C8): `standard`, or `sensitive`, which forces end-to-end
+ * encryption, signed-in organization members only, the waiting room, nobody before the host, a
+ * passcode and no server-side files. Chosen at creation; during a meeting it may be raised, never lowered.
+ */
+export const Sensitivity = z.enum(['standard', 'sensitive']);
+export type Sensitivity = z.infer<typeof Sensitivity>;
+
 /** A meeting's effective settings, as resolved by the server (safe defaults in brackets). */
 export const MeetingSettings = z.object({
   /** Who may join [anyone with the passcode]. */
@@ -78,11 +86,17 @@ export const MeetingSettings = z.object({
   autoLockOnDisruption: z.boolean(),
   /** Live: nobody new may join or reach the lobby [off]. */
   locked: z.boolean(),
+  /** The meeting's sensitivity class [standard]. Not a host's setting: see `setSensitivity`. */
+  sensitivity: Sensitivity,
+  /** Media and chat must be end-to-end encrypted in the browsers [off]; forced on by the `sensitive` class, never a host's choice. */
+  e2ee: z.boolean(),
+  /** The settings the sensitivity class forces (`lobby`, `features.fileSharing`, ...): hosts cannot change them [none]. */
+  forcedBySensitivity: z.array(z.string().max(64)).max(64),
 });
 export type MeetingSettings = z.infer<typeof MeetingSettings>;
 
 /** The settings a host may choose when creating a meeting or change live (features merge key by key). */
-export const MeetingSettingsPatch = MeetingSettings.omit({ locked: true, features: true })
+export const MeetingSettingsPatch = MeetingSettings.omit({ locked: true, features: true, sensitivity: true, e2ee: true, forcedBySensitivity: true })
   .extend({ features: Features.partial().strict() })
   .partial()
   .strict();

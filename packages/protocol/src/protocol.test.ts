@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import {
   CLIENT_MESSAGE_TYPES,
   ClientMessage,
+  CreateMeetingRequest,
   DisplayName,
+  MeetingSettingsPatch,
   ERRORS,
   ERROR_CODES,
   MEETING_ID_PATTERN,
@@ -27,7 +29,7 @@ test('client messages parse by type and require an id', () => {
   assert.deepEqual(CLIENT_MESSAGE_TYPES, [
     'hello', 'join', 'resume', 'setupMedia', 'connectTransport', 'restartIce', 'publish', 'unpublish',
     'resumeSubscription', 'setSubscription', 'setMuted', 'leave',
-    'admit', 'deny', 'admitAll', 'lock', 'setRole', 'updateSettings', 'endMeeting',
+    'admit', 'deny', 'admitAll', 'lock', 'setRole', 'updateSettings', 'setSensitivity', 'endMeeting',
     'chat', 'approveMessage', 'rejectMessage', 'remove', 'allowBack', 'mute', 'muteAll', 'askToUnmute',
     'stopVideo', 'stopScreenShare', 'rename', 'raiseHand', 'lowerAllHands', 'react', 'suspend', 'report',
     'e2eeReady', 'e2eeGroupCreated', 'e2eeCommit', 'e2eeChat',
@@ -105,4 +107,17 @@ test('a chat segment keeps its link through parsing', async () => {
   assert.deepEqual(ChatSegment.parse({ link: 'https://example.org/', text: 'https://example.org' }), { link: 'https://example.org/', text: 'https://example.org' });
   assert.deepEqual(ChatSegment.parse({ text: 'plain' }), { text: 'plain' });
   assert.equal(ChatSegment.safeParse({ text: 'x', html: '<b>' }).success, false);
+});
+
+test('sensitivity: a class of its own, chosen at creation and raised by setSensitivity, never a host setting', () => {
+  assert.equal(CreateMeetingRequest.safeParse({ sensitivity: 'sensitive' }).success, true);
+  assert.equal(CreateMeetingRequest.safeParse({}).success, true, 'omitted: standard');
+  for (const bad of ['secret', 'SENSITIVE', '', 1, null]) assert.equal(CreateMeetingRequest.safeParse({ sensitivity: bad }).success, false, JSON.stringify(bad));
+  assert.equal(ClientMessage.safeParse({ type: 'setSensitivity', id: 1, sensitivity: 'sensitive' }).success, true);
+  assert.equal(ClientMessage.safeParse({ type: 'setSensitivity', id: 1, sensitivity: 'top-secret' }).success, false);
+  // What the class forces is read-only: a host cannot patch the class, end-to-end encryption or the forced list.
+  for (const key of ['sensitivity', 'e2ee', 'forcedBySensitivity', 'locked']) {
+    assert.equal(MeetingSettingsPatch.safeParse({ [key]: key === 'forcedBySensitivity' ? [] : false }).success, false, key);
+  }
+  assert.ok(ServerMessage.safeParse({ type: 'bye', reason: 'sensitivity-raised', message: 'x' }).success);
 });

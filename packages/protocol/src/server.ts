@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { E2eeDelivery } from './e2ee.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { OpaqueId } from './ids.js';
-import { ChatMessage, LobbyEntry, MeetingSettings, ParticipantInfo, Reaction, RemovedEntry, ResumeCredential, RoomState, SharedFile, TrackInfo } from './model.js';
+import { ChatMessage, LobbyEntry, MeetingSettings, ParticipantInfo, Reaction, RemovedEntry, ResumeCredential, RoomState, Sensitivity, SharedFile, TrackInfo } from './model.js';
 
 const ReplyId = z.number().int().positive();
 
@@ -74,12 +74,14 @@ export const SettingsUpdated = z.object({ type: z.literal('settingsUpdated'), se
 /**
  * To a socket in the lobby, and only to it: where it stands. `waiting` for a host's decision,
  * `waiting-for-host` until a host arrives, `denied` (with the host's optional message) or `ended`;
- * after `denied` and `ended` the server closes the socket.
+ * after `denied` and `ended` the server closes the socket. `sensitivity` is set when the meeting
+ * became sensitive while they wait.
  */
 export const LobbyStatus = z.object({
   type: z.literal('lobbyStatus'),
   status: z.enum(['waiting', 'waiting-for-host', 'denied', 'ended']),
   message: z.string().optional(),
+  sensitivity: Sensitivity.optional(),
 });
 
 /** To a socket in the lobby: a host let it in. It is now a participant with this state. */
@@ -150,10 +152,13 @@ export const ReactionEvent = z.object({ type: z.literal('reaction'), participant
 /** Sensitive meetings: a message from the MLS delivery service for this participant. */
 export const E2eeEvent = z.object({ type: z.literal('e2ee'), message: E2eeDelivery });
 
-/** The server is about to close this socket, and why. */
+/**
+ * The server is about to close this socket, and why. `sensitivity-raised`: the meeting became
+ * sensitive and this person is not a signed-in member of the organization.
+ */
 export const Bye = z.object({
   type: z.literal('bye'),
-  reason: z.enum(['left', 'shutdown', 'replaced', 'media-failed', 'protocol', 'ended', 'removed']),
+  reason: z.enum(['left', 'shutdown', 'replaced', 'media-failed', 'protocol', 'ended', 'removed', 'sensitivity-raised']),
   message: z.string(),
 });
 

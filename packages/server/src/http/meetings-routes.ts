@@ -21,7 +21,8 @@ export function meetingsRoutes(app: FastifyInstance, deps: { meetings: Meetings;
     const created = await deps.meetings.create({ host: user, ...body, clientAddress: request.ip });
     const base = expectedOrigin(request, deps.publicUrl);
     // The passcode rides in the fragment, which browsers never send; public meetings say so instead.
-    const fragment = created.passcode === null ? '#public' : `#pwd=${encodeURIComponent(created.passcode)}`;
+    // `sensitive` lets the pre-join screen say so before joining (a hint: the server decides at `join`).
+    const fragment = (created.passcode === null ? '#public' : `#pwd=${encodeURIComponent(created.passcode)}`) + (created.settings.sensitivity === 'sensitive' ? '&sensitive' : '');
     const response: CreateMeetingResponse = {
       id: created.meeting.id,
       title: created.meeting.title,

@@ -1,20 +1,21 @@
 /**
- * Creating meetings and deciding whether a joiner knows the way in. Unknown meeting and wrong
+ * Creating meetings (with their sensitivity class, whose forced settings a creator cannot weaken)
+ * and deciding whether a joiner knows the way in. Unknown meeting and wrong
  * passcode are the same error and cost the same time (a decoy hash is verified for unknown IDs),
  * and guesses are throttled per client address and per meeting, so a guesser learns nothing and
  * gets few tries.
  */
-import { ParleyError, type MeetingInfo, type MeetingSettings, type MeetingSettingsPatch } from '@parley/protocol';
+import { ParleyError, type MeetingInfo, type MeetingSettings, type MeetingSettingsPatch, type Sensitivity } from '@parley/protocol';
 import type { UserRecord } from '../accounts/users.js';
 import type { AuditLog } from '../storage/audit.js';
-import type { MeetingStore } from '../storage/meetings.js';
+import type { MeetingRecord, MeetingStore } from '../storage/meetings.js';
 import { UntrustedAudit } from '../storage/untrusted-audit.js';
 import { ADDRESS_POLICY, FailureThrottle, MEETING_POLICY } from '../util/failure-throttle.js';
 import { addressKey } from '../util/address.js';
 import { decoyHash, hashSecret, newMeetingId, newPasscode, verifySecret } from '../util/secrets.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { passcodeStrongEnough } from './passcode-strength.js';
-import { OPEN_POLICY, resolveSettings, weakenings, type OrgPolicy } from './settings.js';
+import { OPEN_POLICY, forcedBy, resolveSettings, weakenings, type OrgPolicy } from './settings.js';
 
 export interface CreatedMeeting {
   meeting: MeetingInfo;
@@ -31,6 +32,7 @@ export interface AdmittedMeeting {
   settings: MeetingSettingsPatch;
   /** A host locked it (the live lock survives restarts). */
   locked: boolean;
+  sensitivity: Sensitivity;
 }
 
 export interface MeetingsEvents {
@@ -44,6 +46,16 @@ function parseSettings(json: string): MeetingSettingsPatch {
   } catch {
     return {};
   }
+}
+
+function factsOf(record: MeetingRecord): AdmittedMeeting {
+  return {
+    meeting: { id: record.id, title: record.title },
+    hostUserId: record.host_user_id,
+    settings: parseSettings(record.settings),
+    locked: record.locked === 1,
+    sensitivity: record.sensitivity,
+  };
 }
 
 export class Meetings extends TypedEmitter<MeetingsEvents> {
@@ -75,13 +87,20 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
     title?: string | undefined;
     passcode?: string | undefined;
     settings?: MeetingSettingsPatch | undefined;
+    sensitivity?: Sensitivity | undefined;
     clientAddress: string;
   }): Promise<CreatedMeeting> {
     const settings = input.settings ?? {};
+    const sensitivity = input.sensitivity ?? 'standard';
+    const forced = forcedBy(this.policy, sensitivity, settings);
+    if (forced.length > 0) {
+      await this.#audit.append({ actor: input.host.id, action: 'meeting.create-refused', clientAddress: input.clientAddress, details: { sensitivity, settings, forcedBySensitivity: forced } });
+      throw new ParleyError('forced_by_sensitivity', `Required for ${sensitivity} meetings: ${forced.join(', ')} cannot be chosen otherwise`);
+    }
     if (input.passcode !== undefined && !passcodeStrongEnough(input.passcode)) {
       throw new ParleyError('bad_request', 'passcode too easy to guess (a common password, keyboard pattern or sequence): choose another, or let Parley generate one');
     }
-    const effective = resolveSettings({ policy: this.policy, meeting: settings, live: { locked: false } });
+    const effective = resolveSettings({ policy: this.policy, meeting: settings, live: { locked: false }, sensitivity });
     const passcode = effective.public ? null : (input.passcode ?? newPasscode());
     const meeting: MeetingInfo = { id: newMeetingId(), title: input.title || 'Meeting' };
     await this.#store.create({
@@ -91,13 +110,14 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
       host_user_id: input.host.id,
       settings: JSON.stringify(settings),
       created_at: Date.now(),
+      sensitivity,
     });
     await this.#audit.append({
       meetingId: meeting.id,
       actor: input.host.id,
       action: 'meeting.created',
       clientAddress: input.clientAddress,
-      details: { settings, weakened: weakenings(settings), passcode: passcode === null ? 'none' : input.passcode ? 'chosen' : 'generated' },
+      details: { settings, sensitivity, weakened: weakenings(settings), passcode: passcode === null ? 'none' : input.passcode ? 'chosen' : 'generated' },
     });
     return { meeting, passcode, settings: effective };
   }
@@ -109,13 +129,13 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
    */
   async admit(meetingId: string, passcode: string | undefined, user: UserRecord | undefined, clientAddress: string): Promise<AdmittedMeeting> {
     const record = await this.#store.find(meetingId);
-    const settings = parseSettings(record?.settings ?? '{}');
+    const facts = record && factsOf(record);
     const isHost = record !== undefined && user !== undefined && record.host_user_id === user.id;
-    const open = record !== undefined && resolveSettings({ policy: this.policy, meeting: settings, live: { locked: false } }).public;
+    const open = facts !== undefined && resolveSettings({ policy: this.policy, meeting: facts.settings, live: { locked: false }, sensitivity: facts.sensitivity }).public;
     if (!isHost && !open) await this.#checkPasscode(meetingId, passcode, record?.passcode_hash ?? null, clientAddress);
-    if (!record) throw new ParleyError('meeting_access_denied');
+    if (!record || !facts) throw new ParleyError('meeting_access_denied');
     if (record.ended_at !== null) throw new ParleyError('meeting_ended');
-    return { meeting: { id: record.id, title: record.title }, hostUserId: record.host_user_id, settings, locked: record.locked === 1 };
+    return facts;
   }
 
   /**
@@ -126,7 +146,7 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
     const record = await this.#store.find(meetingId);
     if (!record) throw new ParleyError('meeting_access_denied');
     if (record.ended_at !== null) throw new ParleyError('meeting_ended');
-    return { meeting: { id: record.id, title: record.title }, hostUserId: record.host_user_id, settings: parseSettings(record.settings), locked: record.locked === 1 };
+    return factsOf(record);
   }
 
   /**

@@ -1,10 +1,10 @@
 /**
- * One settings resolution: a meeting's effective settings from, in order of precedence,
- * the organization policy's locked values, the meeting's own choices, the policy's defaults, and
- * Parley's safe defaults; then the live state (lock). A pure function, so policy can lock
- * settings later without touching room logic.
+ * One settings resolution: a meeting's effective settings from, in order of precedence, the
+ * sensitivity class's minimums (applied last, above everything), the organization policy's locked
+ * values, the meeting's own choices, the policy's defaults, and Parley's safe defaults; then the live
+ * state (lock). A pure function, so policy can lock settings later without touching room logic.
  */
-import type { Features, MeetingSettings, MeetingSettingsPatch } from '@parley/protocol';
+import type { Features, MeetingSettings, MeetingSettingsPatch, Sensitivity } from '@parley/protocol';
 
 /** Everything beyond audio, video and raising a hand is off. */
 export const SAFE_FEATURES: Features = {
@@ -31,6 +31,9 @@ export const SAFE_DEFAULTS: MeetingSettings = {
   linkAllowList: [],
   autoLockOnDisruption: false,
   locked: false,
+  sensitivity: 'standard',
+  e2ee: false,
+  forcedBySensitivity: [],
 };
 
 /** What Suspend participant activities leaves switched on: nothing. */
@@ -48,10 +51,36 @@ export const SUSPENDED_FEATURES: Features = {
 
 export type ConfigurableSetting = keyof MeetingSettingsPatch;
 
-/** What the organization decides: defaults for new meetings, and which settings hosts may not change. */
+/** What a sensitivity class forces: settings nobody below it may choose otherwise, and end-to-end encryption. */
+export interface ClassMinimums extends MeetingSettingsPatch {
+  e2ee?: boolean;
+}
+
+/**
+ * Parley's built-in minimum for each class (C8), which policy may add to but never relax:
+ * `sensitive` means end-to-end encryption, signed-in organization members only (no guests, no
+ * public view), the waiting room for everyone, nobody before the host, a passcode, and no files
+ * on the server. (Parley records nothing and has no dial-in or bots; see docs/security.md.)
+ */
+export const CLASS_MINIMUMS: Readonly<Record<Sensitivity, Readonly<ClassMinimums>>> = {
+  standard: {},
+  sensitive: {
+    e2ee: true,
+    access: 'organization',
+    public: false,
+    lobby: true,
+    membersSkipLobby: false,
+    joinBeforeHost: false,
+    features: { fileSharing: false },
+  },
+};
+
+/** What the organization decides: defaults for new meetings, which settings hosts may not change, what each class forces. */
 export interface OrgPolicy {
   defaults: MeetingSettingsPatch;
   locked: Partial<MeetingSettingsPatch>;
+  /** More that a class forces, beyond its built-in minimum (which always wins; weakening entries are ignored). */
+  classes?: Partial<Record<Sensitivity, MeetingSettingsPatch>>;
 }
 
 export const OPEN_POLICY: OrgPolicy = { defaults: {}, locked: {} };
@@ -60,10 +89,46 @@ export interface LiveState {
   locked: boolean;
 }
 
-export function resolveSettings(input: { policy: OrgPolicy; meeting: MeetingSettingsPatch; live: LiveState }): MeetingSettings {
-  const { policy, meeting, live } = input;
-  const features: Features = { ...SAFE_FEATURES, ...policy.defaults.features, ...meeting.features, ...policy.locked.features };
-  const chosen: MeetingSettings = { ...SAFE_DEFAULTS, ...policy.defaults, ...meeting, ...policy.locked, features, locked: live.locked };
+/**
+ * What a class forces under a policy: the policy's additions for the class, less any that would
+ * weaken a safe default, under the built-in minimum. So policy strengthens a class, never weakens it.
+ */
+export function classMinimums(policy: OrgPolicy, sensitivity: Sensitivity): ClassMinimums {
+  const builtIn = CLASS_MINIMUMS[sensitivity];
+  const { features: addedFeatures = {}, ...added } = policy.classes?.[sensitivity] ?? {};
+  const weakening = new Set(weakenings({ ...added, features: addedFeatures }));
+  const keep = <T extends object>(values: T, prefix: string): Partial<T> =>
+    Object.fromEntries(Object.entries(values).filter(([key]) => !weakening.has(prefix + key))) as Partial<T>;
+  const features: Partial<Features> = { ...keep(addedFeatures, 'features.'), ...builtIn.features };
+  return { ...keep(added, ''), ...builtIn, ...(Object.keys(features).length > 0 ? { features } : {}) };
+}
+
+/** The setting names a patch-shaped value covers, features as `features.<name>`. */
+function settingNames(values: MeetingSettingsPatch): string[] {
+  const names: string[] = [];
+  for (const key of Object.keys(values) as ConfigurableSetting[]) {
+    if (key === 'features') names.push(...Object.keys(values.features ?? {}).map((name) => `features.${name}`));
+    else names.push(key);
+  }
+  return names;
+}
+
+export function resolveSettings(input: { policy: OrgPolicy; meeting: MeetingSettingsPatch; live: LiveState; sensitivity: Sensitivity }): MeetingSettings {
+  const { policy, meeting, live, sensitivity } = input;
+  const { e2ee = false, ...forced } = classMinimums(policy, sensitivity);
+  const features: Features = { ...SAFE_FEATURES, ...policy.defaults.features, ...meeting.features, ...policy.locked.features, ...forced.features };
+  const chosen: MeetingSettings = {
+    ...SAFE_DEFAULTS,
+    ...policy.defaults,
+    ...meeting,
+    ...policy.locked,
+    ...forced,
+    features,
+    locked: live.locked,
+    sensitivity,
+    e2ee,
+    forcedBySensitivity: settingNames(forced),
+  };
   return chosen;
 }
 
@@ -74,20 +139,37 @@ export function mergeSettings(current: MeetingSettingsPatch, patch: MeetingSetti
   return merged;
 }
 
-/** The settings in `patch` the policy forbids changing (features named `features.<name>`). */
-export function lockedBy(policy: OrgPolicy, patch: MeetingSettingsPatch): string[] {
+/** The settings in `patch` that differ from `fixed` where `fixed` has a value (features named `features.<name>`). */
+function conflicts(fixed: Partial<MeetingSettingsPatch>, patch: MeetingSettingsPatch): string[] {
   const refused: string[] = [];
   for (const key of Object.keys(patch) as ConfigurableSetting[]) {
     if (key === 'features') {
       for (const [name, value] of Object.entries(patch.features ?? {})) {
-        const locked = policy.locked.features?.[name as keyof Features];
-        if (locked !== undefined && locked !== value) refused.push(`features.${name}`);
+        const held = fixed.features?.[name as keyof Features];
+        if (held !== undefined && held !== value) refused.push(`features.${name}`);
       }
-    } else if (policy.locked[key] !== undefined && JSON.stringify(policy.locked[key]) !== JSON.stringify(patch[key])) {
+    } else if (fixed[key] !== undefined && JSON.stringify(fixed[key]) !== JSON.stringify(patch[key])) {
       refused.push(key);
     }
   }
   return refused;
+}
+
+/** The settings in `patch` the policy forbids changing (features named `features.<name>`). */
+export function lockedBy(policy: OrgPolicy, patch: MeetingSettingsPatch): string[] {
+  return conflicts(policy.locked, patch);
+}
+
+/** The settings in `patch` that would weaken what the meeting's class forces. */
+export function forcedBy(policy: OrgPolicy, sensitivity: Sensitivity, patch: MeetingSettingsPatch): string[] {
+  return conflicts(classMinimums(policy, sensitivity), patch);
+}
+
+const RANK: Record<Sensitivity, number> = { standard: 0, sensitive: 1 };
+
+/** Whether going from one class to another lowers it (never allowed while the meeting exists). */
+export function lowers(from: Sensitivity, to: Sensitivity): boolean {
+  return RANK[to] < RANK[from];
 }
 
 /** Which changes in `patch` weaken a safe default (these are audited as such). */

@@ -19,15 +19,27 @@ export function entryRole(joiner: Joiner, settings: MeetingSettings): Role {
   return joiner.identity === 'guest' ? 'guest' : 'participant';
 }
 
+/** Said to everyone a sensitive meeting turns away or moves out. */
+export const SENSITIVE_ONLY_MEMBERS = 'This meeting is sensitive: only signed-in members of the organization may attend.';
+
+/** Why the meeting's access restriction keeps this joiner out, or null if it lets them in (its own host always). */
+export function accessRefusal(joiner: Joiner, settings: MeetingSettings): ParleyError | null {
+  if (joiner.isOwner) return null;
+  if (settings.access === 'signed-in' && joiner.identity === 'guest') {
+    return new ParleyError('sign_in_required', 'This meeting is for signed-in users: sign in to join.');
+  }
+  if (settings.access === 'organization' && joiner.identity !== 'member') {
+    const message = settings.sensitivity === 'sensitive' ? SENSITIVE_ONLY_MEMBERS : 'This meeting is for members of the organization.';
+    return new ParleyError(joiner.identity === 'guest' ? 'sign_in_required' : 'forbidden', message);
+  }
+  return null;
+}
+
 export function decideAdmission(joiner: Joiner, settings: MeetingSettings, hostPresent: boolean): Admission {
   if (joiner.isOwner) return { outcome: 'admit', role: 'host' };
   if (settings.locked) throw new ParleyError('meeting_locked');
-  if (settings.access === 'signed-in' && joiner.identity === 'guest') {
-    throw new ParleyError('sign_in_required', 'This meeting is for signed-in users: sign in to join.');
-  }
-  if (settings.access === 'organization' && joiner.identity !== 'member') {
-    throw new ParleyError(joiner.identity === 'guest' ? 'sign_in_required' : 'forbidden', 'This meeting is for members of the organization.');
-  }
+  const refusal = accessRefusal(joiner, settings);
+  if (refusal) throw refusal;
   const role = entryRole(joiner, settings);
   if (!hostPresent && !settings.joinBeforeHost) return { outcome: 'host-absent', role };
   if (settings.lobby && !(settings.membersSkipLobby && joiner.identity === 'member')) return { outcome: 'lobby', role };

@@ -2,7 +2,7 @@
  * What a room's action handlers see of their room: its state and the few operations they share.
  * Handlers run only inside the room's queue (one writer), so they read and change this state freely.
  */
-import type { MeetingInfo, MeetingSettings, MeetingSettingsPatch, RoomState, ServerMessage, TrackInfo } from '@parley/protocol';
+import type { MeetingInfo, MeetingSettings, MeetingSettingsPatch, RoomState, Sensitivity, ServerMessage, TrackInfo } from '@parley/protocol';
 import type { E2eeRelay } from './e2ee-relay.js';
 import type { IceServer } from '@parley/protocol';
 import type { SfuControl } from '@parley/sfu';
@@ -22,11 +22,14 @@ export interface RoomDeps {
   log: Logger;
   audit: AuditLog;
   policy: OrgPolicy;
-  /** Persists a meeting's end and its settings. */
+  /** Persists a meeting's end, its settings and its class. */
   store: {
     end(meetingId: string): Promise<void>;
     saveSettings(meetingId: string, settings: MeetingSettingsPatch): Promise<void>;
     saveLocked(meetingId: string, locked: boolean): Promise<void>;
+    /** Raises the class; `passcodeHash` becomes the passcode only of a meeting that had none. */
+    saveSensitivity(meetingId: string, sensitivity: Sensitivity, passcodeHash?: string): Promise<void>;
+    hasPasscode(meetingId: string): Promise<boolean>;
   };
   moderation: ModerationStore;
   resume: ResumeStore;
@@ -72,6 +75,8 @@ export interface RoomContext {
   /** The meeting's own settings (effective ones come from `settings()`). */
   meetingSettings: MeetingSettingsPatch;
   locked: boolean;
+  /** The meeting's class: an input of `settings()`; only ever raised. */
+  sensitivity: Sensitivity;
   /** The meeting has ended or the room is closing. */
   closed: boolean;
   settings(): MeetingSettings;

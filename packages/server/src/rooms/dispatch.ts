@@ -11,6 +11,7 @@ import * as lobbyActions from './lobby-actions.js';
 import * as media from './media-actions.js';
 import * as moderation from './moderation-actions.js';
 import type { Participant } from './participant.js';
+import * as sensitivity from './sensitivity-actions.js';
 import { can, type Action } from './permissions.js';
 import type { RoomMessage } from './room.js';
 
@@ -75,6 +76,8 @@ export function dispatch(room: RoomContext, actor: Participant, message: RoomMes
       return moderation.setRole(room, actor, message, reply);
     case 'updateSettings':
       return moderation.updateSettings(room, actor, message, reply);
+    case 'setSensitivity':
+      return sensitivity.setSensitivity(room, actor, message, reply);
     case 'endMeeting':
       return moderation.endMeeting(room, actor, reply);
     case 'remove':

@@ -3,7 +3,7 @@
  * back), mute, stop video or sharing, lower hands, suspend everything, report. Each is audited.
  */
 import { ParleyError, type ClientRequest } from '@parley/protocol';
-import { SUSPENDED_FEATURES, lockedBy, mergeSettings, weakenings } from '../meetings/settings.js';
+import { SUSPENDED_FEATURES, forcedBy, lockedBy, mergeSettings, weakenings } from '../meetings/settings.js';
 import type { BanKeys } from '../storage/moderation.js';
 import type { RoomContext, Reply } from './context.js';
 import { reconsiderWaiting } from './lobby-actions.js';
@@ -63,6 +63,11 @@ export async function briefNewModerator(room: RoomContext, moderator: Participan
 }
 
 export async function updateSettings(room: RoomContext, actor: Participant, request: ClientRequest<'updateSettings'>, reply: Reply): Promise<void> {
+  const forced = forcedBy(room.deps.policy, room.sensitivity, request.settings);
+  if (forced.length > 0) {
+    await room.audit('meeting.settings-refused', actor.entrant, null, { patch: request.settings, sensitivity: room.sensitivity, forcedBySensitivity: forced });
+    throw new ParleyError('forced_by_sensitivity', `Required for ${room.sensitivity} meetings: ${forced.join(', ')}`);
+  }
   const refused = lockedBy(room.deps.policy, request.settings);
   if (refused.length > 0) throw new ParleyError('forbidden', `the organization's policy locks ${refused.join(', ')}`);
   room.meetingSettings = mergeSettings(room.meetingSettings, request.settings);

@@ -35,6 +35,7 @@ const EXPECTED: Record<Action, [safe: string, allOn: string]> = {
   'moderate.participants': ['Y Y - - -', 'Y Y - - -'],
   'role.promoteAttendee':  ['Y Y - - -', 'Y Y - - -'],
   'meeting.settings':      ['Y - - - -', 'Y - - - -'],
+  'meeting.sensitivity':   ['Y - - - -', 'Y - - - -'],
   'meeting.end':           ['Y - - - -', 'Y - - - -'],
   'role.cohost':           ['Y - - - -', 'Y - - - -'],
 };
@@ -72,7 +73,7 @@ test('every client message maps to one action or is a self-service message', () 
     hello: null, join: null, resume: null, leave: null, setMuted: null, unpublish: null,
     setupMedia: null, connectTransport: null, restartIce: null, resumeSubscription: null, setSubscription: null,
     publish: 'media.publish', admit: 'lobby.manage', deny: 'lobby.manage', admitAll: 'lobby.manage',
-    lock: 'meeting.lock', updateSettings: 'meeting.settings', endMeeting: 'meeting.end', setRole: 'role.cohost',
+    lock: 'meeting.lock', updateSettings: 'meeting.settings', setSensitivity: 'meeting.sensitivity', endMeeting: 'meeting.end', setRole: 'role.cohost',
     chat: 'chat.send', approveMessage: 'moderate.participants', rejectMessage: 'moderate.participants',
     remove: 'moderate.participants', allowBack: 'moderate.participants', mute: 'moderate.participants',
     muteAll: 'moderate.participants', askToUnmute: 'moderate.participants', stopVideo: 'moderate.participants',

@@ -20,6 +20,7 @@ export const ACTIONS = [
   'lobby.manage',
   'meeting.lock',
   'meeting.settings',
+  'meeting.sensitivity',
   'meeting.end',
   'meeting.suspend',
   'moderate.participants',
@@ -67,6 +68,7 @@ const TABLE: Record<Action, Record<Role, Rule>> = {
   'moderate.participants': MODERATORS,
   'role.promoteAttendee': MODERATORS,
   'meeting.settings': HOST_ONLY,
+  'meeting.sensitivity': HOST_ONLY,
   'meeting.end': HOST_ONLY,
   'role.cohost': HOST_ONLY,
 };
@@ -123,6 +125,8 @@ export function actionFor(message: ClientMessage): Action | null {
       return 'meeting.suspend';
     case 'updateSettings':
       return 'meeting.settings';
+    case 'setSensitivity':
+      return 'meeting.sensitivity';
     case 'endMeeting':
       return 'meeting.end';
     case 'setRole':

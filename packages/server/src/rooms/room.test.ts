@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
-import { ParleyError, type MeetingSettingsPatch, type RequestResult, type RoomState, type ServerMessage } from '@parley/protocol';
+import { ParleyError, type MeetingSettingsPatch, type RequestResult, type RoomState, type Sensitivity, type ServerMessage } from '@parley/protocol';
 import pino from 'pino';
 import { OPEN_POLICY } from '../meetings/settings.js';
 import { AuditLog } from '../storage/audit.js';
@@ -43,6 +43,7 @@ let dir: string;
 let db: Db;
 let sfu: FakeSfu;
 let ended: string[];
+let savedSensitivity: string[];
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'parley-room-'));
@@ -55,17 +56,24 @@ after(async () => {
 beforeEach(() => {
   sfu = new FakeSfu();
   ended = [];
+  savedSensitivity = [];
 });
 
-function newRoom(settings: MeetingSettingsPatch = { lobby: false, joinBeforeHost: true }, maxParticipants = 3): Room {
+function newRoom(settings: MeetingSettingsPatch = { lobby: false, joinBeforeHost: true }, maxParticipants = 3, sensitivity: Sensitivity = 'standard'): Room {
   return new Room(
-    { meeting: { id: MEETING_ID, title: 'T' }, hostUserId: 'host-user', settings, locked: false },
+    { meeting: { id: MEETING_ID, title: 'T' }, hostUserId: 'host-user', settings, locked: false, sensitivity },
     {
       sfu,
       log: pino({ level: 'silent' }),
       audit: new AuditLog(db),
       policy: OPEN_POLICY,
-      store: { end: async (id) => void ended.push(id), saveSettings: async () => undefined, saveLocked: async () => undefined },
+      store: {
+        end: async (id) => void ended.push(id),
+        saveSettings: async () => undefined,
+        saveLocked: async () => undefined,
+        saveSensitivity: async (_id, to, hash) => void savedSensitivity.push(hash ? `${to} with a new passcode` : to),
+        hasPasscode: async () => true,
+      },
       moderation: new ModerationStore(db),
       resume: new ResumeStore(db),
       resumeWindowMs: 60_000,
@@ -373,5 +381,64 @@ test('admission from the lobby re-checks removals: admit, admit all and turning 
   await send(room, h, { type: 'updateSettings', settings: { lobby: false } });
   assert.equal(third.sink.of('admitted').length, 0);
   assert.equal(room.participants.size, 1);
+  await room.close();
+});
+
+test('raising the class moves out everyone but signed-in members, in the room and the lobby; it is never lowered', async () => {
+  const room = newRoom({ lobby: false, joinBeforeHost: true }, 5);
+  const h = await host(room);
+  const guest = await enter(room, 'Gwen');
+  const partner = await enter(room, 'Pat', { identity: 'external', userId: 'u-ext' });
+  const member = await enter(room, 'Mia', { identity: 'member', userId: 'u-mem' });
+  await send(room, h, { type: 'updateSettings', settings: { lobby: true } });
+  const waitingGuest = await enter(room, 'Wade');
+  const waitingMember = await enter(room, 'Mo', { identity: 'member', userId: 'u-mo' });
+  assert.deepEqual([waitingGuest.result.status, waitingMember.result.status], ['waiting', 'waiting']);
+
+  const result = await send(room, h, { type: 'setSensitivity', sensitivity: 'sensitive' });
+  assert.deepEqual(result, { movedOut: 3 }, 'the meeting had a passcode: none generated');
+  assert.deepEqual(savedSensitivity, ['sensitive']);
+  for (const [name, out] of [['guest', guest], ['external', partner], ['waiting guest', waitingGuest]] as const) assert.equal(out.sink.bye, 'sensitivity-raised', name);
+  assert.deepEqual([...room.participants.values()].map((p) => p.displayName).sort(), ['Hester', 'Mia']);
+  assert.equal(member.sink.bye, undefined);
+  assert.deepEqual(room.lobby.entries().map((e) => e.displayName), ['Mo'], 'the member still waits');
+  assert.equal(waitingMember.sink.of('lobbyStatus').at(-1)?.sensitivity, 'sensitive', 'and learns the class');
+  const settings = member.sink.of('settingsUpdated').at(-1)?.settings;
+  assert.deepEqual([settings?.sensitivity, settings?.e2ee, settings?.access, settings?.lobby], ['sensitive', true, 'organization', true]);
+  const left = member.sink.of('participantLeft').map((m) => [m.participantId, m.reason]);
+  assert.deepEqual(left.sort(), [[guest.id, 'removed'], [partner.id, 'removed']].sort());
+
+  await assert.rejects(send(room, h, { type: 'setSensitivity', sensitivity: 'standard' }), code('forced_by_sensitivity'));
+  await assert.rejects(send(room, h, { type: 'updateSettings', settings: { lobby: false } }), code('forced_by_sensitivity'));
+  assert.equal(room.settings().sensitivity, 'sensitive');
+  assert.equal(room.settings().lobby, true);
+  await assert.rejects(send(room, member, { type: 'setSensitivity', sensitivity: 'sensitive' }), code('forbidden'), 'hosts only');
+  const audit = (await new AuditLog(db).forMeeting(MEETING_ID)).map((e) => e.action);
+  for (const action of ['meeting.sensitivity-raised', 'participant.moved-out', 'lobby.moved-out', 'meeting.sensitivity-refused', 'meeting.settings-refused']) {
+    assert.ok(audit.includes(action), action);
+  }
+  await room.close();
+});
+
+test('a host who is not a member of the organization cannot make the meeting sensitive (it would move them out)', async () => {
+  const room = newRoom();
+  const h = await host(room);
+  const guest = await enter(room, 'Gail');
+  await send(room, h, { type: 'setRole', participantId: guest.id, role: 'cohost' });
+  await room.leave(h.id, 'left');
+  assert.equal(room.participants.get(guest.id)?.role, 'host', 'the guest co-host took over');
+  await assert.rejects(send(room, guest, { type: 'setSensitivity', sensitivity: 'sensitive' }), code('forbidden'));
+  assert.equal(room.settings().sensitivity, 'standard');
+  assert.deepEqual(savedSensitivity, []);
+  await room.close();
+});
+
+test('a sensitive room says so to the lobby, and refuses guests and external accounts with the reason', async () => {
+  const room = newRoom({}, 5, 'sensitive');
+  await host(room);
+  const member = await enter(room, 'Mo', { identity: 'member', userId: 'u-mo' });
+  assert.deepEqual(member.result, { status: 'waiting', reason: 'lobby', sensitivity: 'sensitive' });
+  await assert.rejects(enter(room, 'Gus'), (e: unknown) => code('sign_in_required')(e) && /sensitive/.test((e as Error).message));
+  await assert.rejects(enter(room, 'Ext', { identity: 'external', userId: 'u-ext' }), code('forbidden'));
   await room.close();
 });

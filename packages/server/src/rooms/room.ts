@@ -15,6 +15,7 @@ import {
   type MeetingSettingsPatch,
   type RequestResult,
   type RoomState,
+  type Sensitivity,
   type ServerMessage,
   type SharedFile,
 } from '@parley/protocol';
@@ -25,7 +26,7 @@ import { resolveSettings } from '../meetings/settings.js';
 import { ActionQueue } from '../util/action-queue.js';
 import { newOpaqueId } from '../util/secrets.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { decideAdmission, successor } from './admission.js';
+import { accessRefusal, decideAdmission, successor } from './admission.js';
 import * as chatActions from './chat-actions.js';
 import { ChatLog } from './chat-log.js';
 import type { AlertInit, LobbyChange, RemovalReason, Reply, RoomContext, RoomDeps, Track } from './context.js';
@@ -62,6 +63,7 @@ export interface RoomInit {
   settings: MeetingSettingsPatch;
   /** The live lock, as last saved (it survives restarts). */
   locked: boolean;
+  sensitivity: Sensitivity;
 }
 
 export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
@@ -76,6 +78,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   readonly disruption = new DisruptionDetector();
   readonly e2ee: E2eeRelay;
   meetingSettings: MeetingSettingsPatch;
+  sensitivity: Sensitivity;
   closed = false;
   #locked: boolean;
   activeSpeaker: string | null = null;
@@ -89,6 +92,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     super();
     this.meeting = init.meeting;
     this.meetingSettings = init.settings;
+    this.sensitivity = init.sensitivity;
     this.#locked = init.locked;
     this.deps = deps;
     this.log = deps.log.child({ meetingId: init.meeting.id });
@@ -125,7 +129,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   }
 
   settings(): MeetingSettings {
-    return resolveSettings({ policy: this.deps.policy, meeting: this.meetingSettings, live: { locked: this.locked } });
+    return resolveSettings({ policy: this.deps.policy, meeting: this.meetingSettings, live: { locked: this.locked }, sensitivity: this.sensitivity });
   }
 
   // --- the room's public operations, each one action in the queue ---------------------------------
@@ -152,7 +156,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
       }
       const status = decision.outcome === 'lobby' ? 'waiting' : 'waiting-for-host';
       const waiter = this.lobby.add(entrant, decision.role, status);
-      reply({ status: 'waiting', reason: decision.outcome === 'lobby' ? 'lobby' : 'host-absent' });
+      reply({ status: 'waiting', reason: decision.outcome === 'lobby' ? 'lobby' : 'host-absent', ...(this.sensitivity === 'standard' ? {} : { sensitivity: this.sensitivity }) });
       await this.audit('lobby.entered', entrant, null, { status });
       if (status === 'waiting') this.lobbyChanged({ added: [waiter], knock: waiter.id });
     });
@@ -254,6 +258,12 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
       }
       const existing = this.participants.get(record.participantId);
       if (!existing) {
+        // Reopened after a restart: who may attend is checked again (a class raised since keeps them out).
+        const refusal = accessRefusal(entrant, this.settings());
+        if (refusal) {
+          await this.audit('resume.refused', entrant, record.participantId, { code: refusal.code });
+          throw refusal;
+        }
         const restored = await this.admit(entrant, record.role, (state) => reply({ status: 'admitted', state }), { id: record.participantId, handRaised: record.handRaised });
         await this.audit('participant.resumed', entrant, restored.id, { after: 'restart' });
         return;

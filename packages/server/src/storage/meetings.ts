@@ -1,4 +1,5 @@
 /** The meetings table's one owner. */
+import type { Sensitivity } from '@parley/protocol';
 import type { Db } from './db.js';
 import type { Selectable } from 'kysely';
 import type { MeetingsTable } from './schema.js';
@@ -26,6 +27,23 @@ export class MeetingStore {
 
   async saveLocked(id: string, locked: boolean): Promise<void> {
     await this.#db.updateTable('meetings').set({ locked: locked ? 1 : 0 }).where('id', '=', id).execute();
+  }
+
+  /**
+   * Raises a meeting's class (the database refuses to lower it). `passcodeHash` becomes the
+   * meeting's passcode only if it had none (a public meeting), in the same statement.
+   */
+  async saveSensitivity(id: string, sensitivity: Sensitivity, passcodeHash?: string): Promise<void> {
+    await this.#db
+      .updateTable('meetings')
+      .set((eb) => ({ sensitivity, ...(passcodeHash ? { passcode_hash: eb.fn.coalesce('passcode_hash', eb.val(passcodeHash)) } : {}) }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async hasPasscode(id: string): Promise<boolean> {
+    const row = await this.#db.selectFrom('meetings').select('passcode_hash').where('id', '=', id).executeTakeFirst();
+    return typeof row?.passcode_hash === 'string';
   }
 
   async find(id: string): Promise<MeetingRecord | undefined> {

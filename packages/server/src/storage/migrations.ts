@@ -108,4 +108,17 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('meetings').addColumn('locked', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
+  '0006_sensitivity': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // A meeting's sensitivity class (C8). Set at creation and only ever raised: the database itself
+      // refuses to lower it, whatever the code above it does.
+      await db.schema
+        .alterTable('meetings')
+        .addColumn('sensitivity', 'text', (c) => c.notNull().defaultTo('standard').check(sql`sensitivity IN ('standard', 'sensitive')`))
+        .execute();
+      await sql`CREATE TRIGGER meetings_sensitivity_never_lowered BEFORE UPDATE OF sensitivity ON meetings
+        WHEN OLD.sensitivity = 'sensitive' AND NEW.sensitivity <> 'sensitive'
+        BEGIN SELECT RAISE(ABORT, 'a sensitive meeting stays sensitive'); END`.execute(db);
+    },
+  },
 };

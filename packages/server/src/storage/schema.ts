@@ -1,4 +1,5 @@
 /** The database's tables as Kysely sees them. */
+import type { Sensitivity } from '@parley/protocol';
 import type { Generated } from 'kysely';
 
 export interface MeetingsTable {
@@ -14,6 +15,8 @@ export interface MeetingsTable {
   ended_at: number | null;
   /** 1 while a host has the meeting locked (kept across restarts). */
   locked: Generated<number>;
+  /** The sensitivity class (C8); a trigger refuses to lower it. */
+  sensitivity: Generated<Sensitivity>;
 }
 
 export interface AuditTable {

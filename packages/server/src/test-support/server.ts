@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CreateMeetingResponse, MeetingSettingsPatch, OrgRole, SessionInfo } from '@parley/protocol';
+import type { CreateMeetingResponse, MeetingSettingsPatch, OrgRole, Sensitivity, SessionInfo } from '@parley/protocol';
 import { startParley, type RunningParley } from '../index.js';
 import type { ParleyOptions } from '../config.js';
 
@@ -28,7 +28,7 @@ export interface TestServer extends RunningParley {
   /** Creates an account as the administrator and signs it in. */
   createUser(email: string, orgRole?: OrgRole, displayName?: string): Promise<Credentials>;
   /** Creates a meeting hosted by `host` (the administrator by default). */
-  createMeeting(options?: { title?: string; settings?: MeetingSettingsPatch; passcode?: string; host?: Credentials }): Promise<CreateMeetingResponse>;
+  createMeeting(options?: { title?: string; settings?: MeetingSettingsPatch; passcode?: string; sensitivity?: Sensitivity; host?: Credentials }): Promise<CreateMeetingResponse>;
   /** A new browser's device cookie (`parley_device=...`), as the server hands it out on first visit. */
   newDevice(): Promise<string>;
   /** A JSON request with the given credentials. */
@@ -89,8 +89,9 @@ export async function startTestServer(options: ParleyOptions = {}): Promise<Test
       if (res.status !== 201) throw new Error(`create user: HTTP ${res.status} ${await res.text()}`);
       return signIn(email, TEST_PASSWORD);
     },
-    async createMeeting({ title, settings, passcode, host = admin } = {}) {
-      const res = await api('POST', '/api/meetings', { ...(title ? { title } : {}), ...(settings ? { settings } : {}), ...(passcode ? { passcode } : {}) }, host);
+    async createMeeting({ title, settings, passcode, sensitivity, host = admin } = {}) {
+      const body = { ...(title ? { title } : {}), ...(settings ? { settings } : {}), ...(passcode ? { passcode } : {}), ...(sensitivity ? { sensitivity } : {}) };
+      const res = await api('POST', '/api/meetings', body, host);
       if (res.status !== 201) throw new Error(`create meeting: HTTP ${res.status} ${await res.text()}`);
       return (await res.json()) as CreateMeetingResponse;
     },

@@ -18,6 +18,9 @@ export const SETTINGS: MeetingSettings = {
   linkAllowList: [],
   autoLockOnDisruption: false,
   locked: false,
+  sensitivity: 'standard',
+  e2ee: false,
+  forcedBySensitivity: [],
 };
 const LOCAL = { micOn: true, camOn: false, screenOn: false, cameraTrack: null, screenTrack: null, speakerId: '', deviceError: null };
 

@@ -15,6 +15,9 @@ const SETTINGS: MeetingSettings = {
   linkAllowList: [],
   autoLockOnDisruption: false,
   locked: false,
+  sensitivity: 'standard',
+  e2ee: false,
+  forcedBySensitivity: [],
 };
 const person = (role: ParticipantInfo['role'], identity: ParticipantInfo['identity'] = 'guest'): ParticipantInfo => ({
   id: `p_${role}00`,
