@@ -10,7 +10,7 @@ import type { Participant } from './participant.js';
 
 /** Whether the meeting's media and chat are end-to-end encrypted (every sensitive meeting). */
 export function isE2ee(settings: MeetingSettings): boolean {
-  return (settings as { e2ee?: unknown }).e2ee === true;
+  return settings.e2ee;
 }
 
 /** The identity the server verified, as the participant's MLS credential must state it. */

@@ -12,6 +12,7 @@ export class TestClient {
   readonly #ws: WebSocket;
   #nextId = 1;
   #waiters: { match: Matcher; resolve: (m: ServerMessage) => void }[] = [];
+  readonly #listeners: ((m: ServerMessage) => void)[] = [];
   #closed: Promise<number>;
 
   private constructor(ws: WebSocket) {
@@ -20,6 +21,7 @@ export class TestClient {
       const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
       const message = JSON.parse(text) as ServerMessage;
       this.messages.push(message);
+      for (const listener of this.#listeners) listener(message);
       this.#waiters = this.#waiters.filter((w) => {
         if (!w.match(message)) return true;
         w.resolve(message);
@@ -44,6 +46,11 @@ export class TestClient {
     const client = await TestClient.connect(url, as ? { cookie: as.cookie } : {});
     await client.request('hello', { protocolVersion: PROTOCOL_VERSION, clientBuild: 'test' });
     return client;
+  }
+
+  /** Calls `listener` with every message received from now on. */
+  on(listener: (m: ServerMessage) => void): void {
+    this.#listeners.push(listener);
   }
 
   /** Sends raw text or an object as JSON. */
