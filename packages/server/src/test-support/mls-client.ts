@@ -43,9 +43,10 @@ export class TestMls {
     return mls;
   }
 
-  /** The member's epoch, or undefined before it is in a group. */
+  /** The epoch whose media keys are in place (the member's epoch once its keys are derived), or undefined. */
   get epoch(): number | undefined {
-    return this.member.groupId ? this.member.epoch : undefined;
+    if (!this.member.groupId || this.keys.epoch === undefined) return undefined;
+    return BigInt(this.member.epoch) === this.keys.epoch ? this.member.epoch : undefined;
   }
 
   /** Stops answering (as a removed person's client would be cut off, but keeps its state for the test). */
