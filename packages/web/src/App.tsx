@@ -29,6 +29,8 @@ interface MeetingSecret {
   meetingId: string;
   passcode: string | null;
   isPublic: boolean;
+  /** The link said the meeting is sensitive (the pre-join screen says so; the server decides). */
+  sensitive: boolean;
 }
 
 /** Joining again as the stored participant: their devices as they were, opened by the session. */
@@ -38,7 +40,7 @@ function resumeOptions(stored: StoredResume): JoinOptions {
 }
 
 function secretFor(route: Route, fragment: Fragment): MeetingSecret | null {
-  return route.page === 'meeting' ? { meetingId: route.meetingId, passcode: fragment.passcode, isPublic: fragment.isPublic } : null;
+  return route.page === 'meeting' ? { meetingId: route.meetingId, passcode: fragment.passcode, isPublic: fragment.isPublic, sensitive: fragment.sensitive } : null;
 }
 
 export function App({ initial }: { initial: Initial }): ReactElement {
@@ -81,9 +83,9 @@ export function App({ initial }: { initial: Initial }): ReactElement {
   }, []);
 
   const openMeeting = useCallback(
-    (meetingId: string, passcode: string | null, isPublic: boolean) => {
+    (meetingId: string, passcode: string | null, isPublic: boolean, sensitive = false) => {
       navigate({ page: 'meeting', meetingId });
-      setSecret({ meetingId, passcode, isPublic });
+      setSecret({ meetingId, passcode, isPublic, sensitive });
     },
     [navigate],
   );
@@ -91,7 +93,7 @@ export function App({ initial }: { initial: Initial }): ReactElement {
   const join = useCallback((opts: JoinOptions) => {
     const s = new MeetingSession(opts, account.api);
     setSession(s);
-    if (opts.passcode) setSecret((kept) => ({ meetingId: opts.meetingId, passcode: opts.passcode, isPublic: kept?.isPublic ?? false }));
+    if (opts.passcode) setSecret((kept) => ({ meetingId: opts.meetingId, passcode: opts.passcode, isPublic: kept?.isPublic ?? false, sensitive: kept?.sensitive ?? false }));
     void s.start();
   }, [account]);
 
@@ -145,7 +147,16 @@ export function App({ initial }: { initial: Initial }): ReactElement {
           );
         }
         const kept = secret?.meetingId === meetingId ? secret : null;
-        return <PreJoin key={meetingId} meetingId={meetingId} passcode={kept?.passcode ?? null} isPublic={kept?.isPublic ?? false} onJoin={join} />;
+        return (
+          <PreJoin
+            key={meetingId}
+            meetingId={meetingId}
+            passcode={kept?.passcode ?? null}
+            isPublic={kept?.isPublic ?? false}
+            sensitive={kept?.sensitive ?? false}
+            onJoin={join}
+          />
+        );
       }
     }
   };

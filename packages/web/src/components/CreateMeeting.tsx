@@ -3,8 +3,10 @@ import { useState, type FormEvent, type ReactElement } from 'react';
 import type { CreateMeetingResponse, MeetingSettings } from '@parley/protocol';
 import { useAccount } from '../lib/account.js';
 import { ApiRequestError } from '../lib/api.js';
+import type { OnJoin } from '../lib/route.js';
 import { CopyIcon, LockIcon } from './Icons.js';
 import { SAFE_CHOICES, SecurityOptions, passcodeProblem, settingsPatch, type SecurityChoices } from './SecurityOptions.js';
+import { SensitivityBadge } from './SensitivityBadge.js';
 
 /** The link to share: the server's, marked `#public` when there is no passcode (so nobody is asked for one). */
 export function shareLink(created: CreateMeetingResponse): string {
@@ -21,7 +23,7 @@ function summary(s: MeetingSettings): string {
   return parts.join(' · ');
 }
 
-export function CreateMeeting({ onJoin }: { onJoin: (meetingId: string, passcode: string | null, isPublic: boolean) => void }): ReactElement {
+export function CreateMeeting({ onJoin }: { onJoin: OnJoin }): ReactElement {
   const { account } = useAccount();
   const [title, setTitle] = useState('');
   const [choices, setChoices] = useState<SecurityChoices>(SAFE_CHOICES);
@@ -43,6 +45,7 @@ export function CreateMeeting({ onJoin }: { onJoin: (meetingId: string, passcode
           ...(title.trim() ? { title: title.trim() } : {}),
           ...(choices.passcode && !choices.public ? { passcode: choices.passcode } : {}),
           ...(Object.keys(patch).length > 0 ? { settings: patch } : {}),
+          ...(choices.sensitive ? { sensitivity: 'sensitive' as const } : {}),
         }),
       );
       setCopied(false);
@@ -106,10 +109,20 @@ export function CreateMeeting({ onJoin }: { onJoin: (meetingId: string, passcode
               </>
             )}
           </p>
+          {created.settings.sensitivity === 'sensitive' && (
+            <p className="sensitivity-note">
+              <SensitivityBadge sensitivity={created.settings.sensitivity} />
+            </p>
+          )}
           <p className="muted small" data-testid="created-settings">
             {summary(created.settings)}
           </p>
-          <button type="button" className="btn btn-primary" onClick={() => onJoin(created.id, created.passcode, created.passcode === null)} data-testid="join-now">
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => onJoin(created.id, created.passcode, created.passcode === null, created.settings.sensitivity === 'sensitive')}
+            data-testid="join-now"
+          >
             Join now
           </button>
         </div>

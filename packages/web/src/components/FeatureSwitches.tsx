@@ -1,9 +1,11 @@
 /**
  * The Security menu's collaboration switches (control C7): what participants may do. Moderators are
- * never limited by them. Only the host changes them; co-hosts see them disabled.
+ * never limited by them. Only the host changes them; co-hosts see them disabled; those the meeting's
+ * class forces are locked with the reason.
  */
 import type { ReactElement } from 'react';
-import type { Features, MeetingSettingsPatch } from '@parley/protocol';
+import type { Features, MeetingSettings, MeetingSettingsPatch } from '@parley/protocol';
+import { isForced, lockedReason } from '../lib/sensitivity.js';
 import { Segmented, Switch } from './Switch.js';
 
 type BooleanFeature = Exclude<keyof Features, 'screenShare'>;
@@ -24,7 +26,18 @@ const SCREEN_SHARE = [
   { value: 'everyone', label: 'Everyone' },
 ] as const;
 
-export function FeatureSwitches({ features, isHost, update }: { features: Features; isHost: boolean; update: (patch: MeetingSettingsPatch) => void }): ReactElement {
+export function FeatureSwitches({
+  features,
+  forced,
+  isHost,
+  update,
+}: {
+  features: Features;
+  /** What the meeting's class forces (`settings.forcedBySensitivity`). */
+  forced: Pick<MeetingSettings, 'forcedBySensitivity'>;
+  isHost: boolean;
+  update: (patch: MeetingSettingsPatch) => void;
+}): ReactElement {
   const set = (patch: Partial<Features>): void => update({ features: patch });
   const row = (s: (typeof SWITCHES)[number]): ReactElement => (
     <Switch
@@ -33,6 +46,7 @@ export function FeatureSwitches({ features, isHost, update }: { features: Featur
       hint={s.hint}
       on={features[s.key]}
       disabled={!isHost || (s.key === 'privateChat' && !features.chat)}
+      lockedBy={lockedReason(forced, `features.${s.key}`)}
       onToggle={() => set({ [s.key]: !features[s.key] })}
       testId={`feature-${s.key}`}
     />
@@ -47,7 +61,7 @@ export function FeatureSwitches({ features, isHost, update }: { features: Featur
         label="Share screen"
         value={features.screenShare}
         options={SCREEN_SHARE}
-        disabled={!isHost}
+        disabled={!isHost || isForced(forced, 'features.screenShare')}
         onChange={(screenShare) => set({ screenShare })}
         testId="feature-screenShare"
       />

@@ -1,8 +1,8 @@
 /** Join a meeting by its ID (or a pasted link) and passcode. */
 import { useState, type FormEvent, type ReactElement } from 'react';
-import { parseJoinInput } from '../lib/route.js';
+import { parseJoinInput, type OnJoin } from '../lib/route.js';
 
-export function JoinById({ onJoin }: { onJoin: (meetingId: string, passcode: string | null, isPublic: boolean) => void }): ReactElement {
+export function JoinById({ onJoin }: { onJoin: OnJoin }): ReactElement {
   const [joinId, setJoinId] = useState('');
   const [passcode, setPasscode] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -11,7 +11,7 @@ export function JoinById({ onJoin }: { onJoin: (meetingId: string, passcode: str
     e.preventDefault();
     const parsed = parseJoinInput(joinId);
     if (!parsed) return setError('That is not a meeting ID (it looks like k7qm-x2hd-9tfa-wr3p).');
-    onJoin(parsed.meetingId, passcode.trim() || parsed.passcode, parsed.isPublic);
+    onJoin(parsed.meetingId, passcode.trim() || parsed.passcode, parsed.isPublic, parsed.sensitive);
   };
 
   return (

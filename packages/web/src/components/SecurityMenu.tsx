@@ -1,16 +1,19 @@
 /**
  * The moderators' Security menu: lock the meeting; the waiting room and who may join (host); the
- * collaboration switches and the link policy (host; co-hosts see them disabled); acting on everyone
- * at once (mute all, lower all hands, suspend participant activities); people removed and letting
- * them back; ending the meeting (host). Destructive acts ask first.
+ * collaboration switches and the link policy (host; co-hosts see them disabled); the meeting's
+ * sensitivity class (what it forces is locked with the reason; a host may make a standard meeting
+ * sensitive); acting on everyone at once (mute all, lower all hands, suspend participant activities);
+ * people removed and letting them back; ending the meeting (host). Destructive acts ask first.
  */
 import { useRef, useState, type ReactElement } from 'react';
 import { useDismiss } from '../lib/useDismiss.js';
 import type { MeetingSettings, MeetingSettingsPatch, RemovedEntry } from '@parley/protocol';
+import { E2EE_STATUS, SENSITIVE_FORCES, lockedReason } from '../lib/sensitivity.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { FeatureSwitches } from './FeatureSwitches.js';
 import { LinkPolicyEditor } from './LinkPolicyEditor.js';
 import { RemovedList } from './RemovedList.js';
+import { SensitivityBadge } from './SensitivityBadge.js';
 import { Switch } from './Switch.js';
 
 export interface SecurityActions {
@@ -21,20 +24,25 @@ export interface SecurityActions {
   lowerAllHands: () => void;
   suspend: () => void;
   allowBack: (removedId: string) => void;
+  /** Host: make this standard meeting sensitive (guests and non-members are moved out). */
+  raiseSensitivity: () => void;
 }
 
-type Confirming = 'end' | 'suspend' | null;
+type Confirming = 'end' | 'suspend' | 'sensitive' | null;
 
 export function SecurityMenu({
   settings,
   removed,
   isHost,
+  issuedPasscode,
   actions,
   onClose,
 }: {
   settings: MeetingSettings;
   removed: RemovedEntry[];
   isHost: boolean;
+  /** A passcode the server generated when this host made the meeting sensitive (it had none). */
+  issuedPasscode: string | null;
   actions: SecurityActions;
   onClose: () => void;
 }): ReactElement {
@@ -61,11 +69,19 @@ export function SecurityMenu({
           testId="lock-toggle"
           autoFocus
         />
-        <Switch label="Waiting room" on={settings.lobby} disabled={!isHost} onToggle={() => actions.update({ lobby: !settings.lobby })} testId="lobby-toggle" />
+        <Switch
+          label="Waiting room"
+          on={settings.lobby}
+          disabled={!isHost}
+          lockedBy={lockedReason(settings, 'lobby')}
+          onToggle={() => actions.update({ lobby: !settings.lobby })}
+          testId="lobby-toggle"
+        />
         <Switch
           label="Allow joining before the host"
           on={settings.joinBeforeHost}
           disabled={!isHost}
+          lockedBy={lockedReason(settings, 'joinBeforeHost')}
           onToggle={() => actions.update({ joinBeforeHost: !settings.joinBeforeHost })}
           testId="join-before-host-toggle"
         />
@@ -73,6 +89,7 @@ export function SecurityMenu({
           label="Members skip the waiting room"
           on={settings.membersSkipLobby}
           disabled={!isHost || !settings.lobby}
+          lockedBy={lockedReason(settings, 'membersSkipLobby')}
           onToggle={() => actions.update({ membersSkipLobby: !settings.membersSkipLobby })}
           testId="members-skip-toggle"
         />
@@ -82,15 +99,46 @@ export function SecurityMenu({
           on={settings.autoLockOnDisruption}
           disabled={!isHost}
           onToggle={() => actions.update({ autoLockOnDisruption: !settings.autoLockOnDisruption })}
+          lockedBy={lockedReason(settings, 'autoLockOnDisruption')}
           testId="auto-lock-toggle"
         />
       </section>
+      {(settings.sensitivity === 'sensitive' || isHost) && (
+        <section className="menu-section" aria-label="Sensitivity" data-testid="sensitivity-section" data-sensitivity={settings.sensitivity}>
+          {settings.sensitivity === 'sensitive' ? (
+            <>
+              <p className="sensitivity-note popover-note">
+                <SensitivityBadge sensitivity={settings.sensitivity} />
+              </p>
+              <p className="muted small popover-note">{SENSITIVE_FORCES}</p>
+              <p className="muted small popover-note" data-testid="e2ee-status">
+                {E2EE_STATUS}
+              </p>
+              {issuedPasscode && (
+                <p className="small popover-note">
+                  Its passcode, new when it became sensitive:{' '}
+                  <span className="mono" data-testid="issued-passcode">
+                    {issuedPasscode}
+                  </span>{' '}
+                  (share it only with the members you invite).
+                </p>
+              )}
+            </>
+          ) : (
+            <div className="row popover-note">
+              <button type="button" className="btn btn-small" onClick={() => setConfirming('sensitive')} data-testid="raise-sensitivity">
+                Make this meeting sensitive
+              </button>
+            </div>
+          )}
+        </section>
+      )}
       {!isHost && (
         <p className="muted small popover-note" data-testid="cohost-note">
           Only the host changes these settings. As a co-host you can lock the meeting, act on participants, and suspend activities.
         </p>
       )}
-      <FeatureSwitches features={settings.features} isHost={isHost} update={actions.update} />
+      <FeatureSwitches features={settings.features} forced={settings} isHost={isHost} update={actions.update} />
       <LinkPolicyEditor policy={settings.linkPolicy} allowList={settings.linkAllowList} isHost={isHost} update={actions.update} />
       <section className="menu-section menu-actions" aria-label="Everyone at once">
         <div className="row">
@@ -121,6 +169,19 @@ export function SecurityMenu({
         >
           Everyone’s video, audio and screen sharing stops (hosts and co-hosts excepted), chat and every other
           participant feature turns off, and the meeting locks. You can turn things back on one by one.
+        </ConfirmDialog>
+      )}
+      {confirming === 'sensitive' && (
+        <ConfirmDialog
+          title="Make this meeting sensitive?"
+          confirmLabel="Make sensitive"
+          testId="raise-sensitivity-dialog"
+          onCancel={() => setConfirming(null)}
+          onConfirm={confirmed(actions.raiseSensitivity)}
+        >
+          Guests and everyone not signed in as a member of the organization are removed at once, from the meeting and
+          the waiting room. From then on: {SENSITIVE_FORCES.charAt(0).toLowerCase() + SENSITIVE_FORCES.slice(1)} A sensitive
+          meeting stays sensitive.
         </ConfirmDialog>
       )}
       {confirming === 'end' && (

@@ -1,12 +1,16 @@
 /**
- * The "Security options" of a new meeting, with the safe defaults pre-set: waiting room on, nobody
- * before the host, anyone with the passcode, members wait too, not public, a generated passcode.
- * Each choice that weakens a default says so beside it.
+ * The "Security options" of a new meeting, with the safe defaults pre-set: standard class, waiting
+ * room on, nobody before the host, anyone with the passcode, members wait too, not public, a generated
+ * passcode. Each choice that weakens a default says so beside it. A sensitive meeting locks what its
+ * class forces (the server refuses anything weaker).
  */
 import type { ReactElement, ReactNode } from 'react';
 import { ChosenPasscode, MIN_PASSCODE_BITS, passcodeStrength, type Access, type MeetingSettingsPatch } from '@parley/protocol';
+import { FORCED_REASON, SENSITIVE_FORCES } from '../lib/sensitivity.js';
 
 export interface SecurityChoices {
+  /** A sensitive meeting (control C8). */
+  sensitive: boolean;
   lobby: boolean;
   /** Nobody enters before a host (joinBeforeHost off). */
   hostFirst: boolean;
@@ -18,6 +22,7 @@ export interface SecurityChoices {
 }
 
 export const SAFE_CHOICES: SecurityChoices = {
+  sensitive: false,
   lobby: true,
   hostFirst: true,
   access: 'anyone',
@@ -25,6 +30,14 @@ export const SAFE_CHOICES: SecurityChoices = {
   public: false,
   passcode: '',
 };
+
+/** What the sensitive class forces among these choices (its built-in minimum; the server applies the policy's too). */
+export const SENSITIVE_CHOICES = { lobby: true, hostFirst: true, access: 'organization', membersSkipLobby: false, public: false } as const satisfies Partial<SecurityChoices>;
+
+/** Choosing the class: sensitive sets what it forces; going back to standard keeps those (safe) values. */
+export function withSensitivity(c: SecurityChoices, sensitive: boolean): SecurityChoices {
+  return sensitive ? { ...c, ...SENSITIVE_CHOICES, sensitive } : { ...c, sensitive };
+}
 
 /** Only what differs from the safe defaults, so anything untouched follows the organization's policy. */
 export function settingsPatch(c: SecurityChoices): MeetingSettingsPatch {
@@ -50,14 +63,26 @@ const ACCESS: { value: Access; label: string; hint: string }[] = [
   { value: 'organization', label: 'Organization members only', hint: 'No guests, no external accounts.' },
 ];
 
-function Toggle(p: { checked: boolean; onChange: (v: boolean) => void; testId: string; label: string; hint: ReactNode; weakened?: string; disabled?: boolean }): ReactElement {
+function Toggle(p: {
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  testId: string;
+  label: string;
+  hint: ReactNode;
+  weakened?: string | undefined;
+  disabled?: boolean;
+  /** Why it cannot be changed (the meeting's class forces it). */
+  lockedBy?: string | undefined;
+}): ReactElement {
+  const disabled = p.disabled || p.lockedBy !== undefined;
   return (
-    <label className={`choice${p.disabled ? ' choice-disabled' : ''}`}>
-      <input type="checkbox" checked={p.checked} onChange={(e) => p.onChange(e.target.checked)} disabled={p.disabled} data-testid={p.testId} />
+    <label className={`choice${disabled ? ' choice-disabled' : ''}`}>
+      <input type="checkbox" checked={p.checked} onChange={(e) => p.onChange(e.target.checked)} disabled={disabled} data-testid={p.testId} />
       <span className="choice-text">
         <span>{p.label}</span>
         <span className="muted small">{p.hint}</span>
-        {p.weakened && !p.disabled && <span className="weakened small">{p.weakened}</span>}
+        {p.lockedBy && <span className="small locked-reason">{p.lockedBy}</span>}
+        {p.weakened && !disabled && <span className="weakened small">{p.weakened}</span>}
       </span>
     </label>
   );
@@ -68,10 +93,18 @@ export function SecurityOptions({ value, onChange }: { value: SecurityChoices; o
   const bits = value.passcode ? passcodeStrength(value.passcode) : 0;
   const problem = passcodeProblem(value);
   const strength = Math.min(1, bits / (MIN_PASSCODE_BITS * 1.5));
+  const forced = value.sensitive ? FORCED_REASON : undefined;
 
   return (
     <fieldset className="security-options" data-testid="security-options">
       <legend>Security options</legend>
+      <Toggle
+        checked={value.sensitive}
+        onChange={(v) => onChange(withSensitivity(value, v))}
+        testId="create-sensitive"
+        label="Sensitive meeting"
+        hint={SENSITIVE_FORCES}
+      />
       <Toggle
         checked={value.lobby}
         onChange={(v) => set('lobby', v)}
@@ -79,6 +112,7 @@ export function SecurityOptions({ value, onChange }: { value: SecurityChoices; o
         label="Waiting room"
         hint="People wait until a host admits them."
         weakened={value.lobby ? undefined : 'Less secure: anyone with the passcode walks straight in.'}
+        lockedBy={forced}
       />
       <Toggle
         checked={value.hostFirst}
@@ -87,6 +121,7 @@ export function SecurityOptions({ value, onChange }: { value: SecurityChoices; o
         label="Only after the host joins"
         hint="Nobody enters before you (or a co-host) arrive."
         weakened={value.hostFirst ? undefined : 'Less secure: people may meet without a host.'}
+        lockedBy={forced}
       />
       <Toggle
         checked={value.lobby && value.membersSkipLobby}
@@ -95,11 +130,12 @@ export function SecurityOptions({ value, onChange }: { value: SecurityChoices; o
         label="Members skip the waiting room"
         hint="Signed-in organization members enter directly."
         disabled={!value.lobby}
+        lockedBy={forced}
       />
-      <fieldset className="choice-group" data-testid="opt-access">
+      <fieldset className="choice-group" data-testid="opt-access" disabled={value.sensitive}>
         <legend className="field-label">Who can join</legend>
         {ACCESS.map((a) => (
-          <label key={a.value} className="choice">
+          <label key={a.value} className={`choice${value.sensitive ? ' choice-disabled' : ''}`}>
             <input type="radio" name="access" value={a.value} checked={value.access === a.value} onChange={() => set('access', a.value)} data-testid={`opt-access-${a.value}`} />
             <span className="choice-text">
               <span>{a.label}</span>
@@ -107,6 +143,7 @@ export function SecurityOptions({ value, onChange }: { value: SecurityChoices; o
             </span>
           </label>
         ))}
+        {forced && <span className="small locked-reason">{forced}</span>}
       </fieldset>
       <Toggle
         checked={value.public}
@@ -114,6 +151,7 @@ export function SecurityOptions({ value, onChange }: { value: SecurityChoices; o
         testId="opt-public"
         label="Public meeting (no passcode)"
         hint="For broadcasts: newcomers are view-only until a host lets them speak."
+        lockedBy={forced}
       />
       {value.public && (
         <p className="warning" role="alert" data-testid="public-warning">

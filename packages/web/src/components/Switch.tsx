@@ -1,4 +1,7 @@
-/** An on/off switch row of a menu (role="switch"), with an optional hint under its label. */
+/**
+ * An on/off switch row of a menu (role="switch"), with an optional hint under its label. A switch
+ * `lockedBy` a reason (the meeting's class forces it) is disabled and says why instead of its hint.
+ */
 import type { ReactElement } from 'react';
 
 export function Switch(p: {
@@ -6,6 +9,8 @@ export function Switch(p: {
   hint?: string;
   on: boolean;
   disabled?: boolean;
+  /** Why nobody may change it (e.g. "Required for sensitive meetings"). */
+  lockedBy?: string;
   testId: string;
   onToggle: () => void;
   autoFocus?: boolean;
@@ -17,13 +22,20 @@ export function Switch(p: {
       aria-checked={p.on}
       className="menu-switch"
       onClick={p.onToggle}
-      disabled={p.disabled}
+      disabled={p.disabled || p.lockedBy !== undefined}
       autoFocus={p.autoFocus}
       data-testid={p.testId}
+      data-locked={p.lockedBy ? 'true' : undefined}
     >
       <span className="menu-switch-text">
         <span>{p.label}</span>
-        {p.hint && <span className="muted small">{p.hint}</span>}
+        {p.lockedBy ? (
+          <span className="small locked-reason" data-testid={`${p.testId}-locked`}>
+            {p.lockedBy}
+          </span>
+        ) : (
+          p.hint && <span className="muted small">{p.hint}</span>
+        )}
       </span>
       <span className="switch-track" aria-hidden="true">
         <span className="switch-thumb" />

@@ -103,7 +103,7 @@ export function applyEvent(state: MeetingState, event: ServerEvent): MeetingStat
     case 'participantUpdated':
       return updateParticipant(state, event.participant);
     case 'settingsUpdated':
-      return { ...state, settings: event.settings };
+      return { ...state, settings: event.settings, sensitivity: event.settings.sensitivity };
     case 'lobbyUpdated':
       return withLobby(state, event.entries);
     case 'lobbyChanged':
@@ -129,7 +129,7 @@ export function applyEvent(state: MeetingState, event: ServerEvent): MeetingStat
     case 'lobbyStatus':
       // `denied` and `ended` end the session (see MeetingSession); only the waiting kinds stay here.
       return state.phase === 'waiting' && (event.status === 'waiting' || event.status === 'waiting-for-host')
-        ? { ...state, waiting: event.status }
+        ? { ...state, waiting: event.status, sensitivity: event.sensitivity ?? state.sensitivity }
         : state;
     default:
       // `admitted`, `subscription`, `resumeToken` and `bye` are the session's business; events of newer servers are ignored.

@@ -310,3 +310,23 @@ test('mediaReset drops remote media (new transports), and is a no-op without any
   assert.deepEqual(s.media, {});
   assert.equal(meetingReducer(s, { type: 'mediaReset' }), s);
 });
+
+test('the class: from the join result in the lobby, a lobby status when raised, then the settings', () => {
+  let s = meetingReducer(initialMeetingState(LOCAL), { type: 'waiting', status: 'waiting' });
+  assert.equal(s.sensitivity, 'standard', 'a waiting result without a class is a standard meeting');
+  s = meetingReducer(s, { type: 'event', event: { type: 'lobbyStatus', status: 'waiting' } });
+  assert.equal(s.sensitivity, 'standard', 'a status without a class changes nothing');
+  s = meetingReducer(s, { type: 'event', event: { type: 'lobbyStatus', status: 'waiting', sensitivity: 'sensitive' } });
+  assert.deepEqual([s.phase, s.waiting, s.sensitivity], ['waiting', 'waiting', 'sensitive']);
+  const waitingSensitive = meetingReducer(initialMeetingState(LOCAL), { type: 'waiting', status: 'waiting', sensitivity: 'sensitive' });
+  assert.equal(waitingSensitive.sensitivity, 'sensitive');
+
+  let m = joined('host');
+  assert.equal(m.sensitivity, 'standard');
+  const raised = { ...SETTINGS, sensitivity: 'sensitive' as const, e2ee: true, access: 'organization' as const, forcedBySensitivity: ['lobby'] };
+  m = meetingReducer(m, { type: 'event', event: { type: 'settingsUpdated', settings: raised } });
+  assert.deepEqual([m.sensitivity, m.settings?.sensitivity, m.settings?.e2ee], ['sensitive', 'sensitive', true]);
+  assert.equal(m.issuedPasscode, null);
+  m = meetingReducer(m, { type: 'passcodeIssued', passcode: 'new-passcode-1' });
+  assert.equal(m.issuedPasscode, 'new-passcode-1');
+});

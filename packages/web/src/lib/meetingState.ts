@@ -2,7 +2,7 @@
  * The meeting's state and the reducer that is its only writer. Server events, join results, remote
  * media and local device changes all arrive here as actions; components read, never write.
  */
-import type { ChatMessage, LobbyEntry, MeetingInfo, MeetingSettings, ParticipantInfo, RemovedEntry, RoomState, ServerEvent, TrackInfo } from '@parley/protocol';
+import type { ChatMessage, LobbyEntry, MeetingInfo, MeetingSettings, ParticipantInfo, RemovedEntry, RoomState, Sensitivity, ServerEvent, TrackInfo } from '@parley/protocol';
 import type { MeetingAlert } from './alerts.js';
 import { chatFromRoom, chatSent, EMPTY_CHAT, setChatOpen, type ChatState } from './chatState.js';
 import { INITIAL_VIEW, type ViewMode, type ViewState } from './layout.js';
@@ -53,8 +53,12 @@ export interface FloatingReaction {
 
 export interface MeetingState {
   phase: 'connecting' | 'waiting' | 'joined' | 'ended';
-  /** While `phase` is `waiting`. The lobby learns nothing else about the meeting. */
+  /** While `phase` is `waiting`. The lobby learns nothing else about the meeting but its class. */
   waiting: WaitingStatus | null;
+  /** The meeting's class as the server said it: in the lobby from the join result, then from the settings. */
+  sensitivity: Sensitivity | null;
+  /** Hosts: a passcode the server generated when they made a meeting without one sensitive (shown to them). */
+  issuedPasscode: string | null;
   ending: Ending | null;
   meeting: MeetingInfo | null;
   /** The meeting's effective settings (lock, lobby, …), once admitted. */
@@ -102,7 +106,8 @@ export type MeetingAction =
   /** Pin a tile (by key) large; null unpins. */
   | { type: 'pin'; key: string | null }
   | { type: 'page'; page: number }
-  | { type: 'waiting'; status: WaitingStatus }
+  | { type: 'waiting'; status: WaitingStatus; sensitivity?: Sensitivity }
+  | { type: 'passcodeIssued'; passcode: string }
   | { type: 'event'; event: ServerEvent }
   | { type: 'notice'; kind: Notice['kind']; text: string; code?: string }
   | { type: 'dismiss'; id: number }
@@ -122,6 +127,8 @@ export function initialMeetingState(local: LocalMedia): MeetingState {
   return {
     phase: 'connecting',
     waiting: null,
+    sensitivity: null,
+    issuedPasscode: null,
     ending: null,
     meeting: null,
     settings: null,
@@ -165,7 +172,9 @@ export function meetingReducer(state: MeetingState, action: MeetingAction): Meet
     case 'page':
       return { ...state, view: { ...state.view, page: Math.max(0, Math.floor(action.page)) } };
     case 'waiting':
-      return state.phase === 'joined' ? state : { ...state, phase: 'waiting', waiting: action.status };
+      return state.phase === 'joined' ? state : { ...state, phase: 'waiting', waiting: action.status, sensitivity: action.sensitivity ?? 'standard' };
+    case 'passcodeIssued':
+      return { ...state, issuedPasscode: action.passcode };
     case 'event':
       return applyEvent(state, action.event);
     case 'notice':
@@ -211,6 +220,7 @@ function fromRoom(state: MeetingState, room: RoomState, resumed: boolean): Meeti
     waiting: null,
     meeting,
     settings,
+    sensitivity: settings.sensitivity,
     lobby,
     selfId: self.id,
     participants: all,

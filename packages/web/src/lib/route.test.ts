@@ -24,8 +24,10 @@ test('after signing in, only our own meeting and admin pages are destinations', 
   }
 });
 
-test('the fragment carries the passcode (a + stays a +), the setup token and the public marker', () => {
-  assert.deepEqual(parseFragment('#pwd=ab12cd34'), { passcode: 'ab12cd34', isPublic: false, setupToken: null });
+test('the fragment carries the passcode (a + stays a +), the setup token and the public and sensitive markers', () => {
+  assert.deepEqual(parseFragment('#pwd=ab12cd34'), { passcode: 'ab12cd34', isPublic: false, sensitive: false, setupToken: null });
+  assert.deepEqual(parseFragment('#pwd=ab12cd34&sensitive'), { passcode: 'ab12cd34', isPublic: false, sensitive: true, setupToken: null });
+  assert.equal(parseFragment('#pwd=sensitive').sensitive, false, 'a passcode that reads "sensitive" is only a passcode');
   assert.equal(parseFragment('pwd=a%2Bb+c%26d').passcode, 'a+b+c&d');
   assert.equal(parseFragment('#token=xyz').setupToken, 'xyz');
   assert.equal(parseFragment('#public').isPublic, true);
@@ -34,8 +36,9 @@ test('the fragment carries the passcode (a + stays a +), the setup token and the
 });
 
 test('a pasted link or a bare ID joins', () => {
-  assert.deepEqual(parseJoinInput(`https://parley.example/m/${id}#pwd=ab12cd34`), { meetingId: id, passcode: 'ab12cd34', isPublic: false });
-  assert.deepEqual(parseJoinInput(`https://parley.example/m/${id}#public`), { meetingId: id, passcode: null, isPublic: true });
-  assert.deepEqual(parseJoinInput(' K7QM X2HD 9TFA WR3P '), { meetingId: id, passcode: null, isPublic: false });
+  assert.deepEqual(parseJoinInput(`https://parley.example/m/${id}#pwd=ab12cd34`), { meetingId: id, passcode: 'ab12cd34', isPublic: false, sensitive: false });
+  assert.deepEqual(parseJoinInput(`https://parley.example/m/${id}#pwd=ab12cd34&sensitive`), { meetingId: id, passcode: 'ab12cd34', isPublic: false, sensitive: true });
+  assert.deepEqual(parseJoinInput(`https://parley.example/m/${id}#public`), { meetingId: id, passcode: null, isPublic: true, sensitive: false });
+  assert.deepEqual(parseJoinInput(' K7QM X2HD 9TFA WR3P '), { meetingId: id, passcode: null, isPublic: false, sensitive: false });
   assert.equal(parseJoinInput('hello'), null);
 });

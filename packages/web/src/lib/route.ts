@@ -1,7 +1,8 @@
 /**
  * The client's addresses: `/`, `/m/<meeting id>`, `/signin?next=<path>`, `/setup` and `/admin`.
  * Secrets arrive in the fragment (`#pwd=` for a meeting's passcode, `#token=` for the one-time
- * setup token, `#public` for a meeting without a passcode), are read once and taken out of the
+ * setup token, `#public` for a meeting without a passcode, `&sensitive` for a sensitive meeting's
+ * link: a hint for the pre-join screen, the server decides), are read once and taken out of the
  * address bar at once, so they are neither shoulder-surfed, kept in history, nor sent anywhere.
  */
 import { MEETING_ID_PATTERN, normaliseMeetingId } from '@parley/protocol';
@@ -19,10 +20,12 @@ export interface Fragment {
   passcode: string | null;
   /** The link is to a public meeting (no passcode to ask for). */
   isPublic: boolean;
+  /** The link says the meeting is sensitive (a hint until the server confirms it at join). */
+  sensitive: boolean;
   setupToken: string | null;
 }
 
-export const NO_FRAGMENT: Fragment = { passcode: null, isPublic: false, setupToken: null };
+export const NO_FRAGMENT: Fragment = { passcode: null, isPublic: false, sensitive: false, setupToken: null };
 
 export function parseRoute(pathname: string, search = ''): Route {
   if (pathname === '/' || pathname === '') return { page: 'home' };
@@ -77,7 +80,7 @@ export function takeFragment(): Fragment {
 }
 
 /**
- * Parses `pwd=…&token=…&public`. Not URLSearchParams: that reads `+` as a space, and a chosen
+ * Parses `pwd=…&token=…&public&sensitive`. Not URLSearchParams: that reads `+` as a space, and a chosen
  * passcode may contain a `+`.
  */
 export function parseFragment(hash: string): Fragment {
@@ -93,6 +96,7 @@ export function parseFragment(hash: string): Fragment {
   return {
     passcode: pwd && pwd.length <= 128 ? pwd : null,
     isPublic: params.has('public'),
+    sensitive: params.has('sensitive'),
     setupToken: token && token.length <= 200 ? token : null,
   };
 }
@@ -109,12 +113,15 @@ export function meetingPath(meetingId: string): string {
   return `/m/${meetingId}`;
 }
 
+/** Opens a meeting's pre-join screen with what its link said (passcode, public, sensitive). */
+export type OnJoin = (meetingId: string, passcode: string | null, isPublic: boolean, sensitive?: boolean) => void;
+
 /** Accepts a meeting ID or a whole join link; returns the ID and any passcode in the link. */
-export function parseJoinInput(input: string): { meetingId: string; passcode: string | null; isPublic: boolean } | null {
+export function parseJoinInput(input: string): { meetingId: string; passcode: string | null; isPublic: boolean; sensitive: boolean } | null {
   const text = input.trim();
   const link = /\/m\/([0-9a-z-]+)(#\S*)?/i.exec(text);
   const id = normaliseMeetingId(link?.[1] ?? text);
   if (!MEETING_ID_PATTERN.test(id)) return null;
   const fragment = link?.[2] ? parseFragment(link[2]) : NO_FRAGMENT;
-  return { meetingId: id, passcode: fragment.passcode, isPublic: fragment.isPublic };
+  return { meetingId: id, passcode: fragment.passcode, isPublic: fragment.isPublic, sensitive: fragment.sensitive };
 }

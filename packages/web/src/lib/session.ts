@@ -196,7 +196,7 @@ export class MeetingSession {
 
   #onJoinResult(result: RequestResult<'join'>): Promise<void> | void {
     if (result.status === 'admitted') return this.#onAdmitted(result.state);
-    this.store.dispatch({ type: 'waiting', status: result.reason === 'lobby' ? 'waiting' : 'waiting-for-host' });
+    this.store.dispatch({ type: 'waiting', status: result.reason === 'lobby' ? 'waiting' : 'waiting-for-host', ...(result.sensitivity ? { sensitivity: result.sensitivity } : {}) });
   }
 
   async #onAdmitted(room: RoomState): Promise<void> {

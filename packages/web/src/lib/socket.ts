@@ -18,6 +18,7 @@ const BYE_CODES: Partial<Record<Extract<ServerEvent, { type: 'bye' }>['reason'],
   protocol: 'protocol',
   ended: 'meeting_ended',
   removed: 'removed',
+  'sensitivity-raised': 'sensitivity_raised',
 };
 
 /** `bye` codes after which the participant comes back by resuming (the server restarts, media broke). */

@@ -27,6 +27,10 @@ const COPY: Record<string, Copy> = {
   meeting_ended: { title: 'The meeting has ended', showMessage: true },
   denied: { title: 'The host did not let you in' },
   removed: { title: 'You were removed from this meeting', text: 'A host removed you. You cannot rejoin unless a host allows you back.' },
+  sensitivity_raised: {
+    title: 'This meeting is now sensitive',
+    text: 'Only signed-in members of the organization may attend. Sign in with your organization account to join again.',
+  },
   'bad-link': { title: 'This is not a valid meeting link', text: 'Check that you copied the whole link.' },
 };
 
@@ -41,12 +45,12 @@ export function ErrorScreen({
   message?: string;
   onRejoin?: () => void;
   onHome: () => void;
-  /** Offered when signing in would help (sign_in_required). */
+  /** Offered when signing in would help (sign_in_required, or a meeting that became sensitive). */
   onSignIn?: () => void;
 }): ReactElement {
   const copy = COPY[code] ?? { title: 'Something went wrong', text: message, retry: 'Rejoin' };
   const reload = code === 'update_required';
-  const signIn = code === 'sign_in_required' && onSignIn;
+  const signIn = (code === 'sign_in_required' || code === 'sensitivity_raised') && onSignIn;
   const denied = code === 'denied';
   // The server's message when it adds something (not just our title again).
   const detail = copy.showMessage && message && message.toLowerCase() !== copy.title.toLowerCase() ? message : null;

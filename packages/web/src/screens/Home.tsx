@@ -9,8 +9,7 @@ import { CreateMeeting } from '../components/CreateMeeting.js';
 import { JoinById } from '../components/JoinById.js';
 import { Link } from '../components/Link.js';
 import { canHost, useAccount } from '../lib/account.js';
-
-type OnJoin = (meetingId: string, passcode: string | null, isPublic: boolean) => void;
+import type { OnJoin } from '../lib/route.js';
 
 function HostingCard(): ReactElement {
   const { state } = useAccount();

@@ -1,9 +1,11 @@
 /**
  * The waiting screens: until a host arrives, or until a host lets you in. The lobby learns nothing
  * about the meeting (no title, no names, no count), so this screen shows nothing of it either:
- * only your own camera, to check it while you wait.
+ * only your own camera, to check it while you wait, and the meeting's class when it is sensitive.
  */
 import type { ReactElement } from 'react';
+import type { Sensitivity } from '@parley/protocol';
+import { SensitivityBadge } from '../components/SensitivityBadge.js';
 import { VideoView } from '../components/VideoView.js';
 import type { WaitingStatus } from '../lib/meetingState.js';
 
@@ -18,7 +20,17 @@ const COPY: Record<WaitingStatus, { title: string; text: string }> = {
   },
 };
 
-export function Lobby({ status, camera, onLeave }: { status: WaitingStatus; camera: MediaStreamTrack | null; onLeave: () => void }): ReactElement {
+export function Lobby({
+  status,
+  sensitivity,
+  camera,
+  onLeave,
+}: {
+  status: WaitingStatus;
+  sensitivity: Sensitivity | null;
+  camera: MediaStreamTrack | null;
+  onLeave: () => void;
+}): ReactElement {
   const copy = COPY[status];
   return (
     <main className="center-screen">
@@ -30,6 +42,12 @@ export function Lobby({ status, camera, onLeave }: { status: WaitingStatus; came
           <span className="spinner" aria-hidden="true" />
           <h1 data-testid="lobby-title">{copy.title}</h1>
           <p className="muted">{copy.text}</p>
+          {sensitivity === 'sensitive' && (
+            <p className="sensitivity-note">
+              <SensitivityBadge sensitivity={sensitivity} />
+              <span className="muted small">Only signed-in members of the organization attend this meeting.</span>
+            </p>
+          )}
         </div>
         <div className="row">
           <button type="button" className="btn" onClick={onLeave} data-testid="lobby-leave">

@@ -13,6 +13,7 @@ import { LobbyPanel } from '../components/LobbyPanel.js';
 import { ParticipantList } from '../components/ParticipantList.js';
 import { RemoteAudio } from '../components/RemoteAudio.js';
 import { SecurityMenu } from '../components/SecurityMenu.js';
+import { SensitivityBadge } from '../components/SensitivityBadge.js';
 import { Stage } from '../components/Stage.js';
 import { Toasts } from '../components/Toasts.js';
 import { UnmutePrompt } from '../components/UnmutePrompt.js';
@@ -85,7 +86,7 @@ export function Meeting({
     return <ErrorScreen code={state.ending.code} message={state.ending.message} onRejoin={() => onRejoin(state.ending?.code ?? '')} onHome={onHome} onSignIn={onSignIn} />;
   }
   if (state.phase === 'waiting' && state.waiting) {
-    return <Lobby status={state.waiting} camera={state.local.camOn ? state.local.cameraTrack : null} onLeave={() => void session.leave()} />;
+    return <Lobby status={state.waiting} sensitivity={state.sensitivity} camera={state.local.camOn ? state.local.cameraTrack : null} onLeave={() => void session.leave()} />;
   }
   if (state.phase !== 'joined') {
     return (
@@ -113,6 +114,7 @@ export function Meeting({
         <span className="brand-mark brand-mark-small" aria-hidden="true" />
         <span className="topbar-title">{state.meeting?.title || 'Meeting'}</span>
         <span className="topbar-id mono">{state.meeting?.id}</span>
+        <SensitivityBadge sensitivity={settings?.sensitivity ?? null} />
         {settings?.locked && (
           <span className="locked-pill" data-testid="locked-indicator" title="Nobody new can join">
             <LockIcon className="icon icon-small" /> Locked
@@ -173,7 +175,14 @@ export function Meeting({
         onOpenLobby={() => setPanel('lobby')}
       />
       {securityOpen && moderator && settings && (
-        <SecurityMenu settings={settings} removed={state.removed} isHost={isHost(self?.role)} actions={securityActions} onClose={closeSecurity} />
+        <SecurityMenu
+          settings={settings}
+          removed={state.removed}
+          isHost={isHost(self?.role)}
+          issuedPasscode={state.issuedPasscode}
+          actions={securityActions}
+          onClose={closeSecurity}
+        />
       )}
       <Controls
         micOn={local.micOn}

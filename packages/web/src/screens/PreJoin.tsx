@@ -1,7 +1,8 @@
 /**
  * The pre-join screen: camera preview, microphone meter, device pickers, mic/camera toggles, who
  * you will be (your account's name and badge when signed in, else a typed name and the Guest
- * badge) and, when the link had none, the passcode. A browser that cannot do WebRTC is told so
+ * badge), the meeting's class when its link says it is sensitive, and, when the link had none, the
+ * passcode. A browser that cannot do WebRTC is told so
  * here, before it can join or knock. On Join it hands its open tracks to the meeting session.
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
@@ -12,6 +13,7 @@ import { DeviceSelect } from '../components/DeviceSelect.js';
 import { Link } from '../components/Link.js';
 import { CamIcon, CamOffIcon, MicIcon, MicOffIcon } from '../components/Icons.js';
 import { MicMeter } from '../components/MicMeter.js';
+import { SensitivityBadge } from '../components/SensitivityBadge.js';
 import { VideoView } from '../components/VideoView.js';
 import {
   describeMediaError,
@@ -33,12 +35,15 @@ export function PreJoin({
   meetingId,
   passcode: linkPasscode,
   isPublic,
+  sensitive,
   onJoin,
 }: {
   meetingId: string;
   passcode: string | null;
   /** The link said the meeting is public: there is no passcode to ask for. */
   isPublic: boolean;
+  /** The link said the meeting is sensitive (a hint: the server decides at join). */
+  sensitive: boolean;
   onJoin: (opts: JoinOptions) => void;
 }): ReactElement {
   const { state: account } = useAccount();
@@ -174,6 +179,16 @@ export function PreJoin({
         <section className="card prejoin-form">
           <h1>Ready to join?</h1>
           <p className="muted small mono">{meetingId}</p>
+          {sensitive && (
+            <p className="sensitivity-note" data-testid="prejoin-sensitivity">
+              <SensitivityBadge sensitivity="sensitive" fromLink />
+              <span className="muted small">
+                {user && user.orgRole !== 'external'
+                  ? 'A sensitive meeting: only signed-in members of the organization attend.'
+                  : 'A sensitive meeting: only signed-in members of the organization can join. Sign in with your organization account.'}
+              </span>
+            </p>
+          )}
           {supported === false && (
             <p className="notice-text error-text" role="alert" data-testid="unsupported-browser">
               This browser cannot take part in meetings: it does not support WebRTC audio and video. Open this link in a current Chrome,

@@ -34,6 +34,14 @@ export function useSecurityActions(session: MeetingSession): SecurityActions {
       lowerAllHands: () => void session.requests.act('lowerAllHands', {}),
       suspend: () => void session.requests.act('suspend', {}),
       allowBack: (removedId) => void session.requests.act('allowBack', { removedId }),
+      raiseSensitivity: () =>
+        void session.requests.act('setSensitivity', { sensitivity: 'sensitive' }).then((r) => {
+          if (!r) return;
+          if (r.passcode) session.store.dispatch({ type: 'passcodeIssued', passcode: r.passcode });
+          const moved = r.movedOut === 0 ? 'Nobody had to leave.' : r.movedOut === 1 ? '1 person had to leave.' : `${r.movedOut} people had to leave.`;
+          const passcode = r.passcode ? ' It now has a passcode: see the Security menu.' : '';
+          session.store.dispatch({ type: 'notice', kind: 'info', text: `This meeting is now sensitive. ${moved}${passcode}` });
+        }),
     }),
     [session],
   );
