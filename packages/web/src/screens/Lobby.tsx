@@ -4,6 +4,7 @@
  * only your own camera, to check it while you wait.
  */
 import type { ReactElement } from 'react';
+import { E2eeNote } from '../components/e2ee/E2eeStatus.js';
 import { VideoView } from '../components/VideoView.js';
 import type { WaitingStatus } from '../lib/meetingState.js';
 
@@ -18,7 +19,18 @@ const COPY: Record<WaitingStatus, { title: string; text: string }> = {
   },
 };
 
-export function Lobby({ status, camera, onLeave }: { status: WaitingStatus; camera: MediaStreamTrack | null; onLeave: () => void }): ReactElement {
+export function Lobby({
+  status,
+  camera,
+  e2ee = false,
+  onLeave,
+}: {
+  status: WaitingStatus;
+  camera: MediaStreamTrack | null;
+  /** The meeting is end-to-end encrypted (when the client knows before admission). */
+  e2ee?: boolean;
+  onLeave: () => void;
+}): ReactElement {
   const copy = COPY[status];
   return (
     <main className="center-screen">
@@ -30,6 +42,7 @@ export function Lobby({ status, camera, onLeave }: { status: WaitingStatus; came
           <span className="spinner" aria-hidden="true" />
           <h1 data-testid="lobby-title">{copy.title}</h1>
           <p className="muted">{copy.text}</p>
+          {e2ee && <E2eeNote />}
         </div>
         <div className="row">
           <button type="button" className="btn" onClick={onLeave} data-testid="lobby-leave">

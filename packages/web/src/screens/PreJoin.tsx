@@ -9,6 +9,7 @@ import { DisplayName } from '@parley/protocol';
 import { AccountBar } from '../components/AccountBar.js';
 import { IdentityBadge } from '../components/Badge.js';
 import { DeviceSelect } from '../components/DeviceSelect.js';
+import { E2eeNote } from '../components/e2ee/E2eeStatus.js';
 import { Link } from '../components/Link.js';
 import { CamIcon, CamOffIcon, MicIcon, MicOffIcon } from '../components/Icons.js';
 import { MicMeter } from '../components/MicMeter.js';
@@ -22,6 +23,8 @@ import {
   type DeviceLists,
 } from '../lib/media.js';
 import { useAccount } from '../lib/account.js';
+import { E2EE_UNSUPPORTED_TEXT } from '../lib/e2ee/support.js';
+import { useE2eeSupport } from '../lib/e2ee/useE2eeSupport.js';
 import { useDeviceTrack, useMediaSupport } from '../lib/usePreJoinMedia.js';
 import { loadPrefs, savePrefs } from '../lib/prefs.js';
 import { meetingPath } from '../lib/route.js';
@@ -33,12 +36,18 @@ export function PreJoin({
   meetingId,
   passcode: linkPasscode,
   isPublic,
+  e2ee = false,
   onJoin,
 }: {
   meetingId: string;
   passcode: string | null;
   /** The link said the meeting is public: there is no passcode to ask for. */
   isPublic: boolean;
+  /**
+   * The meeting is end-to-end encrypted (as far as this screen can know before joining): say so, and
+   * keep a browser that cannot encrypt from joining. The session checks again once admitted.
+   */
+  e2ee?: boolean;
   onJoin: (opts: JoinOptions) => void;
 }): ReactElement {
   const { state: account } = useAccount();
@@ -56,6 +65,8 @@ export function PreJoin({
   const [micError, setMicError] = useState<string | null>(null);
   const handedOver = useRef(false);
   const supported = useMediaSupport();
+  const e2eeSupport = useE2eeSupport(e2ee);
+  const e2eeBlocked = e2ee && e2eeSupport?.ok !== true;
 
   const refreshDevices = useCallback(() => {
     listDevices().then(setDevices, () => setDevices(NO_DEVICES));
@@ -104,7 +115,7 @@ export function PreJoin({
   const askPasscode = !linkPasscode && !isPublic;
   // Signed-in people may leave it empty: the meeting's own host needs none.
   const passcodeMissing = askPasscode && !user && passcode.trim().length === 0;
-  const canJoin = supported === true && account.status !== 'loading' && (user !== null || validName.success) && !passcodeMissing;
+  const canJoin = supported === true && !e2eeBlocked && account.status !== 'loading' && (user !== null || validName.success) && !passcodeMissing;
 
   const join = (e: FormEvent): void => {
     e.preventDefault();
@@ -174,6 +185,12 @@ export function PreJoin({
         <section className="card prejoin-form">
           <h1>Ready to join?</h1>
           <p className="muted small mono">{meetingId}</p>
+          {e2ee && <E2eeNote />}
+          {e2eeSupport && !e2eeSupport.ok && (
+            <p className="notice-text error-text" role="alert" data-testid="e2ee-unsupported" title={e2eeSupport.reason}>
+              {E2EE_UNSUPPORTED_TEXT}
+            </p>
+          )}
           {supported === false && (
             <p className="notice-text error-text" role="alert" data-testid="unsupported-browser">
               This browser cannot take part in meetings: it does not support WebRTC audio and video. Open this link in a current Chrome,
