@@ -158,10 +158,14 @@ export class E2eeSession {
 
   /** Media was set up (again) on `signaling`: join the group anew with a fresh member. */
   start(signaling: E2eeSignaling): Promise<void> {
-    return this.#queue.push(async () => {
-      this.#restarts = 0;
-      await this.#begin(signaling);
-    });
+    return this.#queue
+      .push(async () => {
+        this.#restarts = 0;
+        await this.#begin(signaling);
+      })
+      .catch((err: unknown) => {
+        if (!this.#closed) console.warn('Parley E2EE: could not start', err);
+      });
   }
 
   /** An `e2ee` event: handled after every earlier one. */
