@@ -147,8 +147,9 @@ export function Meeting({
             {...(e2ee ? { verified: e2ee.verified } : {})}
           />
         )}
-        {panel === 'security-code' && e2ee && (
+        {e2ee && (
           <SecurityCodePanel
+            open={panel === 'security-code'}
             e2ee={e2ee}
             participants={state.participants}
             selfId={state.selfId}

@@ -2,7 +2,8 @@
  * The Security code panel of an end-to-end encrypted meeting: the code everyone compares (the MLS
  * epoch authenticator as 30 digits), the members of the encrypted group with a "Mark verified"
  * toggle each, warnings when the group and the participant list disagree, and the media worker's
- * frame counters (refreshed every 2 s).
+ * frame counters (refreshed every 2 s). It stays in the page while closed (hidden), so the code and
+ * the counters can be read, by tests too, without opening it.
  */
 import { useEffect, useState, type ReactElement } from 'react';
 import type { ParticipantInfo } from '@parley/protocol';
@@ -37,6 +38,7 @@ function useCounters(stats: () => Promise<TransformCounters | null>): TransformC
 }
 
 export function SecurityCodePanel({
+  open,
   e2ee,
   participants,
   selfId,
@@ -44,6 +46,7 @@ export function SecurityCodePanel({
   stats,
   onClose,
 }: {
+  open: boolean;
   e2ee: E2eeState;
   /** Everyone the participant list shows, oneself included. */
   participants: ParticipantInfo[];
@@ -58,7 +61,7 @@ export function SecurityCodePanel({
   const strangers = e2ee.members.filter((m) => !visible.has(m.participantId));
   const outside = e2ee.status === 'encrypted' ? participants.filter((p) => !inGroup.has(p.id)) : [];
   return (
-    <aside className="panel security-code-panel" aria-label="Security code" data-testid="security-code">
+    <aside className="panel security-code-panel" aria-label="Security code" data-testid="security-code" hidden={!open}>
       <header className="panel-header">
         <h2>Security code</h2>
         <button type="button" className="btn btn-ghost btn-small" onClick={onClose} aria-label="Close security code">
