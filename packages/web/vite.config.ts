@@ -1,13 +1,39 @@
 // Vite build of Parley's browser client. The output (dist/) is served by @parley/server under a strict
 // CSP, so nothing here may inline scripts or styles or load anything from another origin.
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 // Where `vite dev` forwards API and signaling calls (a running `parley` server).
 const devBackend = process.env.PARLEY_DEV_BACKEND ?? 'http://127.0.0.1:8080';
 
+/**
+ * ts-mls (under @parley/e2ee's MLS code, loaded only in end-to-end encrypted meetings) imports the
+ * crypto of cipher suites Parley does not use on demand, from optional packages that are not
+ * installed; @hpke/common imports Node's `crypto` for when there is no WebCrypto. None of these runs
+ * in a browser with Parley's suite (X25519, AES-128-GCM, Ed25519 all in WebCrypto), so each becomes a
+ * module that throws if it is ever imported: an unused suite fails loudly instead of pulling code in.
+ */
+const UNUSED_CRYPTO = /^(?:@noble\/(?:curves|post-quantum)(?:\/.*)?|@hpke\/(?:chacha20poly1305|dhkem-x448|ml-kem|hybridkem-x-wing))$/;
+function unusedCrypto(): Plugin {
+  const prefix = '\0parley-unused-crypto:';
+  return {
+    name: 'parley-unused-crypto',
+    enforce: 'pre',
+    resolveId(id, importer) {
+      if (UNUSED_CRYPTO.test(id) || (id === 'crypto' && importer?.includes('/@hpke/'))) return prefix + id;
+      return null;
+    },
+    load(id) {
+      if (!id.startsWith(prefix)) return null;
+      const name = JSON.stringify(id.slice(prefix.length));
+      return `throw new Error(${name} + ' is not part of the Parley client: its MLS cipher suite uses WebCrypto only');`;
+    },
+  };
+}
+
 export default defineConfig({
+  plugins: [unusedCrypto()],
   define: {
     __PARLEY_CLIENT_BUILD__: JSON.stringify(pkg.version),
   },
@@ -21,6 +47,11 @@ export default defineConfig({
     // Never turn a small asset into an inline data: URL of a kind the CSP would block (fonts, scripts).
     assetsInlineLimit: 0,
     sourcemap: true,
+  },
+  // The end-to-end encryption worker (src/lib/e2ee/frame-worker.ts) is a module worker.
+  worker: {
+    format: 'es',
+    plugins: () => [unusedCrypto()],
   },
   server: {
     proxy: {

@@ -26,6 +26,8 @@ export function ChatMessageItem({ entry, selfId }: { entry: ChatEntry; selfId: s
       data-status={status}
       data-from={m.from}
       data-private={m.to ? 'true' : undefined}
+      data-e2ee={entry.e2ee ? 'true' : undefined}
+      data-flagged={entry.flagged ? 'true' : undefined}
     >
       <div className="chat-meta">
         <span className="chat-from">{mine ? 'You' : m.fromName}</span>
@@ -41,6 +43,11 @@ export function ChatMessageItem({ entry, selfId }: { entry: ChatEntry; selfId: s
       <div className="chat-bubble">
         <ChatText segments={m.segments} />
       </div>
+      {entry.flagged && (
+        <div className="chat-status chat-status-bad" data-testid="chat-link-flag">
+          Holds a link this meeting does not allow: shown as plain text
+        </div>
+      )}
       {status === 'held' && (
         <div className="chat-status" data-testid="chat-held-marker">
           Waiting for a moderator’s approval

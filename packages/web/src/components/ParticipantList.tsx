@@ -21,6 +21,7 @@ export function ParticipantList({
   actionsFor,
   onPin,
   onClose,
+  verified,
 }: {
   cameras: Tile[];
   sharing: Set<string>;
@@ -31,6 +32,8 @@ export function ParticipantList({
   /** Pins a tile by key (null unpins). */
   onPin: (key: string | null) => void;
   onClose: () => void;
+  /** End-to-end encrypted meetings: the people this person marked verified (security code compared). */
+  verified?: Record<string, true>;
 }): ReactElement {
   const ordered = [...cameras.filter((t) => t.participant.handRaised), ...cameras.filter((t) => !t.participant.handRaised)];
   return (
@@ -64,6 +67,11 @@ export function ParticipantList({
               <span className="person-tags">
                 <IdentityBadge identity={p.identity} />
                 <RoleTag role={p.role} />
+                {verified?.[p.id] && (
+                  <span className="badge badge-verified" data-testid="verified-badge" title="You compared the security code with this person">
+                    Verified
+                  </span>
+                )}
               </span>
             </span>
             <span className="person-icons">

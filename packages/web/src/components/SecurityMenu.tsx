@@ -111,7 +111,7 @@ export function SecurityMenu({
                 <SensitivityBadge sensitivity={settings.sensitivity} />
               </p>
               <p className="muted small popover-note">{SENSITIVE_FORCES}</p>
-              <p className="muted small popover-note" data-testid="e2ee-status">
+              <p className="muted small popover-note" data-testid="e2ee-status-note">
                 {E2EE_STATUS}
               </p>
               {issuedPasscode && (

@@ -11,6 +11,10 @@ export type ChatEntryStatus = 'sent' | 'held' | 'rejected';
 export interface ChatEntry {
   message: ChatMessage;
   status: ChatEntryStatus;
+  /** End-to-end encrypted: decrypted here (or sent from here); the server never had its text. */
+  e2ee?: true;
+  /** It holds a link the meeting does not allow: shown as plain text, and marked (encrypted chat). */
+  flagged?: true;
 }
 
 export interface ChatState {
@@ -30,9 +34,13 @@ const MAX_MESSAGES = 500;
 
 export const EMPTY_CHAT: ChatState = { messages: [], files: [], held: [], unread: 0, open: false };
 
-export function chatFromRoom(room: RoomState, open: boolean): ChatState {
+/**
+ * The chat of a join or a resume. Encrypted messages are only on this client (the server cannot
+ * keep what it cannot read): a resume keeps them, before whatever history the server has.
+ */
+export function chatFromRoom(room: RoomState, open: boolean, kept: ChatEntry[] = []): ChatState {
   return {
-    messages: room.chat.map((message) => ({ message, status: 'sent' })),
+    messages: [...kept.filter((e) => e.e2ee), ...room.chat.map((message): ChatEntry => ({ message, status: 'sent' }))].slice(-MAX_MESSAGES),
     files: room.files,
     held: room.held,
     unread: 0,
@@ -59,6 +67,11 @@ function upsert(chat: ChatState, entry: ChatEntry, selfId: string | null): ChatS
 /** The sender's own message as the server answered it: delivered, or held for approval. */
 export function chatSent(chat: ChatState, message: ChatMessage, status: 'sent' | 'held', selfId: string | null): ChatState {
   return upsert(chat, { message, status }, selfId);
+}
+
+/** An end-to-end encrypted message: decrypted from someone, or one's own as sent. */
+export function e2eeChatReceived(chat: ChatState, message: ChatMessage, flagged: boolean, selfId: string | null): ChatState {
+  return upsert(chat, { message, status: 'sent', e2ee: true, ...(flagged ? { flagged: true as const } : {}) }, selfId);
 }
 
 export function setChatOpen(chat: ChatState, open: boolean): ChatState {

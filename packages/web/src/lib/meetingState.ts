@@ -4,7 +4,8 @@
  */
 import type { ChatMessage, LobbyEntry, MeetingInfo, MeetingSettings, ParticipantInfo, RemovedEntry, RoomState, Sensitivity, ServerEvent, TrackInfo } from '@parley/protocol';
 import type { MeetingAlert } from './alerts.js';
-import { chatFromRoom, chatSent, EMPTY_CHAT, setChatOpen, type ChatState } from './chatState.js';
+import { chatFromRoom, chatSent, e2eeChatReceived, EMPTY_CHAT, setChatOpen, type ChatState } from './chatState.js';
+import type { E2eeView } from './e2ee/session.js';
 import { INITIAL_VIEW, type ViewMode, type ViewState } from './layout.js';
 import { applyEvent, withSpeaker } from './meetingEvents.js';
 import { withNotice, withQueueNotice } from './notices.js';
@@ -51,6 +52,12 @@ export interface FloatingReaction {
   emoji: string;
 }
 
+/** End-to-end encryption as the screen shows it: the session's view, and whom the person marked verified. */
+export interface E2eeState extends E2eeView {
+  /** Participants whose security code this person compared and marked verified (this session only). */
+  verified: Record<string, true>;
+}
+
 export interface MeetingState {
   phase: 'connecting' | 'waiting' | 'joined' | 'ended';
   /** While `phase` is `waiting`. The lobby learns nothing else about the meeting but its class. */
@@ -93,6 +100,8 @@ export interface MeetingState {
   view: ViewState;
   /** This client's connection dropped; the session is resuming (the screen says "Reconnecting…"). */
   reconnecting: boolean;
+  /** End-to-end encryption, in an end-to-end encrypted meeting; null in a standard one. */
+  e2ee: E2eeState | null;
 }
 
 export type MeetingAction =
@@ -121,6 +130,11 @@ export type MeetingAction =
   | { type: 'unmuteUsed' }
   | { type: 'remoteTrack'; trackId: string; track: MediaStreamTrack }
   | { type: 'local'; patch: Partial<LocalMedia> }
+  /** End-to-end encryption's status, epoch, security code or members changed. */
+  | { type: 'e2ee'; view: E2eeView }
+  | { type: 'e2eeVerified'; participantId: string; verified: boolean }
+  /** An end-to-end encrypted chat message (received, or one's own as sent). */
+  | { type: 'e2eeChat'; message: ChatMessage; flagged: boolean }
   | { type: 'ended'; ending: Ending };
 
 export function initialMeetingState(local: LocalMedia): MeetingState {
@@ -150,6 +164,7 @@ export function initialMeetingState(local: LocalMedia): MeetingState {
     speakerFocus: null,
     view: INITIAL_VIEW,
     reconnecting: false,
+    e2ee: null,
   };
 }
 
@@ -199,6 +214,17 @@ export function meetingReducer(state: MeetingState, action: MeetingAction): Meet
       return { ...state, media: { ...state.media, [action.trackId]: action.track } };
     case 'local':
       return { ...state, local: { ...state.local, ...action.patch } };
+    case 'e2ee':
+      return { ...state, e2ee: { ...action.view, verified: state.e2ee?.verified ?? {} } };
+    case 'e2eeVerified': {
+      if (!state.e2ee) return state;
+      const verified = { ...state.e2ee.verified };
+      if (action.verified) verified[action.participantId] = true;
+      else delete verified[action.participantId];
+      return { ...state, e2ee: { ...state.e2ee, verified } };
+    }
+    case 'e2eeChat':
+      return { ...state, chat: e2eeChatReceived(state.chat, action.message, action.flagged, state.selfId) };
     case 'ended':
       return { ...state, phase: 'ended', ending: action.ending };
   }
@@ -226,7 +252,7 @@ function fromRoom(state: MeetingState, room: RoomState, resumed: boolean): Meeti
     participants: all,
     tracks: Object.fromEntries(tracks.map((t) => [t.id, t])),
     removed,
-    chat: chatFromRoom(room, state.chat.open),
+    chat: chatFromRoom(room, state.chat.open, state.chat.messages),
     media: resumed ? {} : state.media,
     reconnecting: false,
     activeSpeaker: null,

@@ -6,12 +6,11 @@
 import type { MeetingSettings } from '@parley/protocol';
 
 /**
- * Whether this client encrypts a sensitive meeting's media and chat end to end. It does not yet: the
- * server requires it (`settings.e2ee`), but the browsers' encryption (packages/e2ee) is not wired into
- * the media plane, so media is protected only by DTLS-SRTP between each browser and the server. While
- * this is false, nothing on screen claims end-to-end encryption.
+ * Whether this client encrypts a sensitive meeting's media and chat end to end. It does
+ * (lib/e2ee/: SFrame in a worker, keys from the meeting's MLS group), and a browser that cannot is
+ * kept out of the meeting; the header's E2eeStatus shows the live state of this session's encryption.
  */
-export const E2EE_IN_EFFECT: boolean = false;
+export const E2EE_IN_EFFECT: boolean = true;
 
 /** The class's name. */
 export const CLASS_LABEL = 'Sensitive';

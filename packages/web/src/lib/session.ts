@@ -7,9 +7,15 @@
  * reconnect.ts) and sets media up again; close() releases everything and is idempotent.
  */
 import type { RequestResult, RoomState, ServerEvent } from '@parley/protocol';
+import type { TransformCounters } from '@parley/e2ee/sframe';
 import type { ApiClient } from './api.js';
 import { knockChime } from './beep.js';
 import { ResumeKeeper } from './credential.js';
+import { isE2eeMeeting } from './e2ee/meeting.js';
+import { E2eeSession, identityOf, JOINING_VIEW } from './e2ee/session.js';
+import { E2EE_UNSUPPORTED_TEXT, e2eeSupport } from './e2ee/support.js';
+import { createMediaE2ee, type MediaE2ee } from './e2ee/transforms.js';
+import { startFrameWorker } from './e2ee/worker.js';
 import type { Need } from './layout.js';
 import { LocalMedia } from './localMedia.js';
 import { MediaPlane } from './media/plane.js';
@@ -17,8 +23,8 @@ import { hasNewcomer, initialMeetingState, meetingReducer, selfOf, type Ending, 
 import { SerialQueue } from './queue.js';
 import { MeetingRequests } from './requests.js';
 import { resumeLoop, sleepOrOnline } from './reconnect.js';
-import { canPublish } from './roles.js';
-import type { JoinOptions } from './sessionTypes.js';
+import { canPublish, isModerator } from './roles.js';
+import type { JoinOptions, Outcome } from './sessionTypes.js';
 import { SignalingError, type SignalingClient } from './signaling.js';
 import { isResumableBye, openSocket } from './socket.js';
 import { Store } from './store.js';
@@ -49,10 +55,16 @@ export class MeetingSession {
   #roomMedia: RoomState['media'] | null = null;
   #reconnecting = false;
   readonly #timers = new Timers();
+  readonly #api: ApiClient;
+  /** End-to-end encrypted meetings only: the MLS side, the media worker, and the hooks that put it on every sender and receiver. */
+  #e2ee: E2eeSession | null = null;
+  #frameWorker: Worker | null = null;
+  #mediaE2ee: MediaE2ee | undefined;
   #closed = false;
 
   constructor(opts: JoinOptions, api: ApiClient) {
     this.#opts = opts;
+    this.#api = api;
     this.#local = new LocalMedia(opts, {
       read: () => this.store.getState().local,
       update: (patch) => this.store.dispatch({ type: 'local', patch }),
@@ -123,11 +135,28 @@ export class MeetingSession {
     this.#plane.setNeeds(needs);
   }
 
-  /** Tells the server, then closes. The session ends with code `left`. */
-  async leave(): Promise<void> {
+  /** Tells the server, then closes. The session ends with code `left` (or `ending`). */
+  async leave(ending: Ending = { code: 'left', message: 'You left the meeting.' }): Promise<void> {
     const signaling = this.#signaling;
     if (signaling && !signaling.closed) await Promise.race([signaling.request('leave', {}).catch(() => undefined), delay(1000)]);
-    this.#end({ code: 'left', message: 'You left the meeting.' });
+    this.#end(ending);
+  }
+
+  /** A chat message: end-to-end encrypted in such a meeting (to everyone only), else through the server. */
+  sendChat(text: string, to: string | null): Promise<Outcome<'sent' | 'held'>> {
+    if (!this.#e2ee) return this.requests.sendChat(text, to);
+    if (to) return Promise.resolve({ ok: false, code: 'forbidden', message: 'Private messages are not available in end-to-end encrypted meetings.' });
+    return this.#e2ee.sendChat(text);
+  }
+
+  /** End-to-end encrypted meetings: the media worker's frame counters (null elsewhere, or if it does not answer). */
+  e2eeStats(): Promise<TransformCounters | null> {
+    return this.#e2ee?.stats() ?? Promise.resolve(null);
+  }
+
+  /** The person compared the security code with `participantId` (kept for this session). */
+  setVerified(participantId: string, verified: boolean): void {
+    this.store.dispatch({ type: 'e2eeVerified', participantId, verified });
   }
 
   /** Releases everything and forgets the resume credential: a closed session is not resumed. */
@@ -139,6 +168,8 @@ export class MeetingSession {
     this.#events.close();
     this.#local.close();
     this.#plane.close();
+    this.#e2ee?.close();
+    this.#frameWorker?.terminate();
     this.#signaling?.close();
   }
 
@@ -201,6 +232,7 @@ export class MeetingSession {
 
   async #onAdmitted(room: RoomState): Promise<void> {
     if (this.#closed || this.store.getState().phase === 'joined') return;
+    if (!(await this.#prepareE2ee(room))) return;
     this.#adopt(room);
     this.store.dispatch({ type: 'joined', state: room });
     await this.#setupMedia();
@@ -208,9 +240,59 @@ export class MeetingSession {
 
   async #onResumed(result: RequestResult<'resume'>): Promise<void> {
     if (this.#closed) return;
+    if (!(await this.#prepareE2ee(result.state))) return;
     this.#adopt(result.state);
     this.store.dispatch({ type: 'resumed', state: result.state });
     await this.#setupMedia();
+  }
+
+  /**
+   * An end-to-end encrypted meeting needs this browser to encrypt: if it cannot, the person leaves
+   * before any media is set up (never clear media). Otherwise the media worker starts, once per session.
+   */
+  async #prepareE2ee(room: RoomState): Promise<boolean> {
+    if (!isE2eeMeeting(room.settings) || this.#e2ee) return true;
+    const support = await e2eeSupport();
+    if (this.#closed) return false;
+    if (!support.ok) {
+      console.warn(`Parley E2EE: unsupported: ${support.reason}`);
+      await this.leave({ code: 'e2ee_unsupported', message: E2EE_UNSUPPORTED_TEXT });
+      return false;
+    }
+    const worker = startFrameWorker();
+    worker.addEventListener('error', (event) => {
+      // Without its worker no frame is encrypted, so none is sent; the person is told why.
+      console.warn('Parley E2EE: the media worker failed', event.message);
+      this.store.dispatch({ type: 'e2ee', view: { ...JOINING_VIEW, status: 'failed', error: 'the media encryption worker could not start' } });
+    });
+    this.#frameWorker = worker;
+    this.#mediaE2ee = createMediaE2ee(worker, support.mode);
+    this.#e2ee = new E2eeSession({
+      worker,
+      host: {
+        identity: () => this.#e2eeIdentity(),
+        selfId: () => this.store.getState().selfId,
+        linkRules: () => this.store.getState().settings,
+        isModerator: (id) => isModerator(this.store.getState().participants.find((p) => p.id === id)?.role),
+        update: (view) => this.store.dispatch({ type: 'e2ee', view }),
+        chat: (message, flagged) => this.store.dispatch({ type: 'e2eeChat', message, flagged }),
+        notice: (text) => this.store.dispatch({ type: 'notice', kind: 'error', text }),
+      },
+    });
+    this.store.dispatch({ type: 'e2ee', view: JOINING_VIEW });
+    return true;
+  }
+
+  /**
+   * Who this participant is for the MLS credential, as the server verified them: the participant
+   * ID and display name it gave us, and the signed-in account's ID (null for a guest). The room
+   * state does not carry the account ID, so it comes from the session endpoint.
+   */
+  async #e2eeIdentity(): Promise<ReturnType<typeof identityOf>> {
+    const self = selfOf(this.store.getState());
+    if (!self) throw new Error('not admitted');
+    const accountId = self.identity === 'guest' ? null : ((await this.#api.session()).user?.id ?? null);
+    return identityOf(self, accountId);
   }
 
   /** Keeps what the room state carries for the session itself (secrets stay out of the store). */
@@ -228,12 +310,14 @@ export class MeetingSession {
     this.store.dispatch({ type: 'mediaReset' });
     let publications;
     try {
-      publications = await this.#plane.setup(signaling, media);
+      publications = await this.#plane.setup(signaling, media, this.#mediaE2ee);
     } catch (err) {
       if (this.#closed || signaling.closed) return; // the socket's close resumes and sets media up again
       return this.#end({ code: 'media_failed', message: `Audio and video could not start: ${err instanceof Error ? err.message : String(err)}` });
     }
     if (signaling !== this.#signaling) return;
+    // A fresh MLS member after every setupMedia (docs/protocol.md §8); until its keys, frames are dropped.
+    void this.#e2ee?.start(signaling);
     if (!canPublish(selfOf(this.store.getState())?.role)) this.#local.release();
     else if (publications) this.#local.attach(publications, signaling);
   }
@@ -247,6 +331,10 @@ export class MeetingSession {
         return this.#onAdmitted(event.state);
       case 'resumeToken':
         return this.#resume.renew(event.resume);
+      case 'e2ee':
+        // Its own queue keeps the deliveries in order; MLS work does not hold up other events.
+        void this.#e2ee?.deliver(event.message);
+        return;
       case 'lobbyStatus':
         if (event.status === 'denied' || event.status === 'ended') return this.#end(this.#bye ?? CONNECTION_LOST);
         break;

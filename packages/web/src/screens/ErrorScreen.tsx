@@ -1,5 +1,6 @@
 /** The end of a session or a refusal: a coded reason in plain words, and what the person can do next. */
 import type { ReactElement } from 'react';
+import { E2EE_UNSUPPORTED_TEXT } from '../lib/e2ee/support.js';
 
 interface Copy {
   title: string;
@@ -16,6 +17,7 @@ const COPY: Record<string, Copy> = {
   connection_lost: { title: 'Connection lost', text: 'Your connection to the meeting was interrupted.', retry: 'Rejoin' },
   resume_expired: { title: 'You were disconnected', text: 'Your connection to the meeting could not be restored in time.', retry: 'Rejoin' },
   media_failed: { title: 'Audio and video could not start', text: 'Your browser could not connect to the meeting’s media.', showMessage: true, retry: 'Rejoin' },
+  e2ee_unsupported: { title: 'This browser cannot join this meeting', text: E2EE_UNSUPPORTED_TEXT },
   left: { title: 'You left the meeting', retry: 'Rejoin' },
   replaced: { title: 'You joined from another window', text: 'This window has left the meeting.', retry: 'Rejoin' },
   shutting_down: { title: 'The server is restarting', text: 'Please rejoin in a moment.', retry: 'Rejoin' },

@@ -6,6 +6,7 @@
 import type { ReactElement } from 'react';
 import type { Sensitivity } from '@parley/protocol';
 import { SensitivityBadge } from '../components/SensitivityBadge.js';
+import { E2eeNote } from '../components/e2ee/E2eeStatus.js';
 import { VideoView } from '../components/VideoView.js';
 import type { WaitingStatus } from '../lib/meetingState.js';
 
@@ -24,11 +25,14 @@ export function Lobby({
   status,
   sensitivity,
   camera,
+  e2ee = false,
   onLeave,
 }: {
   status: WaitingStatus;
   sensitivity: Sensitivity | null;
   camera: MediaStreamTrack | null;
+  /** The meeting is end-to-end encrypted (when the client knows before admission). */
+  e2ee?: boolean;
   onLeave: () => void;
 }): ReactElement {
   const copy = COPY[status];
@@ -48,6 +52,7 @@ export function Lobby({
               <span className="muted small">Only signed-in members of the organization attend this meeting.</span>
             </p>
           )}
+          {e2ee && <E2eeNote />}
         </div>
         <div className="row">
           <button type="button" className="btn" onClick={onLeave} data-testid="lobby-leave">

@@ -8,6 +8,8 @@
 import { useCallback, useEffect, useMemo, useState, type ReactElement } from 'react';
 import { ChatPanel } from '../components/ChatPanel.js';
 import { Controls } from '../components/Controls.js';
+import { E2eeStatus } from '../components/e2ee/E2eeStatus.js';
+import { SecurityCodePanel } from '../components/e2ee/SecurityCodePanel.js';
 import { LockIcon } from '../components/Icons.js';
 import { LobbyPanel } from '../components/LobbyPanel.js';
 import { ParticipantList } from '../components/ParticipantList.js';
@@ -17,6 +19,7 @@ import { SensitivityBadge } from '../components/SensitivityBadge.js';
 import { Stage } from '../components/Stage.js';
 import { Toasts } from '../components/Toasts.js';
 import { UnmutePrompt } from '../components/UnmutePrompt.js';
+import { e2eeLinkPolicy } from '../lib/e2ee/chat.js';
 import { layoutOf, pageSizes, subscriptionNeeds } from '../lib/layout.js';
 import { selfOf } from '../lib/meetingState.js';
 import { allowedFor, OFF_REASON } from '../lib/permissions.js';
@@ -29,7 +32,7 @@ import { ErrorScreen } from './ErrorScreen.js';
 import { Lobby } from './Lobby.js';
 import { useChatActions, useLobbyActions, usePersonActions, useSecurityActions } from './meetingActions.js';
 
-type Panel = 'people' | 'chat' | 'lobby' | null;
+type Panel = 'people' | 'chat' | 'lobby' | 'security-code' | null;
 
 export function Meeting({
   session,
@@ -55,7 +58,14 @@ export function Meeting({
   useEffect(() => session.setNeeds(subscriptionNeeds(layout, tracks, selfId)), [session, layout, tracks, selfId]);
   const self = selfOf(state);
   const moderator = isModerator(self?.role);
-  const allowed = useMemo(() => allowedFor(self?.role, state.settings), [self?.role, state.settings]);
+  const e2ee = state.e2ee;
+  const encrypted = e2ee !== null;
+  // No private messages end to end: an MLS application message goes to the whole group.
+  const allowed = useMemo(() => {
+    const a = allowedFor(self?.role, state.settings);
+    return encrypted ? { ...a, privateChat: false } : a;
+  }, [self?.role, state.settings, encrypted]);
+  const e2eeStats = useCallback(() => session.e2eeStats(), [session]);
   const title = state.meeting?.title;
 
   useEffect(() => {
@@ -86,7 +96,7 @@ export function Meeting({
     return <ErrorScreen code={state.ending.code} message={state.ending.message} onRejoin={() => onRejoin(state.ending?.code ?? '')} onHome={onHome} onSignIn={onSignIn} />;
   }
   if (state.phase === 'waiting' && state.waiting) {
-    return <Lobby status={state.waiting} sensitivity={state.sensitivity} camera={state.local.camOn ? state.local.cameraTrack : null} onLeave={() => void session.leave()} />;
+    return <Lobby status={state.waiting} sensitivity={state.sensitivity} camera={state.local.camOn ? state.local.cameraTrack : null} e2ee={state.e2ee !== null || state.sensitivity === 'sensitive'} onLeave={() => void session.leave()} />;
   }
   if (state.phase !== 'joined') {
     return (
@@ -115,6 +125,7 @@ export function Meeting({
         <span className="topbar-title">{state.meeting?.title || 'Meeting'}</span>
         <span className="topbar-id mono">{state.meeting?.id}</span>
         <SensitivityBadge sensitivity={settings?.sensitivity ?? null} />
+        {e2ee && <E2eeStatus e2ee={e2ee} open={panel === 'security-code'} onToggle={toggle('security-code')} />}
         {settings?.locked && (
           <span className="locked-pill" data-testid="locked-indicator" title="Nobody new can join">
             <LockIcon className="icon icon-small" /> Locked
@@ -135,6 +146,18 @@ export function Meeting({
             actionsFor={personActions}
             onPin={session.ui.pin}
             onClose={() => setPanel(null)}
+            {...(e2ee ? { verified: e2ee.verified } : {})}
+          />
+        )}
+        {e2ee && (
+          <SecurityCodePanel
+            open={panel === 'security-code'}
+            e2ee={e2ee}
+            participants={state.participants}
+            selfId={state.selfId}
+            onVerify={(participantId, verified) => session.setVerified(participantId, verified)}
+            stats={e2eeStats}
+            onClose={() => setPanel(null)}
           />
         )}
         {panel === 'chat' && settings && (
@@ -145,7 +168,7 @@ export function Meeting({
             allowed={allowed}
             viewOnly={viewOnly}
             moderator={moderator}
-            linkPolicy={settings.linkPolicy}
+            linkPolicy={encrypted ? e2eeLinkPolicy(settings.linkPolicy) : settings.linkPolicy}
             actions={chatActions}
             onClose={() => setPanel(null)}
           />

@@ -10,6 +10,7 @@ import { DisplayName } from '@parley/protocol';
 import { AccountBar } from '../components/AccountBar.js';
 import { IdentityBadge } from '../components/Badge.js';
 import { DeviceSelect } from '../components/DeviceSelect.js';
+import { E2eeNote } from '../components/e2ee/E2eeStatus.js';
 import { Link } from '../components/Link.js';
 import { CamIcon, CamOffIcon, MicIcon, MicOffIcon } from '../components/Icons.js';
 import { MicMeter } from '../components/MicMeter.js';
@@ -24,6 +25,8 @@ import {
   type DeviceLists,
 } from '../lib/media.js';
 import { useAccount } from '../lib/account.js';
+import { E2EE_UNSUPPORTED_TEXT } from '../lib/e2ee/support.js';
+import { useE2eeSupport } from '../lib/e2ee/useE2eeSupport.js';
 import { useDeviceTrack, useMediaSupport } from '../lib/usePreJoinMedia.js';
 import { loadPrefs, savePrefs } from '../lib/prefs.js';
 import { meetingPath } from '../lib/route.js';
@@ -61,6 +64,10 @@ export function PreJoin({
   const [micError, setMicError] = useState<string | null>(null);
   const handedOver = useRef(false);
   const supported = useMediaSupport();
+  // A sensitive meeting is end-to-end encrypted: say so, and keep a browser that cannot encrypt out.
+  const e2ee = sensitive;
+  const e2eeSupport = useE2eeSupport(e2ee);
+  const e2eeBlocked = e2ee && e2eeSupport?.ok !== true;
 
   const refreshDevices = useCallback(() => {
     listDevices().then(setDevices, () => setDevices(NO_DEVICES));
@@ -109,7 +116,7 @@ export function PreJoin({
   const askPasscode = !linkPasscode && !isPublic;
   // Signed-in people may leave it empty: the meeting's own host needs none.
   const passcodeMissing = askPasscode && !user && passcode.trim().length === 0;
-  const canJoin = supported === true && account.status !== 'loading' && (user !== null || validName.success) && !passcodeMissing;
+  const canJoin = supported === true && !e2eeBlocked && account.status !== 'loading' && (user !== null || validName.success) && !passcodeMissing;
 
   const join = (e: FormEvent): void => {
     e.preventDefault();
@@ -187,6 +194,12 @@ export function PreJoin({
                   ? 'A sensitive meeting: only signed-in members of the organization attend.'
                   : 'A sensitive meeting: only signed-in members of the organization can join. Sign in with your organization account.'}
               </span>
+            </p>
+          )}
+          {e2ee && <E2eeNote />}
+          {e2eeSupport && !e2eeSupport.ok && (
+            <p className="notice-text error-text" role="alert" data-testid="e2ee-unsupported" title={e2eeSupport.reason}>
+              {E2EE_UNSUPPORTED_TEXT}
             </p>
           )}
           {supported === false && (

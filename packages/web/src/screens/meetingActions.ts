@@ -69,7 +69,7 @@ export function usePersonActions(session: MeetingSession): (participantId: strin
 export function useChatActions(session: MeetingSession): ChatActions {
   return useMemo(
     () => ({
-      send: (text, to) => session.requests.sendChat(text, to),
+      send: (text, to) => session.sendChat(text, to),
       attach: (file) => session.requests.shareFile(file),
       download: (file) => void session.requests.downloadFile(file),
       approve: (messageId) => void session.requests.act('approveMessage', { messageId }),

@@ -4,9 +4,10 @@
  * their consumers and producers, replacing the previous ones. It reports remote tracks by Parley
  * track ID and keeps the server told what the view needs of each remote video.
  */
-import type { RoomState, ServerEvent } from '@parley/protocol';
+import { SOURCE_KIND, type RoomState, type ServerEvent } from '@parley/protocol';
 import type { Device } from 'mediasoup-client';
 import { Emitter } from '../emitter.js';
+import type { MediaE2ee } from '../e2ee/transforms.js';
 import type { Need } from '../layout.js';
 import type { SignalingClient } from '../signaling.js';
 import { loadDevice } from './device.js';
@@ -42,8 +43,10 @@ export class MediaPlane extends Emitter<MediaPlaneEvents> {
   /**
    * Sets media up (again) on `signaling`: new transports replace the old ones, whose producers and
    * consumers end. Resolves with the publications of the send transport (null for view-only).
+   * In an end-to-end encrypted meeting `e2ee` puts the encryption transforms on every sender and
+   * receiver; without it (standard meetings) nothing changes.
    */
-  async setup(signaling: SignalingClient, media: RoomState['media']): Promise<Publications | null> {
+  async setup(signaling: SignalingClient, media: RoomState['media'], e2ee?: MediaE2ee): Promise<Publications | null> {
     this.#teardown();
     this.#signaling = signaling;
     const wanted = JSON.stringify(media.rtpCapabilities);
@@ -54,15 +57,17 @@ export class MediaPlane extends Emitter<MediaPlaneEvents> {
     const device = this.#device;
     const result = await signaling.request('setupMedia', { rtpCapabilities: toJson(device.rtpCapabilities) });
     if (this.#closed || this.#signaling !== signaling) return null;
-    const transports = new MediaTransports(device, signaling, result, media.iceServers);
+    const transports = new MediaTransports(device, signaling, result, media.iceServers, e2ee?.peerConnectionSettings);
     this.#transports = transports;
-    const subscriptions = new Subscriptions(transports.recv, signaling);
+    const codecs = device.rtpCapabilities.codecs ?? [];
+    const subscriptions = new Subscriptions(transports.recv, signaling, e2ee && ((kind, rtpParameters) => e2ee.consumerOptions(kind, rtpParameters)));
     subscriptions.on('track', (trackId, track) => {
       this.emit('track', trackId, track);
       this.#needs.poke();
     });
     this.#subscriptions = subscriptions;
-    this.#publications = transports.send ? new Publications(transports.send, signaling) : null;
+    const producerExtras = e2ee && ((source: keyof typeof SOURCE_KIND) => e2ee.producerOptions(source, SOURCE_KIND[source], codecs));
+    this.#publications = transports.send ? new Publications(transports.send, signaling, producerExtras) : null;
     this.#needs.reset();
     return this.#publications;
   }

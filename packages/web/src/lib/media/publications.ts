@@ -9,6 +9,12 @@ import type { types } from 'mediasoup-client';
 import type { SignalingClient } from '../signaling.js';
 import type { ProducerAppData } from './transports.js';
 
+/**
+ * More producer options for one source, in an end-to-end encrypted meeting: the codec and the
+ * callback that puts the encryption transform on the new RTCRtpSender (see lib/e2ee/transforms.ts).
+ */
+export type ProducerExtras = (source: TrackSource) => Pick<types.ProducerOptions, 'codec' | 'onRtpSender'>;
+
 /** One local track as the server knows it. */
 export interface PublishedTrack {
   readonly trackId: string;
@@ -46,17 +52,21 @@ export class Publications {
   readonly #transport: types.Transport<types.AppData>;
   readonly #signaling: SignalingClient;
   readonly #producers = new Set<types.Producer>();
+  readonly #extras: ProducerExtras | undefined;
   #closed = false;
 
-  constructor(transport: types.Transport<types.AppData>, signaling: SignalingClient) {
+  constructor(transport: types.Transport<types.AppData>, signaling: SignalingClient, extras?: ProducerExtras) {
     this.#transport = transport;
     this.#signaling = signaling;
+    this.#extras = extras;
   }
 
   /** Sends `track` as `source`; resolves once the server has accepted it and named the track. */
   async publish(track: MediaStreamTrack, source: TrackSource): Promise<PublishedTrack> {
     if (this.#closed) throw new Error('publications closed');
-    const producer = await this.#transport.produce({ track, ...produceOptions(source) });
+    // The extras first: if they cannot be had (no VP8 in an encrypted meeting), nothing is produced.
+    const extras = this.#extras?.(source) ?? {};
+    const producer = await this.#transport.produce({ track, ...produceOptions(source), ...extras });
     if (this.#closed) {
       producer.close();
       throw new Error('publications closed');

@@ -12,6 +12,12 @@ import { asRtpParameters } from './mediasoupTypes.js';
 
 type SubscriptionEvent = Extract<ServerEvent, { type: 'subscription' }>;
 
+/**
+ * More consumer options for one remote track, in an end-to-end encrypted meeting: the callback
+ * that puts the decryption transform on the new RTCRtpReceiver (see lib/e2ee/transforms.ts).
+ */
+export type ConsumerExtras = (kind: SubscriptionEvent['kind'], rtpParameters: types.RtpParameters) => Pick<types.ConsumerOptions, 'onRtpReceiver'>;
+
 export type SubscriptionsEvents = {
   /** Media for `trackId` arrives on `track`. */
   track: [trackId: string, track: MediaStreamTrack];
@@ -21,12 +27,14 @@ export class Subscriptions extends Emitter<SubscriptionsEvents> {
   readonly #transport: types.Transport<types.AppData>;
   readonly #signaling: SignalingClient;
   readonly #consumers = new Map<string, types.Consumer>();
+  readonly #extras: ConsumerExtras | undefined;
   #closed = false;
 
-  constructor(transport: types.Transport<types.AppData>, signaling: SignalingClient) {
+  constructor(transport: types.Transport<types.AppData>, signaling: SignalingClient, extras?: ConsumerExtras) {
     super();
     this.#transport = transport;
     this.#signaling = signaling;
+    this.#extras = extras;
   }
 
   /** Whether `trackId` has a consumer (the server then accepts `setSubscription` for it). */
@@ -38,11 +46,13 @@ export class Subscriptions extends Emitter<SubscriptionsEvents> {
   async add(event: SubscriptionEvent): Promise<void> {
     if (this.#closed) return;
     this.forget(event.trackId);
+    const rtpParameters = asRtpParameters(event.rtpParameters);
     const consumer = await this.#transport.consume({
       id: event.consumerId,
       producerId: event.trackId,
       kind: event.kind,
-      rtpParameters: asRtpParameters(event.rtpParameters),
+      rtpParameters,
+      ...this.#extras?.(event.kind, rtpParameters),
     });
     if (this.#closed) return consumer.close();
     this.#consumers.set(event.trackId, consumer);

@@ -26,12 +26,20 @@ export class MediaTransports {
   readonly #watchdogs: (() => void)[] = [];
   #closed = false;
 
-  constructor(device: Device, signaling: SignalingClient, setup: RequestResult<'setupMedia'>, iceServers: readonly IceServer[]) {
+  /** `peerConnection`: extra RTCPeerConnection settings for both transports (end-to-end encryption's fallback path). */
+  constructor(
+    device: Device,
+    signaling: SignalingClient,
+    setup: RequestResult<'setupMedia'>,
+    iceServers: readonly IceServer[],
+    peerConnection?: Partial<RTCConfiguration>,
+  ) {
     this.#signaling = signaling;
-    this.recv = device.createRecvTransport(asTransportOptions(setup.recv, iceServers));
+    const extra = peerConnection ? { additionalSettings: peerConnection } : {};
+    this.recv = device.createRecvTransport({ ...asTransportOptions(setup.recv, iceServers), ...extra });
     this.#wire(this.recv);
     try {
-      this.send = setup.send ? device.createSendTransport(asTransportOptions(setup.send, iceServers)) : null;
+      this.send = setup.send ? device.createSendTransport({ ...asTransportOptions(setup.send, iceServers), ...extra }) : null;
     } catch (err) {
       this.close();
       throw err;
