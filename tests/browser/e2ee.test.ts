@@ -1,0 +1,230 @@
+/// <reference lib="dom" />
+/**
+ * A sensitive meeting, end to end encrypted, through the real UI, server and mediasoup: three
+ * signed-in people (two in Chromium, one in Firefox) decode each other's video and audio and show the
+ * same Security code; a fourth joining changes it on all four, equal again. A server-side tap of the
+ * SFU (a consumer recording what it forwards) yields frames no decoder accepts: ffmpeg decodes 0 of
+ * them, while the participants decode theirs. Encrypted chat arrives readable for members and the
+ * server keeps none of it.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { Page as FirefoxPage } from 'puppeteer-core';
+import { startParley, type RunningParley } from '../../packages/server/src/index.js';
+import { framesFfmpegDecodes } from '../../packages/sfu/src/testing/ffmpeg.js';
+import { tapVideo } from '../../packages/sfu/src/testing/tap.js';
+import { firefoxInbound, launchFirefox, type FirefoxSession } from './firefox.js';
+import { eventually, flowingStreams, launchBrowser, newParticipant, PASSWORD, sleep, type Participant } from './helpers.js';
+
+/** Firefox never pairs loopback ICE candidates: the runner gives browser tests a veth address (scripts/isolated-net.sh). */
+const MEDIA_IP = process.env.PARLEY_TEST_MEDIA_IP;
+
+interface Session {
+  cookie: string;
+  csrfToken: string;
+}
+
+async function post(url: string, path: string, body: unknown, as?: Session): Promise<Response> {
+  return fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(as ? { cookie: as.cookie, 'x-csrf-token': as.csrfToken } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+async function sessionOf(res: Response): Promise<Session> {
+  if (!res.ok) throw new Error(`HTTP ${res.status} ${await res.text()}`);
+  const cookie = /parley_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0];
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  if (!cookie) throw new Error('no session');
+  return { cookie, csrfToken };
+}
+
+const codeOf = async (page: Page): Promise<string> => ((await page.getByTestId('security-code-digits').textContent()) ?? '').trim();
+const firefoxCode = (page: FirefoxPage): Promise<string> =>
+  page.$eval('[data-testid="security-code-digits"]', (e) => (e.textContent ?? '').trim()).catch(() => '');
+const statusOf = async (page: Page): Promise<string> => (await page.getByTestId('e2ee-status').textContent().catch(() => '')) ?? '';
+
+async function signIn(page: Page, url: string, email: string): Promise<void> {
+  await page.goto(`${url}/signin`);
+  await page.getByTestId('signin-email').fill(email);
+  await page.getByTestId('signin-password').fill(PASSWORD);
+  await page.getByTestId('signin-submit').click();
+  await page.getByTestId('account-name').waitFor({ timeout: 15_000 });
+}
+
+async function firefoxSignIn(page: FirefoxPage, url: string, email: string): Promise<void> {
+  await page.goto(`${url}/signin`);
+  await page.locator('[data-testid="signin-email"]').fill(email);
+  await page.locator('[data-testid="signin-password"]').fill(PASSWORD);
+  await page.locator('[data-testid="signin-submit"]').click();
+  await page.waitForSelector('[data-testid="account-name"]', { timeout: 15_000 });
+}
+
+/** Opens the link signed in and clicks Join; resolves on the meeting (host) or the waiting screen. */
+async function openAndJoin(page: Page, link: string, screen: 'video-grid' | 'lobby-screen'): Promise<void> {
+  await page.goto(link);
+  await page.getByTestId('preview-video').waitFor({ state: 'attached', timeout: 30_000 });
+  await page.getByTestId('account-display-name').waitFor();
+  await page.getByTestId('join-button').click();
+  await page.getByTestId(screen).waitFor({ timeout: 30_000 });
+}
+
+/** Opens the waiting room (if it is not open) and admits the person named `name`. */
+async function admit(host: Page, name: string): Promise<void> {
+  const entry = host.locator(`[data-testid="lobby-entry"][data-name="${name}"]`);
+  if (!(await entry.isVisible())) await host.getByTestId('toggle-lobby').click();
+  await entry.getByTestId('admit-button').click({ timeout: 30_000 });
+}
+
+/** Firefox decodes a rising number of video frames from at least `streams` streams. */
+async function firefoxFlowing(page: FirefoxPage, streams: number): Promise<boolean> {
+  const a = await firefoxInbound(page);
+  await sleep(1000);
+  const b = await firefoxInbound(page);
+  return b.videoStreams >= streams && b.video > a.video && b.audio > a.audio;
+}
+
+async function chromiumFlowing(p: Participant, streams: number): Promise<boolean> {
+  const video = await flowingStreams(p.page, 'video');
+  const audio = await flowingStreams(p.page, 'audio');
+  return video.length >= streams && audio.length >= streams;
+}
+
+if (!MEDIA_IP) console.error('\n!!!!!!!! SKIPPING the end-to-end encryption tests: no private network namespace (run as root via npm test) !!!!!!!!\n');
+
+describe('a sensitive meeting, end-to-end encrypted, in Chromium and Firefox', { timeout: 600_000, skip: !MEDIA_IP }, () => {
+  let dataDir = '';
+  let running: RunningParley;
+  let browser: Browser;
+  let firefox: FirefoxSession;
+  let host: Participant;
+  let bea: Participant;
+  let dan: Participant;
+  let meeting: { id: string; joinUrl: string };
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'parley-e2ee-'));
+    running = await startParley({ port: 0, host: '127.0.0.1', rtcListenAddress: MEDIA_IP, dataDir, logLevel: 'silent' });
+    const url = running.url;
+    const token = new URL(running.setupUrl ?? '').hash.replace(/^#token=/, '');
+    const admin = await sessionOf(await post(url, '/api/setup', { token, email: 'hana@parley.test', displayName: 'Hana Host', password: PASSWORD }));
+    for (const [email, displayName] of [
+      ['bea@parley.test', 'Bea Member'],
+      ['finn@parley.test', 'Finn Firefox'],
+      ['dan@parley.test', 'Dan Member'],
+    ]) {
+      const res = await post(url, '/api/users', { email, displayName, password: PASSWORD, orgRole: 'member' }, admin);
+      assert.ok(res.ok, `create ${email}: ${res.status}`);
+    }
+    const res = await post(url, '/api/meetings', { title: 'Board', sensitivity: 'sensitive', settings: { features: { chat: true } } }, admin);
+    assert.equal(res.status, 201);
+    meeting = (await res.json()) as { id: string; joinUrl: string };
+    browser = await launchBrowser();
+    firefox = await launchFirefox();
+    host = await newParticipant(browser, 'Hana Host');
+    bea = await newParticipant(browser, 'Bea Member');
+    dan = await newParticipant(browser, 'Dan Member');
+    await signIn(host.page, url, 'hana@parley.test');
+    await signIn(bea.page, url, 'bea@parley.test');
+    await signIn(dan.page, url, 'dan@parley.test');
+    await firefoxSignIn(firefox.page, url, 'finn@parley.test');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await firefox?.close();
+    await running?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('three signed-in people decode each other and show the same Security code', async () => {
+    await openAndJoin(host.page, meeting.joinUrl, 'video-grid');
+    assert.match(await host.page.getByTestId('sensitivity-badge').first().textContent() ?? '', /sensitive/i);
+    await openAndJoin(bea.page, meeting.joinUrl, 'lobby-screen');
+    await admit(host.page, 'Bea Member');
+    await bea.page.getByTestId('video-grid').waitFor({ timeout: 30_000 });
+    await firefox.page.goto(meeting.joinUrl);
+    await firefox.page.waitForSelector('[data-testid="account-display-name"]', { timeout: 30_000 });
+    await firefox.page.locator('[data-testid="join-button"]').click();
+    await firefox.page.waitForSelector('[data-testid="lobby-screen"]', { timeout: 30_000 });
+    await admit(host.page, 'Finn Firefox');
+    await firefox.page.waitForSelector('[data-testid="video-grid"]', { timeout: 30_000 });
+
+    for (const p of [host, bea]) await eventually(`${p.name}: end-to-end encrypted`, async () => /end-to-end encrypted/i.test(await statusOf(p.page)), 60_000);
+    await eventually(
+      'one Security code on all three screens',
+      async () => {
+        const codes = [await codeOf(host.page), await codeOf(bea.page), await firefoxCode(firefox.page)];
+        return codes.every((c) => /^\d{5}( \d{5}){5}$/.test(c)) && new Set(codes).size === 1 && codes[0];
+      },
+      60_000,
+    );
+    await eventually('Chromium (host) decoding both others', () => chromiumFlowing(host, 2), 60_000);
+    await eventually('Chromium (Bea) decoding both others', () => chromiumFlowing(bea, 2), 60_000);
+    await eventually('Firefox decoding both others', () => firefoxFlowing(firefox.page, 2), 60_000);
+    assert.deepEqual(host.errors, [], 'no console errors for the host');
+    assert.deepEqual(firefox.errors, [], 'no console errors in Firefox');
+  });
+
+  test('a tap on the SFU records frames ffmpeg cannot decode while the participants decode them', async () => {
+    const room = running.server.rooms.get(meeting.id);
+    assert.ok(room);
+    const camera = [...room.tracks.values()].find((t) => t.info.source === 'camera');
+    assert.ok(camera, 'someone publishes a camera');
+    const tap = await tapVideo(running.server.sfu, camera.info.id);
+    try {
+      await eventually(
+        'sixty frames recorded by the tap',
+        async () => {
+          if (tap.frames.length >= 60) return true;
+          await tap.requestKeyFrame();
+          return false;
+        },
+        60_000,
+        500,
+      );
+      const frames = tap.frames.slice(0, 60);
+      const { decoded, log } = await framesFfmpegDecodes(frames);
+      console.log(`# tap: ${frames.length} forwarded frames recorded, ffmpeg decoded ${decoded}`);
+      assert.equal(decoded, 0, `ffmpeg decoded ${decoded} of the tapped frames (${log.slice(0, 300)})`);
+      await eventually('the participants still decode', () => chromiumFlowing(bea, 2), 30_000);
+    } finally {
+      tap.close();
+    }
+  });
+
+  test('encrypted chat is readable for members and the server keeps none of it', async () => {
+    const text = 'Board only: the offer is 42';
+    if (!(await bea.page.getByTestId('chat-panel').isVisible())) await bea.page.getByTestId('toggle-chat').click();
+    await bea.page.getByTestId('chat-input').fill(text);
+    await bea.page.getByTestId('chat-send').click();
+    if (!(await host.page.getByTestId('chat-panel').isVisible())) await host.page.getByTestId('toggle-chat').click();
+    await host.page.getByText(text).waitFor({ timeout: 30_000 });
+    await firefox.page.locator('[data-testid="toggle-chat"]').click();
+    await firefox.page.waitForFunction((t) => document.body.innerText.includes(t), { timeout: 30_000 }, text);
+    const room = running.server.rooms.get(meeting.id);
+    assert.ok(room);
+    assert.equal(room.chat.visibleTo([...room.participants.keys()][0] ?? '').length, 0, 'the server holds no chat of this meeting');
+  });
+
+  test('a fourth person joining changes the code on every screen, equal again', async () => {
+    const before = await codeOf(host.page);
+    await openAndJoin(dan.page, meeting.joinUrl, 'lobby-screen');
+    await admit(host.page, 'Dan Member');
+    await dan.page.getByTestId('video-grid').waitFor({ timeout: 30_000 });
+    await eventually(
+      'one new Security code on all four screens',
+      async () => {
+        const codes = [await codeOf(host.page), await codeOf(bea.page), await codeOf(dan.page), await firefoxCode(firefox.page)];
+        return new Set(codes).size === 1 && /^\d{5}( \d{5}){5}$/.test(codes[0] ?? '') && codes[0] !== before;
+      },
+      60_000,
+    );
+    await eventually('Dan decoding the three others', () => chromiumFlowing(dan, 3), 60_000);
+  });
+});
