@@ -77,7 +77,7 @@ async function openAndJoin(page: Page, link: string, screen: 'video-grid' | 'lob
 /** Opens the waiting room (if it is not open) and admits the person named `name`. */
 async function admit(host: Page, name: string): Promise<void> {
   const entry = host.locator(`[data-testid="lobby-entry"][data-name="${name}"]`);
-  if (!(await entry.isVisible())) await host.getByTestId('toggle-lobby').click();
+  if (!(await host.getByTestId('lobby-panel').isVisible())) await host.getByTestId('toggle-lobby').click();
   await entry.getByTestId('admit-button').click({ timeout: 30_000 });
 }
 

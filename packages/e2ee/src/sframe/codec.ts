@@ -1,16 +1,20 @@
 /**
- * How much of an encoded frame stays in clear. The SFU never decrypts, but WebRTC's packetizer and
- * depacketizer and the SFU's simulcast logic read the start of a frame: for VP8 the 3-byte frame
- * tag (key/delta, show_frame, partition size) and, in a key frame, the start code and dimensions
- * (10 bytes, RFC 6386 §9.1); for Opus the TOC byte (RFC 6716 §3.1). These bytes are authenticated
- * as SFrame metadata (frame-crypto.ts), so the SFU can read but not change them. Everything else
- * (unknown codecs, H.264, audio other than Opus) keeps nothing in clear.
+ * How much of an encoded frame stays in clear: only what the SFU reads. mediasoup tells a VP8 key
+ * frame from a delta frame by the P bit of the frame tag's first byte (RFC 6386 §9.1) and needs
+ * nothing more of the payload, so VP8 keeps 1 byte, key or delta. (Keeping the 10-byte key-frame
+ * header, as some SFrame deployments do, would also reveal the resolution, and leaves a decoder the
+ * start code and dimensions it needs to accept noise as a picture: ffmpeg decoded some such frames.
+ * With 1 byte a decoder refuses every key frame for its start code, and so every frame. Chromium's
+ * and Firefox's depacketizers then read dimensions from ciphertext, which the decoder ignores; both
+ * decode the decrypted frames, as the browser tests show.) Opus keeps its TOC byte (RFC 6716 §3.1).
+ * These bytes are authenticated as SFrame metadata (frame-crypto.ts), so the SFU can read but not
+ * change them. Everything else (unknown codecs, H.264, audio other than Opus) keeps nothing in clear.
  */
 
 export type MediaKind = 'audio' | 'video';
 
-export const VP8_KEY_FRAME_CLEAR_BYTES = 10;
-export const VP8_DELTA_FRAME_CLEAR_BYTES = 3;
+export const VP8_KEY_FRAME_CLEAR_BYTES = 1;
+export const VP8_DELTA_FRAME_CLEAR_BYTES = 1;
 export const OPUS_CLEAR_BYTES = 1;
 
 /** The lower-case codec name of a MIME type ("video/VP8" → "vp8"; a bare "VP8" works too). */

@@ -1,5 +1,6 @@
 // KeyRing: epochs switch send keys at once and keep the previous epoch's receive keys for 10 s
 // of an injected clock.
+import { VP8_DELTA_FRAME_CLEAR_BYTES } from './codec.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toHex } from './bytes.js';
@@ -37,7 +38,7 @@ describe('KeyRing', () => {
     const { alice, bob, enter } = await meeting();
     await enter(3);
     const sealed = await alice.encryptFrame(MediaContext.camera, frame, VP8);
-    const kid = decodeHeader(sealed.subarray(3)).kid;
+    const kid = decodeHeader(sealed.subarray(VP8_DELTA_FRAME_CLEAR_BYTES)).kid;
     assert.equal(kid, alice.sendKid(MediaContext.camera));
     assert.deepEqual(parseMlsKid({ epochBits: 4, indexBits: 1 }, kid), { epochLowBits: 3, leafIndex: 0, context: 1 });
     assert.equal(toHex((await bob.decryptFrame(sealed, VP8)).frame), toHex(frame));
@@ -54,7 +55,7 @@ describe('KeyRing', () => {
     assert.equal(bob.epoch, 2n);
     assert.equal(bob.previousEpoch, 1n);
     const newer = await alice.encryptFrame(MediaContext.microphone, frame, VP8);
-    assert.notEqual(decodeHeader(newer.subarray(3)).kid, decodeHeader((late[0] ?? newer).subarray(3)).kid, 'send key switched at once');
+    assert.notEqual(decodeHeader(newer.subarray(VP8_DELTA_FRAME_CLEAR_BYTES)).kid, decodeHeader((late[0] ?? newer).subarray(VP8_DELTA_FRAME_CLEAR_BYTES)).kid, 'send key switched at once');
     assert.ok(await bob.decryptFrame(newer, VP8));
 
     clock.now = 5_000 + 9_999;
@@ -84,7 +85,7 @@ describe('KeyRing', () => {
     await enter(4);
     await assert.rejects(bob.decryptFrame(sealed, VP8), (e) => isSFrameError(e, 'replay'));
     const next = await alice.encryptFrame(MediaContext.camera, frame, VP8);
-    assert.equal(decodeHeader(next.subarray(3)).ctr, 1n, 'the same epoch again does not restart the counter');
+    assert.equal(decodeHeader(next.subarray(VP8_DELTA_FRAME_CLEAR_BYTES)).ctr, 1n, 'the same epoch again does not restart the counter');
     await assert.rejects(
       bob.setEpoch(mlsEpochKeys({ epochSecret: secret(3), epoch: 3, groupSize: 2, ownLeafIndex: 1, memberLeafIndices: members })),
       (e) => isSFrameError(e, 'stale-epoch'),
