@@ -106,13 +106,14 @@ describe('a sensitive meeting, end-to-end encrypted, in Chromium and Firefox', {
   let bea: Participant;
   let dan: Participant;
   let meeting: { id: string; joinUrl: string };
+  let admin: Session;
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'parley-e2ee-'));
     running = await startParley({ port: 0, host: '127.0.0.1', rtcListenAddress: MEDIA_IP, dataDir, logLevel: 'silent' });
     const url = running.url;
     const token = new URL(running.setupUrl ?? '').hash.replace(/^#token=/, '');
-    const admin = await sessionOf(await post(url, '/api/setup', { token, email: 'hana@parley.test', displayName: 'Hana Host', password: PASSWORD }));
+    admin = await sessionOf(await post(url, '/api/setup', { token, email: 'hana@parley.test', displayName: 'Hana Host', password: PASSWORD }));
     for (const [email, displayName] of [
       ['bea@parley.test', 'Bea Member'],
       ['finn@parley.test', 'Finn Firefox'],
@@ -226,5 +227,41 @@ describe('a sensitive meeting, end-to-end encrypted, in Chromium and Firefox', {
       60_000,
     );
     await eventually('Dan decoding the three others', () => chromiumFlowing(dan, 3), 60_000);
+  });
+
+  test('a standard meeting raised to sensitive becomes end-to-end encrypted for everyone in it', async () => {
+    for (const p of [host, bea]) await p.page.goto(`${running.url}/`);
+    await firefox.page.goto('about:blank');
+    const standard = await post(running.url, '/api/meetings', { title: 'Weekly', settings: { lobby: false } }, admin);
+    assert.equal(standard.status, 201);
+    const weekly = (await standard.json()) as { id: string; joinUrl: string };
+    await openAndJoin(host.page, weekly.joinUrl, 'video-grid');
+    await openAndJoin(bea.page, weekly.joinUrl, 'video-grid');
+    await eventually('both decode each other in clear first', async () => (await chromiumFlowing(host, 1)) && (await chromiumFlowing(bea, 1)), 60_000);
+    assert.equal(await host.page.getByTestId('e2ee-status').count(), 0, 'a standard meeting does not claim encryption');
+
+    if (!(await host.page.getByTestId('security-menu').isVisible())) await host.page.getByTestId('toggle-security').click();
+    await host.page.getByTestId('raise-sensitivity').click();
+    await host.page.getByTestId('raise-sensitivity-dialog-confirm').click();
+    for (const p of [host, bea]) await eventually(`${p.name}: end-to-end encrypted after the raise`, async () => /end-to-end encrypted/i.test(await statusOf(p.page)), 60_000);
+    await eventually(
+      'one Security code on both screens',
+      async () => {
+        const codes = [await codeOf(host.page), await codeOf(bea.page)];
+        return /^\d{5}( \d{5}){5}$/.test(codes[0] ?? '') && codes[0] === codes[1];
+      },
+      60_000,
+    );
+    await eventually('both decode each other, now encrypted', async () => (await chromiumFlowing(host, 1)) && (await chromiumFlowing(bea, 1)), 60_000);
+    const room = running.server.rooms.get(weekly.id);
+    const camera = room && [...room.tracks.values()].find((t) => t.info.source === 'camera');
+    assert.ok(camera, 'a camera is published again');
+    const tap = await tapVideo(running.server.sfu, camera.info.id);
+    try {
+      await eventually('thirty frames recorded', async () => tap.frames.length >= 30 || (await tap.requestKeyFrame(), false), 60_000, 500);
+      assert.equal((await framesFfmpegDecodes(tap.frames.slice(0, 30))).decoded, 0, 'what the SFU forwards after the raise decodes to nothing');
+    } finally {
+      tap.close();
+    }
   });
 });

@@ -6,7 +6,7 @@
  * queue. When the socket drops unexpectedly the session resumes as the same participant (see
  * reconnect.ts) and sets media up again; close() releases everything and is idempotent.
  */
-import type { RequestResult, RoomState, ServerEvent } from '@parley/protocol';
+import type { MeetingSettings, RequestResult, RoomState, ServerEvent } from '@parley/protocol';
 import type { TransformCounters } from '@parley/e2ee/sframe';
 import type { ApiClient } from './api.js';
 import { knockChime } from './beep.js';
@@ -232,7 +232,7 @@ export class MeetingSession {
 
   async #onAdmitted(room: RoomState): Promise<void> {
     if (this.#closed || this.store.getState().phase === 'joined') return;
-    if (!(await this.#prepareE2ee(room))) return;
+    if (!(await this.#prepareE2ee(room.settings))) return;
     this.#adopt(room);
     this.store.dispatch({ type: 'joined', state: room });
     await this.#setupMedia();
@@ -240,7 +240,7 @@ export class MeetingSession {
 
   async #onResumed(result: RequestResult<'resume'>): Promise<void> {
     if (this.#closed) return;
-    if (!(await this.#prepareE2ee(result.state))) return;
+    if (!(await this.#prepareE2ee(result.state.settings))) return;
     this.#adopt(result.state);
     this.store.dispatch({ type: 'resumed', state: result.state });
     await this.#setupMedia();
@@ -250,8 +250,8 @@ export class MeetingSession {
    * An end-to-end encrypted meeting needs this browser to encrypt: if it cannot, the person leaves
    * before any media is set up (never clear media). Otherwise the media worker starts, once per session.
    */
-  async #prepareE2ee(room: RoomState): Promise<boolean> {
-    if (!isE2eeMeeting(room.settings) || this.#e2ee) return true;
+  async #prepareE2ee(settings: MeetingSettings): Promise<boolean> {
+    if (!isE2eeMeeting(settings) || this.#e2ee) return true;
     const support = await e2eeSupport();
     if (this.#closed) return false;
     if (!support.ok) {
@@ -349,6 +349,9 @@ export class MeetingSession {
         break;
       case 'participantUpdated':
         return this.#onParticipantUpdated(event);
+      case 'settingsUpdated':
+        this.store.dispatch({ type: 'event', event });
+        return this.#onSettingsUpdated(event.settings);
       case 'trackUpdated':
         this.store.dispatch({ type: 'event', event });
         // A moderator (or the meeting) stopped one of ours: the device goes off here too.
@@ -368,6 +371,17 @@ export class MeetingSession {
     this.store.dispatch({ type: 'event', event });
     if (event.participant.id !== before?.id || canPublish(before.role) || !canPublish(event.participant.role)) return;
     // Promoted from view-only: media is set up again, now with a send transport.
+    await this.#setupMedia();
+  }
+
+  /**
+   * The meeting became end-to-end encrypted while we are in it (a host raised it to sensitive): media
+   * is set up again through the encryption worker, and this browser joins the MLS group. A browser
+   * that cannot encrypt leaves (#prepareE2ee). The media sent so far was not end-to-end encrypted.
+   */
+  async #onSettingsUpdated(settings: MeetingSettings): Promise<void> {
+    if (!isE2eeMeeting(settings) || this.#e2ee || this.store.getState().phase !== 'joined') return;
+    if (!(await this.#prepareE2ee(settings))) return;
     await this.#setupMedia();
   }
 
