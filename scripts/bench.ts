@@ -10,6 +10,8 @@
  *  meeting      a 25-person meeting (all audio, 9 simulcast videos): server CPU and loss.
  *  passcode     passcode guessing against the throttle, and refusal times.
  *  recovery     blip, reload and restart times printed by tests/browser/cross-browser.test.ts.
+ *  e2ee         SFrame encrypt + decrypt per frame in Chromium (in a Worker), and the join time of a
+ *               sensitive (end-to-end encrypted) meeting against a standard one (tests/browser/e2ee.test.ts).
  * Nothing is asserted; tests prove behaviour, this measures it. The pieces live in scripts/bench/.
  */
 import { forwardingPoint, HEIGHT, WIDTH, type ForwardingPoint, type System } from './bench/forwarding.js';
@@ -18,11 +20,12 @@ import { ensureJanus, janusVersion } from './bench/janus-server.js';
 import { meeting25, type MeetingResult } from './bench/meeting25.js';
 import { bruteForce, refusalTimes, type BruteForce } from './bench/passcode.js';
 import { recoveryTimes, type Recovery } from './bench/recovery.js';
+import { e2eeJoinTimes, sframeInChromium } from './bench/e2ee.js';
 import { fmt, log, median } from './bench/util.js';
 
 /** BENCH_SYSTEMS=parley (or janus) measures one side only, for a quick look. */
 const SYSTEMS = (['parley', 'janus'] as const).filter((s) => !process.env.BENCH_SYSTEMS || process.env.BENCH_SYSTEMS.split(',').includes(s));
-const SECTIONS = ['forwarding', 'first-frame', 'meeting', 'passcode', 'recovery'] as const;
+const SECTIONS = ['forwarding', 'first-frame', 'meeting', 'passcode', 'recovery', 'e2ee'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: string[]): { sections: Set<Section>; reps: number; hog: boolean; windowSeconds: number; ns: number[] } {
@@ -153,12 +156,27 @@ async function recoverySection(): Promise<void> {
   table.push(['recovery (browser test)', r.lines.filter((l) => !l.includes('handlers')).map((l) => l.replace(/^#\s*/, '')).join('; ') || (r.note ?? 'none')]);
 }
 
+async function e2eeSection(): Promise<void> {
+  log('\n## e2ee: SFrame (AES_128_GCM_SHA256_128) encrypt + decrypt per frame in Chromium, in a Worker');
+  for (const r of await sframeInChromium()) {
+    const line = `${fmt(r.totalMs, 3)} ms (encrypt ${fmt(r.encryptMs, 3)}, decrypt ${fmt(r.decryptMs, 3)}), ${r.iterations} frames`;
+    log(`${r.name} (${r.frameBytes} B, ${r.suite}): ${line}`);
+    if (r.suite.includes('GCM')) table.push([`sframe ${r.name}`, line]);
+  }
+  log('\n## e2ee: join times, tests/browser/e2ee.test.ts (Chromium + Firefox)');
+  const j: Recovery = await e2eeJoinTimes(12 * 60_000);
+  for (const line of j.lines) log(line);
+  log(`# ${j.note ?? ''}`);
+  table.push(['e2ee join (browser test)', j.lines.filter((l) => l.startsWith('# join')).map((l) => l.replace(/^#\s*/, '')).join('; ') || (j.note ?? 'none')]);
+}
+
 const run: Record<Section, () => Promise<void>> = {
   forwarding: forwardingSection,
   'first-frame': firstFrameSection,
   meeting: meetingSection,
   passcode: passcodeSection,
   recovery: recoverySection,
+  e2ee: e2eeSection,
 };
 
 log(`# bench: sections ${[...args.sections].join(', ')}; ${new Date().toISOString()}; load average at start ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);

@@ -16,11 +16,16 @@ export interface Recovery {
   note?: string;
 }
 
-export async function recoveryTimes(timeoutMs: number): Promise<Recovery> {
+export function recoveryTimes(timeoutMs: number): Promise<Recovery> {
+  return browserTestLines('tests/browser/cross-browser.test.ts', /^# (blip|reload|restart|mediasoup-client handlers):/, timeoutMs);
+}
+
+/** Runs one browser test file in its own network namespace and returns its `# name: ...` lines that match. */
+export async function browserTestLines(file: string, wanted: RegExp, timeoutMs: number): Promise<Recovery> {
   if (process.getuid?.() !== 0) return { lines: [], passed: false, note: 'skipped: `unshare -n` (a network namespace for the browsers) needs root' };
   for (const b of ['/usr/bin/chromium', '/usr/bin/firefox-esr']) if (!existsSync(b)) return { lines: [], passed: false, note: `skipped: ${b} is not installed` };
   return new Promise((resolve) => {
-    const child = spawn('unshare', ['-n', 'bash', 'scripts/isolated-net.sh', process.execPath, '--import', 'tsx', '--test', '--test-force-exit', 'tests/browser/cross-browser.test.ts'], {
+    const child = spawn('unshare', ['-n', 'bash', 'scripts/isolated-net.sh', process.execPath, '--import', 'tsx', '--test', '--test-force-exit', file], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
@@ -39,11 +44,11 @@ export async function recoveryTimes(timeoutMs: number): Promise<Recovery> {
           out
             .split('\n')
             .map((l) => l.trim().replace(/^((\\?#)\s*)+/, '# '))
-            .filter((l) => /^# (blip|reload|restart|mediasoup-client handlers):/.test(l)),
+            .filter((l) => wanted.test(l)),
         ),
       ];
       const summary = out.split('\n').filter((l) => /^# (pass|fail) /.test(l.trim())).map((l) => l.trim()).join(', ');
-      const logFile = join(tmpdir(), 'parley-bench-recovery.log');
+      const logFile = join(tmpdir(), `parley-bench-${file.replace(/\W+/g, '-')}.log`);
       writeFileSync(logFile, out);
       const ending = signal ? `killed after ${timeoutMs / 1000} s` : `exit ${code}${summary ? ` (${summary})` : ''}`;
       resolve({ lines, passed: code === 0, note: `${ending}; output in ${logFile}` });

@@ -18,7 +18,7 @@ import { startParley, type RunningParley } from '../../packages/server/src/index
 import { framesFfmpegDecodes } from '../../packages/sfu/src/testing/ffmpeg.js';
 import { tapVideo } from '../../packages/sfu/src/testing/tap.js';
 import { firefoxInbound, launchFirefox, type FirefoxSession } from './firefox.js';
-import { eventually, flowingStreams, launchBrowser, newParticipant, PASSWORD, sleep, type Participant } from './helpers.js';
+import { eventually, flowingStreams, inboundStats, launchBrowser, newParticipant, PASSWORD, sleep, type Participant } from './helpers.js';
 
 /** Firefox never pairs loopback ICE candidates: the runner gives browser tests a veth address (scripts/isolated-net.sh). */
 const MEDIA_IP = process.env.PARLEY_TEST_MEDIA_IP;
@@ -89,6 +89,13 @@ async function firefoxFlowing(page: FirefoxPage, streams: number): Promise<boole
   return b.videoStreams >= streams && b.video > a.video && b.audio > a.audio;
 }
 
+/** Milliseconds from now (the meeting screen just showed) to the page's first decoded remote video frame. */
+async function msToFirstFrame(page: Page): Promise<number> {
+  const start = Date.now();
+  await eventually('a first remote video frame decoded', async () => [...(await inboundStats(page)).values()].some((s) => s.kind === 'video' && s.framesDecoded > 0), 60_000, 50);
+  return Date.now() - start;
+}
+
 async function chromiumFlowing(p: Participant, streams: number): Promise<boolean> {
   const video = await flowingStreams(p.page, 'video');
   const audio = await flowingStreams(p.page, 'audio');
@@ -149,6 +156,7 @@ describe('a sensitive meeting, end-to-end encrypted, in Chromium and Firefox', {
     await openAndJoin(bea.page, meeting.joinUrl, 'lobby-screen');
     await admit(host.page, 'Bea Member');
     await bea.page.getByTestId('video-grid').waitFor({ timeout: 30_000 });
+    console.log(`# join: sensitive meeting, meeting screen → first remote video frame decoded: ${await msToFirstFrame(bea.page)} ms`);
     await firefox.page.goto(meeting.joinUrl);
     await firefox.page.waitForSelector('[data-testid="account-display-name"]', { timeout: 30_000 });
     await firefox.page.locator('[data-testid="join-button"]').click();
@@ -237,6 +245,7 @@ describe('a sensitive meeting, end-to-end encrypted, in Chromium and Firefox', {
     const weekly = (await standard.json()) as { id: string; joinUrl: string };
     await openAndJoin(host.page, weekly.joinUrl, 'video-grid');
     await openAndJoin(bea.page, weekly.joinUrl, 'video-grid');
+    console.log(`# join: standard meeting, meeting screen → first remote video frame decoded: ${await msToFirstFrame(bea.page)} ms`);
     await eventually('both decode each other in clear first', async () => (await chromiumFlowing(host, 1)) && (await chromiumFlowing(bea, 1)), 60_000);
     assert.equal(await host.page.getByTestId('e2ee-status').count(), 0, 'a standard meeting does not claim encryption');
 
