@@ -10,7 +10,7 @@ import { createSfu } from '../index.js';
 import type { SfuControl, SfuOptions, TrackSource } from '../types.js';
 import { WrtcClient, type Publication } from './wrtc-client.js';
 import { eventually } from './eventually.js';
-import { Sfu, type SfuInternals } from '../sfu.js';
+import type { Sfu, SfuInternals } from '../sfu.js';
 
 /**
  * The worker binary: MEDIASOUP_WORKER_BIN, else mediasoup's own if it was installed, else the
