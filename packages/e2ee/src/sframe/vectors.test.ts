@@ -1,6 +1,7 @@
 // The SFrame working group's published test vectors (RFC 9605 Appendix C), byte for byte, both ways,
-// and one flipped bit anywhere in a ciphertext is refused. The vectors live outside the repository
-// (../shared/vectors from its root); their absence fails this file rather than skipping it.
+// and one flipped bit anywhere in a ciphertext is refused. The vectors are kept in the repository
+// (packages/e2ee/test-vectors, copied unchanged from sframe-wg/sframe's test-vectors at commit 3d07d8f);
+// their absence fails this file rather than skipping it.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,13 +14,12 @@ import { decodeHeader, encodeHeader } from './header.js';
 import { deriveKeySalt } from './kdf.js';
 import { cipherSuite } from './suites.js';
 
-const repoRoot = new URL('../../../../', import.meta.url);
-const vectorsDir = new URL('../shared/vectors/', repoRoot);
+const vectorsDir = new URL('../../test-vectors/', import.meta.url);
 
 /** JSON.parse would round the 64-bit kid/ctr values: quote them first and read them as bigints. */
 function loadVectors(name: string): Record<string, unknown> {
   const path = fileURLToPath(new URL(name, vectorsDir));
-  assert.ok(existsSync(path), `test vectors missing: ${path} (expected at ../shared/vectors from the repository root)`);
+  assert.ok(existsSync(path), `test vectors missing: ${path}`);
   const text = readFileSync(path, 'utf8').replace(/"(kid|ctr)"\s*:\s*(\d+)/g, '"$1": "$2"');
   return JSON.parse(text) as Record<string, unknown>;
 }
