@@ -71,7 +71,7 @@ function describePoint(p: ForwardingPoint): string {
 async function forwardingSection(): Promise<void> {
   log(`\n## forwarding: one ${WIDTH}x${HEIGHT}@30 simulcast publisher (3 layers) + audio, N non-decoding subscribers (other processes); window ${args.windowSeconds} s; ${args.reps} reps, interleaved`);
   const janusBinary = ensureJanus();
-  log(`# janus: ${janusBinary} (${janusVersion(janusBinary)}), configuration ../shared/janus (copied; own port, ICE on lo)`);
+  log(`# janus: ${janusBinary} (${janusVersion(janusBinary)}), configuration scripts/bench/janus-config (copied; own port, ICE on lo)`);
   const points: ForwardingPoint[] = [];
   const plan: { system: System; n: number; hog: boolean }[] = [];
   for (const n of args.ns) for (let rep = 0; rep < args.reps; rep++) for (const system of SYSTEMS) plan.push({ system, n, hog: false });

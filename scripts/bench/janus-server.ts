@@ -1,6 +1,6 @@
 /**
  * Janus 1.1.2 as the peer to compare with: installed with apt when missing (as root), started with
- * the shared configuration (../shared/janus) copied to a temporary folder. The copy differs in what
+ * the reference configuration (scripts/bench/janus-config, from ../shared/janus) copied to a temporary folder. The copy differs in what
  * a second instance on this machine needs: its configs folder, its HTTP port, HTTP bound to
  * 127.0.0.1, and ICE gathering on loopback (the shared file enforces eth0) so media stays on loopback.
  */
@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, sleep } from './util.js';
 
-const SHARED_CONFIG = new URL('../../../shared/janus/', import.meta.url).pathname;
+/** Janus's configuration for the comparison (a copy of the project's reference configuration, kept here). */
+const SHARED_CONFIG = new URL('./janus-config/', import.meta.url).pathname;
 
 export interface JanusServer {
   url: string;
