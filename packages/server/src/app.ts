@@ -14,6 +14,9 @@ import { meetingsRoutes } from './http/meetings-routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import { hostCheck } from './http/host-check.js';
 import { signalingRoute } from './http/signaling-route.js';
+import { metricsRoute } from './http/metrics-route.js';
+import { MetricsAccess } from './metrics/access.js';
+import { PrometheusMetrics } from './metrics/prometheus.js';
 import { webClient } from './http/web-client.js';
 import { Accounts } from './accounts/accounts.js';
 import { SessionStore } from './accounts/sessions.js';
@@ -40,6 +43,8 @@ export interface ParleyServer {
   /** Unauthenticated traffic's share of the audit log (aggregated, bounded). */
   readonly untrustedAudit: UntrustedAudit;
   readonly accounts: Accounts;
+  /** This instance's Prometheus metrics (served at GET /metrics). */
+  readonly metrics: PrometheusMetrics;
   /** Tells every client, closes sockets, rooms, the SFU, HTTP and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -56,12 +61,13 @@ function mediaListenAddress(host: string): string {
 
 export async function createParleyServer(config: ParleyConfig, log: Logger): Promise<ParleyServer> {
   const db = await openDatabase(config.dataDir);
+  const metrics = new PrometheusMetrics();
   const audit = new AuditLog(db);
   const meetingStore = new MeetingStore(db);
   const untrustedAudit = new UntrustedAudit(audit);
-  const meetings = new Meetings(meetingStore, audit, { untrusted: untrustedAudit });
+  const meetings = new Meetings(meetingStore, audit, { untrusted: untrustedAudit, metrics });
   const moderation = new ModerationStore(db);
-  const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit, untrustedAudit);
+  const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit, untrustedAudit, metrics);
   const sfu = await createSfu({
     ...(config.mediaWorkers ? { workers: config.mediaWorkers } : {}),
     listenAddress: config.rtcListenAddress ?? mediaListenAddress(config.host),
@@ -84,8 +90,10 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     resumeTtlMs: RESUME_TTL_MS,
     iceServers: () => [],
     maxParticipants: 100,
+    metrics,
   });
   const connections = new Set<SignalingConnection>();
+  metrics.attach({ rooms, sfu, connections });
   meetings.on('guessingLockout', (meetingId) =>
     rooms.get(meetingId)?.alertModerators('passcode-guessing', 'Many wrong passcodes were tried for this meeting; it takes no passcode guesses for the next 10 minutes.'),
   );
@@ -105,6 +113,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   meetingsRoutes(http, { meetings, publicUrl: config.publicUrl });
   filesRoutes(http, { rooms });
   adminRoutes(http, { moderation });
+  metricsRoute(http, { access: new MetricsAccess(config.metricsAllow, config.metricsToken), metrics });
   signalingRoute(http, {
     meetings,
     rooms,
@@ -114,6 +123,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     connections,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     handshakeTimeoutMs: config.handshakeTimeoutSeconds * 1000,
+    metrics,
   });
   await webClient(http, config.webRoot);
 
@@ -130,5 +140,5 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     })();
     return closing;
   };
-  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, close };
+  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, metrics, close };
 }

@@ -22,6 +22,13 @@ function trustProxyFromEnv(value: string | undefined): boolean | string[] | unde
   return value.split(',').map((v) => v.trim()).filter(Boolean);
 }
 
+/** PARLEY_METRICS_ALLOW: a comma-separated list of addresses / CIDRs, or `none` (the token only). */
+function metricsAllowFromEnv(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (value.trim() === 'none') return [];
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
+}
+
 /** What Fastify is told: the hops it may believe. */
 export function trustedProxies(trust: boolean | string[]): false | string {
   if (trust === false) return false;
@@ -60,6 +67,18 @@ export const ParleyConfig = z.object({
   maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(50),
   /** Seconds a socket may take to send `hello`, and then to send `join`, before it is closed. */
   handshakeTimeoutSeconds: z.number().positive().max(600).default(15),
+  /**
+   * Who may scrape GET /metrics without the token: client addresses and CIDR ranges, matched against
+   * the client address as computed with `trustProxy`. Empty: only with the token. Anyone else gets 404.
+   */
+  metricsAllow: z.array(z.string().refine(isAddressOrCidr, 'not an IP address or CIDR range')).default(['127.0.0.1', '::1']),
+  /** A Bearer token that lets a scraper read /metrics from any address. */
+  metricsToken: z
+    .string()
+    .min(16, 'the metrics token needs at least 16 characters')
+    .max(512)
+    .regex(/^[\x21-\x7e]+$/, 'the metrics token must be printable ASCII without spaces')
+    .optional(),
 });
 export type ParleyConfig = z.infer<typeof ParleyConfig>;
 export type ParleyOptions = z.input<typeof ParleyConfig>;
@@ -84,6 +103,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ParleyOptions {
     trustProxy: trustProxyFromEnv(env.PARLEY_TRUST_PROXY),
     maxConnectionsPerAddress: num('PARLEY_MAX_CONNECTIONS_PER_ADDRESS'),
     handshakeTimeoutSeconds: num('PARLEY_HANDSHAKE_TIMEOUT_SECONDS'),
+    metricsAllow: metricsAllowFromEnv(env.PARLEY_METRICS_ALLOW),
+    metricsToken: env.PARLEY_METRICS_TOKEN || undefined,
   };
 }
 

@@ -11,9 +11,10 @@ import { WorkerPool, type WorkerSlot } from './worker-pool.js';
 import { MediaRoom } from './media-room.js';
 import { MediaPeer } from './media-peer.js';
 import type { Subscription } from './subscription.js';
+import { TrafficTotals } from './traffic.js';
 import { checkProduceSpec, checkId, checkDirection, checkMediaJson, checkPreference } from './validate.js';
 import type {
-  MediaJson, ProduceSpec, SfuControl, SfuEvents, SfuOptions, SfuStats, SubscriptionOptions, TransportDirection, TransportOptions, Layer,
+  MediaJson, ProduceSpec, SfuControl, SfuEvents, SfuOptions, SfuStats, SfuTrafficStats, SubscriptionOptions, TransportDirection, TransportOptions, Layer,
 } from './types.js';
 
 export class Sfu implements SfuControl {
@@ -25,6 +26,7 @@ export class Sfu implements SfuControl {
   readonly #peerRoom = new Map<string, MediaRoom>();
   readonly #reserved = new Set<string>(); // peer and track IDs being created
   readonly #trackRoom = new Map<string, MediaRoom>();
+  readonly #trafficTotals = new TrafficTotals();
   #pool!: WorkerPool;
   #closed = false;
 
@@ -216,12 +218,12 @@ export class Sfu implements SfuControl {
     this.#forgetPeer(room, peer);
   }
 
-  async stats(): Promise<SfuStats> {
+  async stats(options: { traffic?: boolean } = {}): Promise<SfuStats> {
     this.#assertOpen();
     const rooms = [...this.#rooms.values()].filter((r): r is MediaRoom => r instanceof MediaRoom);
-    const usage = await this.#pool.usage();
     let subscriptions = 0;
     for (const peer of this.#peers.values()) subscriptions += peer.subscriptions.size;
+    const [usage, traffic] = await Promise.all([this.#pool.usage(), options.traffic === true ? this.#traffic() : undefined]);
     return {
       workers: this.#pool.slots.filter((s) => !s.worker.closed).length,
       rooms: rooms.length,
@@ -230,6 +232,8 @@ export class Sfu implements SfuControl {
       subscriptions,
       workerRss: usage.rss,
       workerCpuMs: usage.cpuMs,
+      workerDetails: usage.workers,
+      ...(traffic ? { traffic } : {}),
     };
   }
 
@@ -266,6 +270,17 @@ export class Sfu implements SfuControl {
       peerWorker: (peerId) => this.#peers.get(peerId)?.slot.index,
       workers: () => this.#pool.slots.map((s) => s.worker),
     };
+  }
+
+  /** Every track's producer and every subscription's consumer, read once (see TrafficTotals). */
+  #traffic(): Promise<SfuTrafficStats> {
+    const producers: ms.Producer[] = [];
+    const consumers: ms.Consumer[] = [];
+    for (const peer of this.#peers.values()) {
+      for (const publication of peer.publications.values()) producers.push(publication.producer);
+      for (const subscription of peer.subscriptions.values()) if (!subscription.closed) consumers.push(subscription.consumer);
+    }
+    return this.#trafficTotals.poll(producers, consumers);
   }
 
   #closeTrackIn(room: MediaRoom, trackId: string): void {

@@ -119,6 +119,47 @@ export interface SfuStats {
   workerRss: number;
   /** CPU time (user + system, ms) of every worker process since start. */
   workerCpuMs: number;
+  /** The same per live worker (for per-worker monitoring). */
+  workerDetails?: SfuWorkerStats[];
+  /** Only with `stats({ traffic: true })`: RTP counted from every track and subscription. */
+  traffic?: SfuTrafficStats;
+}
+
+/** One worker process. A replacement for a dead worker keeps its `index` and has a new `pid`. */
+export interface SfuWorkerStats {
+  index: number;
+  pid: number;
+  /** CPU time (user + system, ms) of this worker process since it started. */
+  cpuMs: number;
+  /** Resident memory, bytes: current on Linux, the peak elsewhere. */
+  rss: number;
+}
+
+/**
+ * RTP totals since the SFU started (monotonic), read from mediasoup's stream stats of every track
+ * (producer) and subscription (consumer) each time `stats({ traffic: true })` is called: each call
+ * adds what every live stream counted since the previous call. What a stream counted after the last
+ * call before it closed is not included, so totals lag slightly when streams close between calls.
+ * Each call costs one worker request per track and per subscription.
+ */
+export interface SfuTrafficStats {
+  /** Received from publishers (every simulcast layer). */
+  receivedPackets: number;
+  receivedBytes: number;
+  /** Lost between publishers and the SFU, as the SFU counts them from sequence numbers. */
+  receivedPacketsLost: number;
+  /** Sent to subscribers. */
+  forwardedPackets: number;
+  forwardedBytes: number;
+  /** Lost between the SFU and subscribers, as their RTCP receiver reports say. */
+  forwardedPacketsLost: number;
+  /** Resent to subscribers who asked for them again (NACK). */
+  retransmittedPackets: number;
+  /** NACKs received from subscribers. */
+  nacks: number;
+  /** How many tracks and subscriptions this call read. */
+  tracksRead: number;
+  subscriptionsRead: number;
 }
 
 /** Typed events; the argument tuple of each. */
@@ -183,7 +224,8 @@ export interface SfuControl {
   unsubscribe(peerId: string, trackId: string): Promise<void>;
   /** Closes a peer, its transports, tracks and subscriptions. Idempotent. Emits no connectionState. */
   closePeer(peerId: string): Promise<void>;
-  stats(): Promise<SfuStats>;
+  /** Counts and resource use; `traffic: true` also reads every stream's RTP stats (see SfuTrafficStats). */
+  stats(options?: { traffic?: boolean }): Promise<SfuStats>;
   on<E extends keyof SfuEvents>(event: E, listener: (...args: SfuEvents[E]) => void): void;
   off<E extends keyof SfuEvents>(event: E, listener: (...args: SfuEvents[E]) => void): void;
   /** Closes every room and worker. Idempotent; later calls reject. */

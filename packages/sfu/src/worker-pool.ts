@@ -78,17 +78,19 @@ export class WorkerPool {
     return router;
   }
 
-  /** Resident memory (bytes, current) and CPU time (ms) summed over the live workers. */
-  async usage(): Promise<{ rss: number; cpuMs: number }> {
+  /** Resident memory (bytes, current) and CPU time (ms) summed over the live workers, and per live worker. */
+  async usage(): Promise<{ rss: number; cpuMs: number; workers: { index: number; pid: number; rss: number; cpuMs: number }[] }> {
     const each = await Promise.all(
       this.#slots.map(async (slot) => {
-        if (slot.worker.closed) return { rss: 0, cpuMs: 0 };
-        const ru = await slot.worker.getResourceUsage().catch(() => undefined);
+        const { index, worker } = slot;
+        if (worker.closed) return undefined;
+        const ru = await worker.getResourceUsage().catch(() => undefined);
         const cpuMs = ru ? ru.ru_utime + ru.ru_stime : 0;
-        return { rss: (await currentRss(slot.worker.pid)) ?? (ru ? ru.ru_maxrss * 1024 : 0), cpuMs };
+        return { index, pid: worker.pid, rss: (await currentRss(worker.pid)) ?? (ru ? ru.ru_maxrss * 1024 : 0), cpuMs };
       }),
     );
-    return each.reduce((a, b) => ({ rss: a.rss + b.rss, cpuMs: a.cpuMs + b.cpuMs }), { rss: 0, cpuMs: 0 });
+    const workers = each.filter((w) => w !== undefined);
+    return { ...workers.reduce((a, b) => ({ rss: a.rss + b.rss, cpuMs: a.cpuMs + b.cpuMs }), { rss: 0, cpuMs: 0 }), workers };
   }
 
   close(): void {

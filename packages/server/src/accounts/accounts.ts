@@ -9,6 +9,7 @@ import { UntrustedAudit } from '../storage/untrusted-audit.js';
 import { FailureThrottle, SIGNIN_ACCOUNT_GLOBAL_POLICY, SIGNIN_ACCOUNT_POLICY, SIGNIN_ADDRESS_POLICY, type Turn } from '../util/failure-throttle.js';
 import { addressKey } from '../util/address.js';
 import { decoyHash, verifySecret } from '../util/secrets.js';
+import { NO_METRICS, type Metrics, type ThrottleScope } from '../metrics/metrics.js';
 import type { SessionStore} from './sessions.js';
 import { type Session } from './sessions.js';
 import type { UserStore} from './users.js';
@@ -24,13 +25,21 @@ export class Accounts {
   readonly #byAddress = new FailureThrottle(SIGNIN_ADDRESS_POLICY);
   readonly #byAccountAtAddress = new FailureThrottle(SIGNIN_ACCOUNT_POLICY);
   readonly #byAccount = new FailureThrottle(SIGNIN_ACCOUNT_GLOBAL_POLICY);
+  readonly #metrics: Pick<Metrics, 'throttled' | 'guessFailed'>;
   #setupToken: string | undefined;
 
-  constructor(users: UserStore, sessions: SessionStore, audit: AuditLog, untrusted: UntrustedAudit = new UntrustedAudit(audit)) {
+  constructor(
+    users: UserStore,
+    sessions: SessionStore,
+    audit: AuditLog,
+    untrusted: UntrustedAudit = new UntrustedAudit(audit),
+    metrics: Pick<Metrics, 'throttled' | 'guessFailed'> = NO_METRICS,
+  ) {
     this.users = users;
     this.sessions = sessions;
     this.#audit = audit;
     this.#untrusted = untrusted;
+    this.#metrics = metrics;
   }
 
   /** On a fresh install (no accounts), a one-time token that lets the first administrator be created. */
@@ -77,16 +86,17 @@ export class Accounts {
   async signIn(email: string, password: string, clientAddress: string): Promise<{ user: UserRecord; token: string; csrfToken: string }> {
     const account = email.trim().toLowerCase();
     const from = addressKey(clientAddress);
-    const gates: [FailureThrottle, string][] = [
-      [this.#byAddress, from],
-      [this.#byAccountAtAddress, `${account}\n${from}`],
-      [this.#byAccount, account],
+    const gates: [FailureThrottle, string, ThrottleScope][] = [
+      [this.#byAddress, from, 'address'],
+      [this.#byAccountAtAddress, `${account}\n${from}`, 'account_address'],
+      [this.#byAccount, account, 'account'],
     ];
     const tickets: { throttle: FailureThrottle; turn: Extract<Turn, { ok: true }> }[] = [];
-    for (const [throttle, key] of gates) {
+    for (const [throttle, key, scope] of gates) {
       const turn = await throttle.acquire(key);
       if (!turn.ok) {
         for (const t of tickets) t.throttle.settle(t.turn.ticket, false);
+        this.#metrics.throttled('signin', scope);
         await this.#untrusted.repeat({ action: 'signin.throttled', clientAddress, details: { email } });
         throw new ParleyError('rate_limited', `too many failed sign-ins; your password was not checked; retry in ${Math.ceil(turn.retryAfterMs / 1000)} s`);
       }
@@ -101,6 +111,7 @@ export class Accounts {
       for (const t of tickets) t.throttle.settle(t.turn.ticket, !ok);
     }
     if (!user || !ok) {
+      this.#metrics.guessFailed('signin');
       await this.#untrusted.append({ action: 'signin.failed', target: user?.id ?? null, clientAddress, details: { email } });
       throw new ParleyError('invalid_credentials');
     }

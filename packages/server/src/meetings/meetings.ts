@@ -12,6 +12,7 @@ import type { MeetingRecord, MeetingStore } from '../storage/meetings.js';
 import { UntrustedAudit } from '../storage/untrusted-audit.js';
 import { ADDRESS_POLICY, FailureThrottle, MEETING_POLICY } from '../util/failure-throttle.js';
 import { addressKey } from '../util/address.js';
+import { NO_METRICS, type Metrics } from '../metrics/metrics.js';
 import { decoyHash, hashSecret, newMeetingId, newPasscode, verifySecret } from '../util/secrets.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { passcodeStrongEnough } from './passcode-strength.js';
@@ -69,8 +70,13 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
   /** Meetings whose moderators were told of a guessing lockout, and when. */
   readonly #lockoutsAlerted = new Map<string, number>();
   readonly #now: () => number;
+  readonly #metrics: Pick<Metrics, 'throttled' | 'guessFailed'>;
 
-  constructor(store: MeetingStore, audit: AuditLog, options: { policy?: OrgPolicy; now?: () => number; untrusted?: UntrustedAudit } = {}) {
+  constructor(
+    store: MeetingStore,
+    audit: AuditLog,
+    options: { policy?: OrgPolicy; now?: () => number; untrusted?: UntrustedAudit; metrics?: Pick<Metrics, 'throttled' | 'guessFailed'> } = {},
+  ) {
     super();
     this.#store = store;
     this.#audit = audit;
@@ -80,6 +86,7 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
     this.#byAddress = new FailureThrottle(ADDRESS_POLICY, clock);
     this.#byMeeting = new FailureThrottle(MEETING_POLICY, clock);
     this.#now = options.now ?? Date.now;
+    this.#metrics = options.metrics ?? NO_METRICS;
   }
 
   async create(input: {
@@ -177,6 +184,7 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
   }
 
   async #throttled(meetingId: string, exists: boolean, clientAddress: string, waitMs: number, by: 'address' | 'meeting'): Promise<never> {
+    this.#metrics.throttled('passcode', by);
     await this.#untrusted.repeat({ meetingId: exists ? meetingId : null, action: 'passcode.throttled', clientAddress, details: { attemptedMeetingId: meetingId, retryAfterMs: waitMs, by } });
     const seconds = Math.ceil(waitMs / 1000);
     throw new ParleyError(
@@ -192,6 +200,7 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
   }
 
   async #denied(meetingId: string, exists: boolean, clientAddress: string): Promise<void> {
+    this.#metrics.guessFailed('passcode');
     await this.#untrusted.append({
       meetingId: exists ? meetingId : null,
       action: 'join.denied',

@@ -7,6 +7,7 @@ import type { E2eeRelay } from './e2ee-relay.js';
 import type { IceServer } from '@parley/protocol';
 import type { SfuControl } from '@parley/sfu';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { OrgPolicy } from '../meetings/settings.js';
 import type { AuditLog } from '../storage/audit.js';
 import type { ModerationStore } from '../storage/moderation.js';
@@ -40,6 +41,8 @@ export interface RoomDeps {
   /** The STUN/TURN servers (with credentials) one participant's client should use. */
   iceServers(participantId: string): IceServer[];
   maxParticipants: number;
+  /** Counts the alerts raised (monitoring); optional. */
+  metrics?: Pick<Metrics, 'alertRaised'>;
 }
 
 export interface Track {

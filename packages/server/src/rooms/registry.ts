@@ -39,6 +39,11 @@ export class RoomRegistry {
     return this.#rooms.size;
   }
 
+  /** Every live room, for read-only use (monitoring counts them at scrape time). */
+  live(): IterableIterator<Room> {
+    return this.#rooms.values();
+  }
+
   /** The live room of a meeting, if anyone is in it. */
   get(meetingId: string): Room | undefined {
     return this.#rooms.get(meetingId);

@@ -383,6 +383,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
 
   /** Tells the moderators something they should look at; locks the meeting on disruption if the host chose so. */
   alert(init: AlertInit): void {
+    this.deps.metrics?.alertRaised(init.kind, init.attempted);
     const lock = init.kind === 'disruption' && this.settings().autoLockOnDisruption && !this.locked;
     if (lock) {
       this.locked = true;

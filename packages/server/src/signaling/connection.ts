@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION, ParleyError, type ClientMessage, type ClientRequest, 
 import type { WebSocket } from 'ws';
 import type { UserRecord } from '../accounts/users.js';
 import type { Logger } from '../log.js';
+import type { EntryKind, Metrics } from '../metrics/metrics.js';
 import type { Meetings } from '../meetings/meetings.js';
 import type { ByeReason, Entrant, ParticipantSink } from '../rooms/participant.js';
 import type { RoomRegistry } from '../rooms/registry.js';
@@ -24,6 +25,8 @@ export interface ConnectionDeps {
   serverBuild: string;
   /** How long a socket may take to send `hello`, and then `join`. */
   handshakeTimeoutMs: number;
+  /** Counts frames, errors and the time to media (monitoring); optional. */
+  metrics?: Pick<Metrics, 'messageReceived' | 'errorSent' | 'mediaSetUp'>;
 }
 
 type State = 'new' | 'ready' | 'joining' | 'waiting' | 'joined' | 'closed';
@@ -50,6 +53,9 @@ export class SignalingConnection implements ParticipantSink {
   #state: State = 'new';
   #room: Room | undefined;
   #participantId: string | undefined;
+  /** How this socket got in, and when (until its first setupMedia completes). */
+  #entry: EntryKind | undefined;
+  #admittedAt: number | undefined;
 
   constructor(ws: WebSocket, init: { clientAddress: string; user: UserRecord | undefined; deviceId: string | null }, deps: ConnectionDeps) {
     this.#ws = ws;
@@ -98,6 +104,7 @@ export class SignalingConnection implements ParticipantSink {
 
   admitted(participantId: string): void {
     this.#participantId = participantId;
+    this.#admittedAt = performance.now();
     if (this.#state === 'waiting' || this.#state === 'joining') this.#state = 'joined';
   }
 
@@ -105,17 +112,20 @@ export class SignalingConnection implements ParticipantSink {
     const data = Buffer.isBuffer(raw) ? raw : Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw);
     const rate = this.#rate.frame();
     if (rate !== 'ok') {
+      this.#deps.metrics?.messageReceived('rate_limited');
       if (rate === 'abusive') this.close('protocol', 'Too many messages.');
       else this.#sendError(null, new ParleyError('rate_limited'));
       return;
     }
     const decoded = decode(data, isBinary);
     if (!decoded.ok) {
+      this.#deps.metrics?.messageReceived('invalid');
       this.#log.warn({ code: decoded.error.code, reason: decoded.error.message, state: this.#state }, 'bad message');
       this.#sendError(decoded.id, decoded.error);
       return;
     }
     const message = decoded.message;
+    this.#deps.metrics?.messageReceived(message.type);
     this.#dispatch(message).catch((err: unknown) => this.#fail(message, err));
   }
 
@@ -127,7 +137,7 @@ export class SignalingConnection implements ParticipantSink {
     if (message.type === 'leave') return this.#leave(message.id);
     if (this.#state === 'waiting') throw new ParleyError('wrong_state', 'waiting in the lobby');
     if (this.#state !== 'joined' || !this.#room || !this.#participantId) throw new ParleyError('wrong_state', 'join a meeting first');
-    return this.#room.handle(this.#participantId, message, this.#replier(message.id));
+    return this.#room.handle(this.#participantId, message, this.#replier(message.id, message.type === 'setupMedia'));
   }
 
   #hello(message: ClientRequest<'hello'>): void {
@@ -149,6 +159,7 @@ export class SignalingConnection implements ParticipantSink {
     const displayName = user?.display_name ?? message.displayName;
     if (!displayName) throw new ParleyError('bad_request', 'displayName: guests must give a name');
     this.#state = 'joining';
+    this.#entry = 'join';
     clearTimeout(this.#idleTimer);
     try {
       const meeting = await this.#deps.meetings.admit(message.meetingId, message.passcode, user, this.#clientAddress);
@@ -175,6 +186,7 @@ export class SignalingConnection implements ParticipantSink {
   async #resume(message: ClientRequest<'resume'>): Promise<void> {
     if (this.#state !== 'ready') throw new ParleyError('wrong_state', 'already joined or joining');
     this.#state = 'joining';
+    this.#entry = 'resume';
     clearTimeout(this.#idleTimer);
     try {
       const record = await this.#deps.rooms.resumeStore.take(message.meetingId, message.participantId, message.token);
@@ -237,8 +249,18 @@ export class SignalingConnection implements ParticipantSink {
   }
 
   /** The reply function for one request; the room calls it once, at the right moment. */
-  #replier(id: number): (result: object) => void {
-    return (result) => this.send({ type: 'result', id, result });
+  #replier(id: number, mediaSetup = false): (result: object) => void {
+    return (result) => {
+      if (mediaSetup) this.#mediaSetUp();
+      this.send({ type: 'result', id, result });
+    };
+  }
+
+  /** The first setupMedia since admission completed: how long it took (later ones are fresh starts, not counted). */
+  #mediaSetUp(): void {
+    if (this.#admittedAt === undefined || this.#entry === undefined) return;
+    this.#deps.metrics?.mediaSetUp(this.#entry, (performance.now() - this.#admittedAt) / 1000);
+    this.#admittedAt = undefined;
   }
 
   #fail(message: ClientMessage, err: unknown): void {
@@ -252,6 +274,7 @@ export class SignalingConnection implements ParticipantSink {
   }
 
   #sendError(id: number | null, error: ParleyError): void {
+    this.#deps.metrics?.errorSent(error.code);
     this.send({ type: 'error', id, code: error.code, message: error.message });
   }
 
