@@ -14,6 +14,8 @@ function requireE2ee(room: RoomContext): void {
 
 export async function ready(room: RoomContext, actor: Participant, request: ClientRequest<'e2eeReady'>, reply: Reply): Promise<void> {
   requireE2ee(room);
+  // Every key package replaces the sender's leaf in a commit: a flood would re-key the meeting nonstop.
+  if (!actor.keyPackageLimit.take()) throw new ParleyError('rate_limited', 'too many key packages; wait a few seconds');
   reply({});
   await room.e2ee.ready(actor, request.keyPackage);
 }

@@ -143,6 +143,13 @@ test('a key package naming someone else is refused and audited; a standard meeti
   assert.equal(audited.length, 1, 'audited once');
   assert.ok(encodeIdentity({ participantId: hostJoin.state.self.id, accountId: mia.userId, displayName: 'Mia Member' }).length > 0);
 
+  // Each key package re-keys the meeting: a flood is throttled (3 at once, then one every 5 s).
+  const replies = [];
+  for (let i = 0; i < 4; i++) replies.push(await hostJoin.client.requestRaw('e2eeReady', { keyPackage: Buffer.from((await createMember({ participantId: hostJoin.state.self.id, accountId: server.admin.userId, displayName: hostJoin.state.self.displayName })).keyPackage()).toString('base64') }));
+  const codes = replies.map(errorCode);
+  assert.deepEqual(codes.slice(0, 2), [false, false], 'within the burst (the impostor used one)');
+  assert.ok(codes.slice(2).includes('rate_limited'), `past the burst, key packages are refused (${codes.join(', ')})`);
+
   const standard = await server.createMeeting({ settings: { lobby: false, joinBeforeHost: true } });
   const someone = await joinAdmitted(server, standard, 'Host', server.admin);
   const refused = await someone.client.requestRaw('e2eeReady', { keyPackage: Buffer.from(impostor.keyPackage()).toString('base64') });

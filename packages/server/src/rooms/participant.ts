@@ -45,6 +45,8 @@ export class Participant {
   readonly chatLimit = new TokenBucket(0.5, 5);
   /** Reactions: 3 at once, then one a second. */
   readonly reactionLimit = new TokenBucket(1, 3);
+  /** MLS key packages (each one re-keys the meeting): 3 at once, then one every 5 s. */
+  readonly keyPackageLimit = new TokenBucket(0.2, 3);
   /** Sent with HTTP requests for this meeting's files. */
   readonly token: string;
   readonly joinedAt: number;
