@@ -15,13 +15,13 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserServer } from 'playwright-core';
 import type { Page as FirefoxPage } from 'puppeteer-core';
 import { startParley, type RunningParley } from '../../packages/server/src/index.js';
-import { firefoxInbound, launchFirefox, type FirefoxSession } from './firefox.js';
+import { firefoxFlowing, launchFirefox, type FirefoxSession } from './firefox.js';
 import {
   CHROMIUM,
   CHROMIUM_ARGS,
+  chromiumFlowing,
   createMeetingViaApi,
   eventually,
-  flowingStreams,
   joinFromPreJoin,
   newParticipant,
   selfId,
@@ -97,20 +97,6 @@ async function firefoxJoin(page: FirefoxPage, url: string, name: string): Promis
 const firefoxSelf = (page: FirefoxPage): Promise<string> => page.$eval('[data-testid="self-id"]', (e) => e.textContent ?? '');
 const handlerOf = (evaluate: (fn: () => string | undefined) => Promise<string | undefined>): Promise<string | undefined> =>
   evaluate(() => (window as unknown as { __parleyMediaHandler?: string }).__parleyMediaHandler);
-
-/** Firefox decodes a rising number of video frames from `streams` streams, and receives audio. */
-async function firefoxFlowing(page: FirefoxPage, streams: number): Promise<boolean> {
-  const a = await firefoxInbound(page);
-  await sleep(1000);
-  const b = await firefoxInbound(page);
-  return b.videoStreams >= streams && b.video > a.video && b.audio > a.audio;
-}
-
-async function chromiumFlowing(p: Participant, streams: number): Promise<boolean> {
-  const video = await flowingStreams(p.page, 'video');
-  const audio = await flowingStreams(p.page, 'audio');
-  return video.length >= streams && audio.length >= streams;
-}
 
 if (!MEDIA_IP) {
   if (process.env.CI === 'true') throw new Error('PARLEY_TEST_MEDIA_IP is unset: run the browser tests through scripts/test.mjs as root');

@@ -20,45 +20,16 @@ import { tapVideo } from '../../packages/sfu/src/testing/tap.js';
 import { TestMls } from '../../packages/server/src/test-support/mls-client.js';
 import { TestClient } from '../../packages/server/src/test-support/ws-client.js';
 import type { RequestResult, ServerMessage } from '@parley/protocol';
-import { firefoxInbound, launchFirefox, type FirefoxSession } from './firefox.js';
-import { eventually, flowingStreams, inboundStats, launchBrowser, newParticipant, PASSWORD, sleep, type Participant } from './helpers.js';
+import { firefoxFlowing, launchFirefox, type FirefoxSession } from './firefox.js';
+import { chromiumFlowing, eventually, inboundStats, launchBrowser, newParticipant, PASSWORD, post, sessionOf, signInViaUi, sleep, type ApiSession, type Participant } from './helpers.js';
 
 /** Firefox never pairs loopback ICE candidates: the runner gives browser tests a veth address (scripts/isolated-net.sh). */
 const MEDIA_IP = process.env.PARLEY_TEST_MEDIA_IP;
-
-interface Session {
-  cookie: string;
-  csrfToken: string;
-}
-
-async function post(url: string, path: string, body: unknown, as?: Session): Promise<Response> {
-  return fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(as ? { cookie: as.cookie, 'x-csrf-token': as.csrfToken } : {}) },
-    body: JSON.stringify(body),
-  });
-}
-
-async function sessionOf(res: Response): Promise<Session> {
-  if (!res.ok) throw new Error(`HTTP ${res.status} ${await res.text()}`);
-  const cookie = /parley_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0];
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  if (!cookie) throw new Error('no session');
-  return { cookie, csrfToken };
-}
 
 const codeOf = async (page: Page): Promise<string> => ((await page.getByTestId('security-code-digits').textContent()) ?? '').trim();
 const firefoxCode = (page: FirefoxPage): Promise<string> =>
   page.$eval('[data-testid="security-code-digits"]', (e) => (e.textContent ?? '').trim()).catch(() => '');
 const statusOf = async (page: Page): Promise<string> => (await page.getByTestId('e2ee-status').textContent().catch(() => '')) ?? '';
-
-async function signIn(page: Page, url: string, email: string): Promise<void> {
-  await page.goto(`${url}/signin`);
-  await page.getByTestId('signin-email').fill(email);
-  await page.getByTestId('signin-password').fill(PASSWORD);
-  await page.getByTestId('signin-submit').click();
-  await page.getByTestId('account-name').waitFor({ timeout: 15_000 });
-}
 
 async function firefoxSignIn(page: FirefoxPage, url: string, email: string): Promise<void> {
   await page.goto(`${url}/signin`);
@@ -84,25 +55,11 @@ async function admit(host: Page, name: string): Promise<void> {
   await entry.getByTestId('admit-button').click({ timeout: 30_000 });
 }
 
-/** Firefox decodes a rising number of video frames from at least `streams` streams. */
-async function firefoxFlowing(page: FirefoxPage, streams: number): Promise<boolean> {
-  const a = await firefoxInbound(page);
-  await sleep(1000);
-  const b = await firefoxInbound(page);
-  return b.videoStreams >= streams && b.video > a.video && b.audio > a.audio;
-}
-
 /** Milliseconds from now (the meeting screen just showed) to the page's first decoded remote video frame. */
 async function msToFirstFrame(page: Page): Promise<number> {
   const start = Date.now();
   await eventually('a first remote video frame decoded', async () => [...(await inboundStats(page)).values()].some((s) => s.kind === 'video' && s.framesDecoded > 0), 60_000, 50);
   return Date.now() - start;
-}
-
-async function chromiumFlowing(p: Participant, streams: number): Promise<boolean> {
-  const video = await flowingStreams(p.page, 'video');
-  const audio = await flowingStreams(p.page, 'audio');
-  return video.length >= streams && audio.length >= streams;
 }
 
 if (!MEDIA_IP) console.error('\n!!!!!!!! SKIPPING the end-to-end encryption tests: no private network namespace (run as root via npm test) !!!!!!!!\n');
@@ -116,24 +73,24 @@ describe('a sensitive meeting, end-to-end encrypted, in Chromium and Firefox', {
   let bea: Participant;
   let dan: Participant;
   let meeting: { id: string; joinUrl: string; passcode: string };
-  let admin: Session;
+  let admin: ApiSession;
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'parley-e2ee-'));
     running = await startParley({ port: 0, host: '127.0.0.1', rtcListenAddress: MEDIA_IP, dataDir, logLevel: 'silent' });
     const url = running.url;
     const token = new URL(running.setupUrl ?? '').hash.replace(/^#token=/, '');
-    admin = await sessionOf(await post(url, '/api/setup', { token, email: 'hana@parley.test', displayName: 'Hana Host', password: PASSWORD }));
+    admin = await sessionOf(await post(running, '/api/setup', { token, email: 'hana@parley.test', displayName: 'Hana Host', password: PASSWORD }), 'setup');
     for (const [email, displayName] of [
       ['bea@parley.test', 'Bea Member'],
       ['finn@parley.test', 'Finn Firefox'],
       ['dan@parley.test', 'Dan Member'],
       ['rita@parley.test', 'Rita Removed'],
     ]) {
-      const res = await post(url, '/api/users', { email, displayName, password: PASSWORD, orgRole: 'member' }, admin);
+      const res = await post(running, '/api/users', { email, displayName, password: PASSWORD, orgRole: 'member' }, admin);
       assert.ok(res.ok, `create ${email}: ${res.status}`);
     }
-    const res = await post(url, '/api/meetings', { title: 'Board', sensitivity: 'sensitive', settings: { features: { chat: true } } }, admin);
+    const res = await post(running, '/api/meetings', { title: 'Board', sensitivity: 'sensitive', settings: { features: { chat: true } } }, admin);
     assert.equal(res.status, 201);
     meeting = (await res.json()) as { id: string; joinUrl: string; passcode: string };
     browser = await launchBrowser();
@@ -141,9 +98,9 @@ describe('a sensitive meeting, end-to-end encrypted, in Chromium and Firefox', {
     host = await newParticipant(browser, 'Hana Host');
     bea = await newParticipant(browser, 'Bea Member');
     dan = await newParticipant(browser, 'Dan Member');
-    await signIn(host.page, url, 'hana@parley.test');
-    await signIn(bea.page, url, 'bea@parley.test');
-    await signIn(dan.page, url, 'dan@parley.test');
+    await signInViaUi(host.page, url, 'hana@parley.test');
+    await signInViaUi(bea.page, url, 'bea@parley.test');
+    await signInViaUi(dan.page, url, 'dan@parley.test');
     await firefoxSignIn(firefox.page, url, 'finn@parley.test');
   });
 
@@ -244,7 +201,7 @@ describe('a sensitive meeting, end-to-end encrypted, in Chromium and Firefox', {
   test('a removed member decodes none of the frames sent after the rekey, though their media path stays open', async () => {
     // Rita's client is a real MLS member in Node (test-support/mls-client.ts) on a real socket; the SFU
     // tap stands for a media connection that is never closed. She keeps her keys after the removal.
-    const rita = await sessionOf(await post(running.url, '/api/auth/sign-in', { email: 'rita@parley.test', password: PASSWORD }));
+    const rita = await sessionOf(await post(running, '/api/auth/sign-in', { email: 'rita@parley.test', password: PASSWORD }), 'sign-in');
     const socket = await TestClient.ready(running.url.replace(/^http/, 'ws') + '/ws', rita);
     const joined = (await socket.request('join', { meetingId: meeting.id, passcode: meeting.passcode })) as RequestResult<'join'>;
     assert.equal(joined.status, 'waiting');
@@ -300,7 +257,7 @@ describe('a sensitive meeting, end-to-end encrypted, in Chromium and Firefox', {
   test('a standard meeting raised to sensitive becomes end-to-end encrypted for everyone in it', async () => {
     for (const p of [host, bea]) await p.page.goto(`${running.url}/`);
     await firefox.page.goto('about:blank');
-    const standard = await post(running.url, '/api/meetings', { title: 'Weekly', settings: { lobby: false } }, admin);
+    const standard = await post(running, '/api/meetings', { title: 'Weekly', settings: { lobby: false } }, admin);
     assert.equal(standard.status, 201);
     const weekly = (await standard.json()) as { id: string; joinUrl: string };
     await openAndJoin(host.page, weekly.joinUrl, 'video-grid');

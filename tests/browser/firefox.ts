@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { INSTRUMENT } from './helpers.js';
+import { INSTRUMENT, sleep } from './helpers.js';
 
 export const FIREFOX = process.env.PARLEY_FIREFOX ?? '/usr/bin/firefox-esr';
 
@@ -85,4 +85,12 @@ export async function firefoxInbound(page: Page): Promise<{ video: number; audio
     }
     return { video, audio, videoStreams };
   });
+}
+
+/** Firefox decodes a rising number of video frames from `streams` streams, and receives audio. */
+export async function firefoxFlowing(page: Page, streams: number): Promise<boolean> {
+  const a = await firefoxInbound(page);
+  await sleep(1000);
+  const b = await firefoxInbound(page);
+  return b.videoStreams >= streams && b.video > a.video && b.audio > a.audio;
 }

@@ -66,7 +66,8 @@ export interface ApiSession {
   csrfToken: string;
 }
 
-async function post(server: TestServer, path: string, body: unknown, as?: ApiSession): Promise<Response> {
+/** A JSON POST to the server's API, with a session if given. */
+export async function post(server: Pick<TestServer, 'url'>, path: string, body: unknown, as?: ApiSession): Promise<Response> {
   return fetch(`${server.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(as ? { cookie: as.cookie, 'x-csrf-token': as.csrfToken } : {}) },
@@ -74,7 +75,8 @@ async function post(server: TestServer, path: string, body: unknown, as?: ApiSes
   });
 }
 
-async function sessionOf(res: Response, what: string): Promise<ApiSession> {
+/** The session a successful setup or sign-in response set. */
+export async function sessionOf(res: Response, what: string): Promise<ApiSession> {
   if (!res.ok) throw new Error(`${what}: HTTP ${res.status} ${await res.text()}`);
   const cookie = /parley_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0];
   const { csrfToken } = (await res.json()) as { csrfToken: string | null };
@@ -237,6 +239,13 @@ export async function flowingStreams(page: Page, kind: 'audio' | 'video', interv
     if (counter(s) > 0 && prev && counter(s) > counter(prev)) flowing.push(key);
   }
   return flowing;
+}
+
+/** Chromium decodes a rising number of video frames from `streams` streams, and receives audio from as many. */
+export async function chromiumFlowing(p: Participant, streams: number): Promise<boolean> {
+  const video = await flowingStreams(p.page, 'video');
+  const audio = await flowingStreams(p.page, 'audio');
+  return video.length >= streams && audio.length >= streams;
 }
 
 /** Polls `probe` until it returns a truthy value or `timeoutMs` passes; then throws with `what`. */

@@ -123,8 +123,12 @@ export interface MlsEpochKeysInput {
   /** MLS-Exporter(MLS_EXPORTER_LABEL, "", AEAD.Nk) of this epoch, computed by the MLS side. */
   readonly epochSecret: Uint8Array;
   readonly epoch: bigint | number;
-  /** Leaf count of the epoch's ratchet tree (sets S). */
-  readonly groupSize: number;
+  /**
+   * Leaf count of the epoch's ratchet tree (sets S). Default: the highest leaf index + 1. An RFC 9420
+   * tree has a power-of-two leaf count whose right half holds a member, so that gives the same bits,
+   * and every member computes it from the same tree.
+   */
+  readonly groupSize?: number;
   /** This member's leaf index: its send keys. */
   readonly ownLeafIndex: number;
   /** The other members' leaf indices: receive keys (own leaf is skipped if listed). */
@@ -145,7 +149,8 @@ export interface EpochKeys {
 export function mlsEpochKeys(input: MlsEpochKeysInput): EpochKeys {
   const suite = input.suite ?? PARLEY_CIPHER_SUITE;
   checkEpochSecret(input.epochSecret, suite);
-  const layout = mlsKidLayout(input.groupSize, input.epochBits ?? DEFAULT_EPOCH_BITS);
+  const groupSize = input.groupSize ?? Math.max(input.ownLeafIndex, ...input.memberLeafIndices) + 1;
+  const layout = mlsKidLayout(groupSize, input.epochBits ?? DEFAULT_EPOCH_BITS);
   const contexts = input.contexts ?? ALL_MEDIA_CONTEXTS;
   const key = (): Bytes => new Uint8Array(input.epochSecret);
   const send = contexts.map((context) => ({ context, kid: mlsSenderKid(layout, input.epoch, input.ownLeafIndex, context), key: key() }));

@@ -18,7 +18,8 @@ export function identityOf(participant: Participant): Identity {
   return { participantId: participant.id, accountId: participant.entrant.userId, displayName: participant.displayName };
 }
 
-const b64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+/** MLS bytes as the protocol carries them (standard base64). */
+export const b64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
 /** Base64 the protocol already checked; decoded strictly (the schema admits only canonical base64). */
 export function bytesOf(base64: string): Uint8Array {

@@ -6,10 +6,9 @@
 import { createMember, type MlsMember } from '@parley/e2ee/mls';
 import { KeyRing, mlsEpochKeys } from '@parley/e2ee/sframe';
 import type { E2eeDelivery, RoomState, ServerMessage } from '@parley/protocol';
+import { b64, bytesOf as bytes } from '../rooms/e2ee-relay.js';
 import type { TestClient } from './ws-client.js';
 
-const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
-const bytes = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'));
 
 export class TestMls {
   readonly client: TestClient;
@@ -111,7 +110,6 @@ export class TestMls {
     const keys = mlsEpochKeys({
       epochSecret: await this.member.sframeEpochSecret(),
       epoch: this.member.epoch,
-      groupSize: Math.max(...members.map((x) => x.leafIndex)) + 1,
       ownLeafIndex: this.member.ownLeafIndex(),
       memberLeafIndices: members.map((x) => x.leafIndex),
     });

@@ -210,6 +210,16 @@ class Server {
   }
 
   /** Runs until nothing is left to deliver and every worker has answered. */
+  /** People join one after another, each once the meeting has settled. */
+  async joinInTurn<const N extends readonly string[]>(...names: N): Promise<{ [K in keyof N]: Person }> {
+    const people: Person[] = [];
+    for (const name of names) {
+      people.push(this.join(name));
+      await this.settle();
+    }
+    return people as { [K in keyof N]: Person };
+  }
+
   async settle(): Promise<void> {
     for (let quiet = 0; quiet < 3; ) {
       if (this.#inflight.size > 0) {
@@ -307,12 +317,7 @@ test('three sessions reach the same epoch and security code; their worker keys a
 
 test('a removal gives the others a new epoch and a new code; the removed one stops with no keys', async () => {
   const server = await Server.open();
-  const alice = server.join('Alice');
-  await server.settle();
-  const bob = server.join('Bob');
-  await server.settle();
-  const carol = server.join('Carol');
-  await server.settle();
+  const [alice, bob, carol] = await server.joinInTurn('Alice', 'Bob', 'Carol');
   const before = assertAgree([alice, bob, carol]);
   server.remove(carol);
   await server.settle();
@@ -330,10 +335,7 @@ test('a removal gives the others a new epoch and a new code; the removed one sto
 
 test('a resume (new setupMedia) joins with a fresh member that replaces the old leaf; everyone agrees again', async () => {
   const server = await Server.open();
-  const alice = server.join('Alice');
-  await server.settle();
-  const bob = server.join('Bob');
-  await server.settle();
+  const [alice, bob] = await server.joinInTurn('Alice', 'Bob');
   const before = assertAgree([alice, bob]);
   server.resume(bob);
   await server.settle();
@@ -353,12 +355,7 @@ test('a resume (new setupMedia) joins with a fresh member that replaces the old 
 
 test('encrypted chat round-trips; a link under block is refused on send and flagged (as text) on render', async () => {
   const server = await Server.open();
-  const alice = server.join('Alice');
-  await server.settle();
-  const bob = server.join('Bob');
-  await server.settle();
-  const carol = server.join('Carol');
-  await server.settle();
+  const [alice, bob, carol] = await server.joinInTurn('Alice', 'Bob', 'Carol');
   assertAgree([alice, bob, carol]);
 
   assert.deepEqual(await alice.session.sendChat('hello, both'), { ok: true, value: 'sent' });

@@ -366,10 +366,6 @@ export class E2eeSession {
       keys = mls.mlsEpochKeys({
         epochSecret: secret,
         epoch,
-        // The ratchet tree's leaf count sets the KID's index bits (RFC 9605 §5.2). An RFC 9420 tree
-        // has a power-of-two leaf count whose right half holds a member, so the highest leaf + 1
-        // gives the same bits, and every member computes it from the same tree.
-        groupSize: Math.max(...members.map((m) => m.leafIndex)) + 1,
         ownLeafIndex,
         memberLeafIndices: members.map((m) => m.leafIndex),
       });
