@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './model.js';
 export * from './e2ee.js';
+export * from './policy.js';
 export * from './client.js';
 export * from './server.js';
 export * from './api.js';

@@ -32,6 +32,7 @@ import { MeetingStore } from './storage/meetings.js';
 import { UntrustedAudit } from './storage/untrusted-audit.js';
 import { ModerationStore } from './storage/moderation.js';
 import { ResumeStore } from './storage/resume.js';
+import { PolicyStore } from './policy/policy-store.js';
 import { SERVER_BUILD } from './build-info.js';
 
 export interface ParleyServer {
@@ -43,6 +44,8 @@ export interface ParleyServer {
   /** Unauthenticated traffic's share of the audit log (aggregated, bounded). */
   readonly untrustedAudit: UntrustedAudit;
   readonly accounts: Accounts;
+  /** The organization's policy (stored; changed by administrators). */
+  readonly policy: PolicyStore;
   /** This instance's Prometheus metrics (served at GET /metrics). */
   readonly metrics: PrometheusMetrics;
   /** Tells every client, closes sockets, rooms, the SFU, HTTP and the database. Idempotent. */
@@ -65,7 +68,8 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   const audit = new AuditLog(db);
   const meetingStore = new MeetingStore(db);
   const untrustedAudit = new UntrustedAudit(audit);
-  const meetings = new Meetings(meetingStore, audit, { untrusted: untrustedAudit, metrics });
+  const policy = await PolicyStore.open(db, audit);
+  const meetings = new Meetings(meetingStore, audit, { policy, untrusted: untrustedAudit, metrics });
   const moderation = new ModerationStore(db);
   const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit, untrustedAudit, metrics);
   const sfu = await createSfu({
@@ -82,7 +86,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     sfu,
     log,
     audit,
-    policy: meetings.policy,
+    policy,
     store: meetingStore,
     moderation,
     resume,
@@ -140,5 +144,5 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     })();
     return closing;
   };
-  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, metrics, close };
+  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, metrics, close };
 }

@@ -11,7 +11,8 @@ import { NavigateContext } from './lib/nav.js';
 import { loadResume, type StoredResume } from './lib/resumeStore.js';
 import { parseRoute, pathOf, takeFragment, type Fragment, type Route } from './lib/route.js';
 import { MeetingSession, type JoinOptions } from './lib/session.js';
-import { Admin } from './screens/Admin.js';
+import { AdminConsole } from './screens/admin/AdminConsole.js';
+import { About } from './screens/About.js';
 import { ErrorScreen } from './screens/ErrorScreen.js';
 import { Home } from './screens/Home.js';
 import { Meeting } from './screens/Meeting.js';
@@ -118,7 +119,9 @@ export function App({ initial }: { initial: Initial }): ReactElement {
       case 'setup':
         return <Setup token={setupToken} />;
       case 'admin':
-        return <Admin />;
+        return <AdminConsole section={route.section} />;
+      case 'about':
+        return <About />;
       case 'bad-link':
         return <ErrorScreen code="bad-link" onHome={goHome} />;
       case 'meeting': {

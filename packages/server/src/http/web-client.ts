@@ -32,4 +32,6 @@ export async function webClient(app: FastifyInstance, webRoot: string): Promise<
   app.get('/setup', sendIndex);
   app.get('/signin', sendIndex);
   app.get('/admin', sendIndex);
+  app.get('/admin/:section', sendIndex);
+  app.get('/about', sendIndex);
 }

@@ -16,7 +16,8 @@ import { NO_METRICS, type Metrics } from '../metrics/metrics.js';
 import { decoyHash, hashSecret, newMeetingId, newPasscode, verifySecret } from '../util/secrets.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { passcodeStrongEnough } from './passcode-strength.js';
-import { OPEN_POLICY, forcedBy, resolveSettings, weakenings, type OrgPolicy } from './settings.js';
+import { forcedBy, resolveSettings, weakenings } from './settings.js';
+import { fixedPolicy, type PolicySource } from '../policy/policy-store.js';
 
 export interface CreatedMeeting {
   meeting: MeetingInfo;
@@ -64,7 +65,7 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
   readonly #audit: AuditLog;
   /** Where guessers' failures and throttled attempts go: bounded and aggregated. */
   readonly #untrusted: UntrustedAudit;
-  readonly policy: OrgPolicy;
+  readonly policy: PolicySource;
   readonly #byAddress: FailureThrottle;
   readonly #byMeeting: FailureThrottle;
   /** Meetings whose moderators were told of a guessing lockout, and when. */
@@ -75,13 +76,13 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
   constructor(
     store: MeetingStore,
     audit: AuditLog,
-    options: { policy?: OrgPolicy; now?: () => number; untrusted?: UntrustedAudit; metrics?: Pick<Metrics, 'throttled' | 'guessFailed'> } = {},
+    options: { policy?: PolicySource; now?: () => number; untrusted?: UntrustedAudit; metrics?: Pick<Metrics, 'throttled' | 'guessFailed'> } = {},
   ) {
     super();
     this.#store = store;
     this.#audit = audit;
     this.#untrusted = options.untrusted ?? new UntrustedAudit(audit);
-    this.policy = options.policy ?? OPEN_POLICY;
+    this.policy = options.policy ?? fixedPolicy();
     const clock = options.now ? { now: options.now } : {};
     this.#byAddress = new FailureThrottle(ADDRESS_POLICY, clock);
     this.#byMeeting = new FailureThrottle(MEETING_POLICY, clock);
@@ -99,7 +100,7 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
   }): Promise<CreatedMeeting> {
     const settings = input.settings ?? {};
     const sensitivity = input.sensitivity ?? 'standard';
-    const forced = forcedBy(this.policy, sensitivity, settings);
+    const forced = forcedBy(this.policy.current(), sensitivity, settings);
     if (forced.length > 0) {
       await this.#audit.append({ actor: input.host.id, action: 'meeting.create-refused', clientAddress: input.clientAddress, details: { sensitivity, settings, forcedBySensitivity: forced } });
       throw new ParleyError('forced_by_sensitivity', `Required for ${sensitivity} meetings: ${forced.join(', ')} cannot be chosen otherwise`);
@@ -107,7 +108,7 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
     if (input.passcode !== undefined && !passcodeStrongEnough(input.passcode)) {
       throw new ParleyError('bad_request', 'passcode too easy to guess (a common password, keyboard pattern or sequence): choose another, or let Parley generate one');
     }
-    const effective = resolveSettings({ policy: this.policy, meeting: settings, live: { locked: false }, sensitivity });
+    const effective = resolveSettings({ policy: this.policy.current(), meeting: settings, live: { locked: false }, sensitivity });
     const passcode = effective.public ? null : (input.passcode ?? newPasscode());
     const meeting: MeetingInfo = { id: newMeetingId(), title: input.title || 'Meeting' };
     await this.#store.create({
@@ -138,7 +139,7 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
     const record = await this.#store.find(meetingId);
     const facts = record && factsOf(record);
     const isHost = record !== undefined && user !== undefined && record.host_user_id === user.id;
-    const open = facts !== undefined && resolveSettings({ policy: this.policy, meeting: facts.settings, live: { locked: false }, sensitivity: facts.sensitivity }).public;
+    const open = facts !== undefined && resolveSettings({ policy: this.policy.current(), meeting: facts.settings, live: { locked: false }, sensitivity: facts.sensitivity }).public;
     if (!isHost && !open) await this.#checkPasscode(meetingId, passcode, record?.passcode_hash ?? null, clientAddress);
     if (!record || !facts) throw new ParleyError('meeting_access_denied');
     if (record.ended_at !== null) throw new ParleyError('meeting_ended');

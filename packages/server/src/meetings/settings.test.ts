@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MeetingSettingsPatch } from '@parley/protocol';
-import { CLASS_MINIMUMS, OPEN_POLICY, SAFE_DEFAULTS, classMinimums, forcedBy, lockedBy, lowers, mergeSettings, resolveSettings, weakenings, type OrgPolicy } from './settings.js';
+import { CLASS_MINIMUMS, OPEN_POLICY, SAFE_DEFAULTS, classMinimums, forcedBy, lockedBy, lowers, mergeSettings, resolveSettings, weakenings, type SettingsPolicy } from './settings.js';
 
 test('with nothing chosen, the safe defaults apply', () => {
   assert.deepEqual(resolveSettings({ policy: OPEN_POLICY, meeting: {}, live: { locked: false }, sensitivity: 'standard' }), SAFE_DEFAULTS);
@@ -83,7 +83,7 @@ test('a standard meeting is resolved as before: its class forces nothing', () =>
 });
 
 test('a sensitive class is applied last: above the meeting, the policy defaults and the policy locks', () => {
-  const policy: OrgPolicy = {
+  const policy: SettingsPolicy = {
     defaults: { access: 'anyone', lobby: false, features: { fileSharing: true } },
     locked: { public: true, joinBeforeHost: true, membersSkipLobby: true, features: { fileSharing: true } },
   };
@@ -108,7 +108,7 @@ test('a sensitive class is applied last: above the meeting, the policy defaults 
 });
 
 test('policy may strengthen the sensitive class but never weaken it', () => {
-  const policy: OrgPolicy = {
+  const policy: SettingsPolicy = {
     defaults: {},
     locked: {},
     classes: {

@@ -4,7 +4,7 @@
  * values, the meeting's own choices, the policy's defaults, and Parley's safe defaults; then the live
  * state (lock). A pure function, so policy can lock settings later without touching room logic.
  */
-import type { Features, MeetingSettings, MeetingSettingsPatch, Sensitivity } from '@parley/protocol';
+import type { Features, MeetingSettings, MeetingSettingsPatch, OrgPolicy, Sensitivity } from '@parley/protocol';
 
 /** Everything beyond audio, video and raising a hand is off. */
 export const SAFE_FEATURES: Features = {
@@ -75,15 +75,11 @@ export const CLASS_MINIMUMS: Readonly<Record<Sensitivity, Readonly<ClassMinimums
   },
 };
 
-/** What the organization decides: defaults for new meetings, which settings hosts may not change, what each class forces. */
-export interface OrgPolicy {
-  defaults: MeetingSettingsPatch;
-  locked: Partial<MeetingSettingsPatch>;
-  /** More that a class forces, beyond its built-in minimum (which always wins; weakening entries are ignored). */
-  classes?: Partial<Record<Sensitivity, MeetingSettingsPatch>>;
-}
+/** The part of the organization's policy (`OrgPolicy` in the protocol) that settings resolution reads. */
+export type SettingsPolicy = Pick<OrgPolicy, 'defaults' | 'locked'> & Partial<Pick<OrgPolicy, 'classes'>>;
 
-export const OPEN_POLICY: OrgPolicy = { defaults: {}, locked: {} };
+/** A policy that adds nothing to Parley's safe defaults. */
+export const OPEN_POLICY: SettingsPolicy = { defaults: {}, locked: {} };
 
 export interface LiveState {
   locked: boolean;
@@ -93,7 +89,7 @@ export interface LiveState {
  * What a class forces under a policy: the policy's additions for the class, less any that would
  * weaken a safe default, under the built-in minimum. So policy strengthens a class, never weakens it.
  */
-export function classMinimums(policy: OrgPolicy, sensitivity: Sensitivity): ClassMinimums {
+export function classMinimums(policy: SettingsPolicy, sensitivity: Sensitivity): ClassMinimums {
   const builtIn = CLASS_MINIMUMS[sensitivity];
   const { features: addedFeatures = {}, ...added } = policy.classes?.[sensitivity] ?? {};
   const weakening = new Set(weakenings({ ...added, features: addedFeatures }));
@@ -113,7 +109,7 @@ function settingNames(values: MeetingSettingsPatch): string[] {
   return names;
 }
 
-export function resolveSettings(input: { policy: OrgPolicy; meeting: MeetingSettingsPatch; live: LiveState; sensitivity: Sensitivity }): MeetingSettings {
+export function resolveSettings(input: { policy: SettingsPolicy; meeting: MeetingSettingsPatch; live: LiveState; sensitivity: Sensitivity }): MeetingSettings {
   const { policy, meeting, live, sensitivity } = input;
   const { e2ee = false, ...forced } = classMinimums(policy, sensitivity);
   const features: Features = { ...SAFE_FEATURES, ...policy.defaults.features, ...meeting.features, ...policy.locked.features, ...forced.features };
@@ -156,12 +152,12 @@ function conflicts(fixed: Partial<MeetingSettingsPatch>, patch: MeetingSettingsP
 }
 
 /** The settings in `patch` the policy forbids changing (features named `features.<name>`). */
-export function lockedBy(policy: OrgPolicy, patch: MeetingSettingsPatch): string[] {
+export function lockedBy(policy: SettingsPolicy, patch: MeetingSettingsPatch): string[] {
   return conflicts(policy.locked, patch);
 }
 
 /** The settings in `patch` that would weaken what the meeting's class forces. */
-export function forcedBy(policy: OrgPolicy, sensitivity: Sensitivity, patch: MeetingSettingsPatch): string[] {
+export function forcedBy(policy: SettingsPolicy, sensitivity: Sensitivity, patch: MeetingSettingsPatch): string[] {
   return conflicts(classMinimums(policy, sensitivity), patch);
 }
 

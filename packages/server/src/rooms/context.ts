@@ -8,7 +8,7 @@ import type { IceServer } from '@parley/protocol';
 import type { SfuControl } from '@parley/sfu';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { OrgPolicy } from '../meetings/settings.js';
+import type { PolicySource } from '../policy/policy-store.js';
 import type { AuditLog } from '../storage/audit.js';
 import type { ModerationStore } from '../storage/moderation.js';
 import type { ResumeStore } from '../storage/resume.js';
@@ -22,7 +22,8 @@ export interface RoomDeps {
   sfu: SfuControl;
   log: Logger;
   audit: AuditLog;
-  policy: OrgPolicy;
+  /** The organization's policy, read when needed (it changes while rooms run). */
+  policy: PolicySource;
   /** Persists a meeting's end, its settings and its class. */
   store: {
     end(meetingId: string): Promise<void>;

@@ -63,12 +63,12 @@ export async function briefNewModerator(room: RoomContext, moderator: Participan
 }
 
 export async function updateSettings(room: RoomContext, actor: Participant, request: ClientRequest<'updateSettings'>, reply: Reply): Promise<void> {
-  const forced = forcedBy(room.deps.policy, room.sensitivity, request.settings);
+  const forced = forcedBy(room.deps.policy.current(), room.sensitivity, request.settings);
   if (forced.length > 0) {
     await room.audit('meeting.settings-refused', actor.entrant, null, { patch: request.settings, sensitivity: room.sensitivity, forcedBySensitivity: forced });
     throw new ParleyError('forced_by_sensitivity', `Required for ${room.sensitivity} meetings: ${forced.join(', ')}`);
   }
-  const refused = lockedBy(room.deps.policy, request.settings);
+  const refused = lockedBy(room.deps.policy.current(), request.settings);
   if (refused.length > 0) throw new ParleyError('forbidden', `the organization's policy locks ${refused.join(', ')}`);
   room.meetingSettings = mergeSettings(room.meetingSettings, request.settings);
   await room.deps.store.saveSettings(room.meeting.id, room.meetingSettings);

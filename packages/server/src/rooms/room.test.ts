@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { ParleyError, type MeetingSettingsPatch, type RequestResult, type RoomState, type Sensitivity, type ServerMessage } from '@parley/protocol';
 import pino from 'pino';
-import { OPEN_POLICY } from '../meetings/settings.js';
+import { fixedPolicy } from '../policy/policy-store.js';
 import { AuditLog } from '../storage/audit.js';
 import { ModerationStore } from '../storage/moderation.js';
 import { ResumeStore } from '../storage/resume.js';
@@ -66,7 +66,7 @@ function newRoom(settings: MeetingSettingsPatch = { lobby: false, joinBeforeHost
       sfu,
       log: pino({ level: 'silent' }),
       audit: new AuditLog(db),
-      policy: OPEN_POLICY,
+      policy: fixedPolicy(),
       store: {
         end: async (id) => void ended.push(id),
         saveSettings: async () => undefined,

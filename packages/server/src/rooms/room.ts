@@ -129,7 +129,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   }
 
   settings(): MeetingSettings {
-    return resolveSettings({ policy: this.deps.policy, meeting: this.meetingSettings, live: { locked: this.locked }, sensitivity: this.sensitivity });
+    return resolveSettings({ policy: this.deps.policy.current(), meeting: this.meetingSettings, live: { locked: this.locked }, sensitivity: this.sensitivity });
   }
 
   // --- the room's public operations, each one action in the queue ---------------------------------

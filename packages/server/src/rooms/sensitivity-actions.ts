@@ -32,7 +32,7 @@ export async function setSensitivity(
   }
   if (from === to) return reply({ movedOut: 0 });
 
-  const after = resolveSettings({ policy: room.deps.policy, meeting: room.meetingSettings, live: { locked: room.locked }, sensitivity: to });
+  const after = resolveSettings({ policy: room.deps.policy.current(), meeting: room.meetingSettings, live: { locked: room.locked }, sensitivity: to });
   if (accessRefusal(actor.entrant, after)) {
     await room.audit('meeting.sensitivity-refused', actor.entrant, null, { from, to, reason: 'the host would not be let in' });
     throw new ParleyError('forbidden', `Only a signed-in member of the organization can make this meeting ${to}.`);

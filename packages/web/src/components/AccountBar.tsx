@@ -33,7 +33,7 @@ export function AccountBar({ here }: { here: Route }): ReactElement {
         {user ? (
           <>
             {user.orgRole === 'admin' && (
-              <Link to={{ page: 'admin' }} className="btn btn-ghost btn-small" testId="admin-link">
+              <Link to={{ page: 'admin', section: 'people' }} className="btn btn-ghost btn-small" testId="admin-link">
                 People
               </Link>
             )}

@@ -11,7 +11,12 @@ test('routes parse and print back', () => {
   assert.deepEqual(parseRoute('/m/nope'), { page: 'bad-link' });
   assert.deepEqual(parseRoute('/m/%E0%A4%A'), { page: 'bad-link' }, 'a malformed escape is a bad link, not a crash');
   assert.deepEqual(parseRoute('/signin', `?next=${encodeURIComponent(`/m/${id}`)}`), { page: 'signin', next: `/m/${id}` });
-  for (const page of ['setup', 'admin'] as const) assert.deepEqual(parseRoute(`/${page}`), { page });
+  for (const page of ['setup', 'about'] as const) assert.deepEqual(parseRoute(`/${page}`), { page });
+  assert.deepEqual(parseRoute('/admin'), { page: 'admin', section: 'people' });
+  assert.deepEqual(parseRoute('/admin/audit'), { page: 'admin', section: 'audit' });
+  assert.equal(pathOf({ page: 'admin', section: 'people' }), '/admin');
+  assert.equal(pathOf({ page: 'admin', section: 'policy' }), '/admin/policy');
+  assert.deepEqual(parseRoute('/admin/nonsense'), { page: 'bad-link' });
   assert.equal(pathOf({ page: 'signin', next: `/m/${id}` }), `/signin?next=%2Fm%2F${id}`);
   assert.equal(pathOf({ page: 'signin', next: '/' }), '/signin');
 });
@@ -19,6 +24,7 @@ test('routes parse and print back', () => {
 test('after signing in, only our own meeting and admin pages are destinations', () => {
   assert.equal(safeNext(`/m/${id}`), `/m/${id}`);
   assert.equal(safeNext('/admin'), '/admin');
+  assert.equal(safeNext('/admin/posture'), '/admin/posture');
   for (const evil of ['//evil.example', 'https://evil.example/m/' + id, '/\\evil.example', 'javascript:alert(1)', '/signin?next=/admin', '', null]) {
     assert.equal(safeNext(evil), '/', String(evil));
   }

@@ -1,5 +1,6 @@
 /**
- * The client's addresses: `/`, `/m/<meeting id>`, `/signin?next=<path>`, `/setup` and `/admin`.
+ * The client's addresses: `/`, `/m/<meeting id>`, `/signin?next=<path>`, `/setup`, `/about`, and the
+ * administrators' console `/admin` (people) and `/admin/<section>`.
  * Secrets arrive in the fragment (`#pwd=` for a meeting's passcode, `#token=` for the one-time
  * setup token, `#public` for a meeting without a passcode, `&sensitive` for a sensitive meeting's
  * link: a hint for the pre-join screen, the server decides), are read once and taken out of the
@@ -7,12 +8,21 @@
  */
 import { MEETING_ID_PATTERN, normaliseMeetingId } from '@parley/protocol';
 
+/** The sections of the administrators' console, in the order its navigation lists them. */
+export const ADMIN_SECTIONS = ['people', 'policy', 'clients', 'audit', 'reports', 'posture'] as const;
+export type AdminSection = (typeof ADMIN_SECTIONS)[number];
+
+function adminSection(name: string): AdminSection | null {
+  return (ADMIN_SECTIONS as readonly string[]).includes(name) ? (name as AdminSection) : null;
+}
+
 export type Route =
   | { page: 'home' }
   | { page: 'meeting'; meetingId: string }
   | { page: 'signin'; next: string }
   | { page: 'setup' }
-  | { page: 'admin' }
+  | { page: 'admin'; section: AdminSection }
+  | { page: 'about' }
   | { page: 'bad-link' };
 
 /** What a link's fragment carried. */
@@ -31,7 +41,13 @@ export function parseRoute(pathname: string, search = ''): Route {
   if (pathname === '/' || pathname === '') return { page: 'home' };
   if (pathname === '/signin') return { page: 'signin', next: safeNext(new URLSearchParams(search).get('next')) };
   if (pathname === '/setup') return { page: 'setup' };
-  if (pathname === '/admin') return { page: 'admin' };
+  if (pathname === '/admin' || pathname === '/admin/') return { page: 'admin', section: 'people' };
+  if (pathname === '/about') return { page: 'about' };
+  const admin = /^\/admin\/([a-z]+)\/?$/.exec(pathname);
+  if (admin?.[1]) {
+    const section = adminSection(admin[1]);
+    return section ? { page: 'admin', section } : { page: 'bad-link' };
+  }
   const m = /^\/m\/([^/]+)\/?$/.exec(pathname);
   if (!m?.[1]) return { page: 'bad-link' };
   let raw: string;
@@ -57,7 +73,9 @@ export function pathOf(route: Route): string {
     case 'setup':
       return '/setup';
     case 'admin':
-      return '/admin';
+      return route.section === 'people' ? '/admin' : `/admin/${route.section}`;
+    case 'about':
+      return '/about';
   }
 }
 
@@ -68,7 +86,7 @@ export function pathOf(route: Route): string {
 export function safeNext(next: string | null): string {
   if (!next) return '/';
   const route = parseRoute(next.split('?')[0] ?? '');
-  return route.page === 'meeting' || route.page === 'admin' ? pathOf(route) : '/';
+  return route.page === 'meeting' || route.page === 'admin' || route.page === 'about' ? pathOf(route) : '/';
 }
 
 /** Reads the current address's fragment and removes it from the address bar. */

@@ -1,10 +1,8 @@
-/** Administrators: create accounts for members of the organization and for external people. */
+/** The console's People section: create accounts for members of the organization and for external people. */
 import { useState, type FormEvent, type ReactElement } from 'react';
 import { DisplayName, Email, Password, type OrgRole, type UserInfo } from '@parley/protocol';
-import { AccountBar } from '../components/AccountBar.js';
-import { Link } from '../components/Link.js';
-import { ORG_ROLE_LABEL, useAccount } from '../lib/account.js';
-import { ApiRequestError } from '../lib/api.js';
+import { ORG_ROLE_LABEL, useAccount } from '../../lib/account.js';
+import { ApiRequestError } from '../../lib/api.js';
 
 type NewRole = Exclude<OrgRole, 'admin'>;
 
@@ -84,45 +82,26 @@ function CreateAccountForm({ onCreated }: { onCreated: (user: UserInfo) => void 
   );
 }
 
-export function Admin(): ReactElement {
-  const { state } = useAccount();
+/** People: accounts of the organization's members and known external people. */
+export function PeopleSection(): ReactElement {
   const [created, setCreated] = useState<UserInfo[]>([]);
-  const isAdmin = state.user?.orgRole === 'admin';
-
   return (
-    <div className="page">
-      <AccountBar here={{ page: 'admin' }} />
-      <main className="narrow">
-        <section className="card stack">
-          <h1>People</h1>
-          {state.status === 'loading' ? (
-            <p className="muted">Checking…</p>
-          ) : !state.user ? (
-            <p>
-              <Link to={{ page: 'signin', next: '/admin' }}>Sign in</Link> as an administrator to manage accounts.
-            </p>
-          ) : !isAdmin ? (
-            <p data-testid="admin-forbidden">Only administrators manage accounts.</p>
-          ) : (
-            <>
-              <CreateAccountForm onCreated={(user) => setCreated((list) => [user, ...list])} />
-              {created.length > 0 && (
-                <div className="stack created">
-                  <h2>Created just now</h2>
-                  <ul className="plain-list" data-testid="admin-created">
-                    {created.map((u) => (
-                      <li key={u.id} data-testid="admin-created-user" data-email={u.email}>
-                        <span>{u.displayName}</span> <span className="muted mono small">{u.email}</span>{' '}
-                        <span className={`org-role org-role-${u.orgRole}`}>{ORG_ROLE_LABEL[u.orgRole]}</span>
-                      </li>
-                    ))}
-                  </ul>
-                </div>
-              )}
-            </>
-          )}
-        </section>
-      </main>
-    </div>
+    <section className="card stack" aria-labelledby="admin-people-title">
+      <h2 id="admin-people-title">Create an account</h2>
+      <CreateAccountForm onCreated={(user) => setCreated((list) => [user, ...list])} />
+      {created.length > 0 && (
+        <div className="stack created">
+          <h3>Created just now</h3>
+          <ul className="plain-list" data-testid="admin-created">
+            {created.map((u) => (
+              <li key={u.id} data-testid="admin-created-user" data-email={u.email}>
+                <span>{u.displayName}</span> <span className="muted mono small">{u.email}</span>{' '}
+                <span className={`org-role org-role-${u.orgRole}`}>{ORG_ROLE_LABEL[u.orgRole]}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
   );
 }
