@@ -9,3 +9,5 @@ export * from './client.js';
 export * from './server.js';
 export * from './api.js';
 export * from './links.js';
+export * from './browsers.js';
+export * from './admin-policy.js';

@@ -33,6 +33,9 @@ import { UntrustedAudit } from './storage/untrusted-audit.js';
 import { ModerationStore } from './storage/moderation.js';
 import { ResumeStore } from './storage/resume.js';
 import { PolicyStore } from './policy/policy-store.js';
+import { policyRoutes } from './http/policy-routes.js';
+import { ClientBuilds } from './clients/builds.js';
+import { ClientRegistry } from './clients/registry.js';
 import { SERVER_BUILD } from './build-info.js';
 
 export interface ParleyServer {
@@ -46,6 +49,9 @@ export interface ParleyServer {
   readonly accounts: Accounts;
   /** The organization's policy (stored; changed by administrators). */
   readonly policy: PolicyStore;
+  /** The web client build served and accepted (C1), and the connected clients. */
+  readonly builds: ClientBuilds;
+  readonly clients: ClientRegistry;
   /** This instance's Prometheus metrics (served at GET /metrics). */
   readonly metrics: PrometheusMetrics;
   /** Tells every client, closes sockets, rooms, the SFU, HTTP and the database. Idempotent. */
@@ -97,6 +103,18 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     metrics,
   });
   const connections = new Set<SignalingConnection>();
+  const builds = new ClientBuilds({ webRoot: config.webRoot, policy, log, fallback: SERVER_BUILD });
+  const clients = new ClientRegistry({ connections, builds, policy, db, log });
+  clients.start();
+  // A new build reaches every open tab within seconds; a policy change re-resolves every room's settings
+  // and tells clients whose build it no longer accepts.
+  builds.on('deployed', (build) => {
+    for (const connection of connections) connection.tellBuild(build);
+  });
+  policy.on('changed', () => {
+    rooms.policyChanged();
+    for (const connection of connections) connection.tellBuild(builds.served, true);
+  });
   metrics.attach({ rooms, sfu, connections });
   meetings.on('guessingLockout', (meetingId) =>
     rooms.get(meetingId)?.alertModerators('passcode-guessing', 'Many wrong passcodes were tried for this meeting; it takes no passcode guesses for the next 10 minutes.'),
@@ -117,12 +135,16 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   meetingsRoutes(http, { meetings, publicUrl: config.publicUrl });
   filesRoutes(http, { rooms });
   adminRoutes(http, { moderation });
+  // Single sign-on is not configured here yet: local passwords cannot be turned off (the SSO work wires its check in).
+  policyRoutes(http, { policy, audit, builds, clients, ssoConfigured: () => false });
   metricsRoute(http, { access: new MetricsAccess(config.metricsAllow, config.metricsToken), metrics });
   signalingRoute(http, {
     meetings,
     rooms,
     log,
     serverBuild: SERVER_BUILD,
+    builds,
+    policy,
     publicUrl: config.publicUrl,
     connections,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
@@ -135,6 +157,8 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   const close = (): Promise<void> => {
     closing ??= (async () => {
       log.info('shutting down');
+      clients.stop();
+      builds.close();
       await rooms.close('The server is restarting. Please rejoin in a moment.');
       for (const connection of connections) connection.close('shutdown', 'The server is shutting down.');
       await sfu.close();
@@ -144,5 +168,5 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     })();
     return closing;
   };
-  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, metrics, close };
+  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, builds, clients, metrics, close };
 }

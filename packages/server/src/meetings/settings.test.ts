@@ -20,6 +20,7 @@ test('with nothing chosen, the safe defaults apply', () => {
     sensitivity: 'standard',
     e2ee: false,
     forcedBySensitivity: [],
+    lockedByPolicy: [],
   });
 });
 

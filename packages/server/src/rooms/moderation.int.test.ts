@@ -198,7 +198,13 @@ test('only moderators moderate; co-hosts cannot act on hosts', async () => {
     assert.equal(errorCode(await guest.client.requestRaw(type, fields)), 'forbidden', type);
   }
   assert.ok(other.client.open);
+  // Guests are made co-hosts only where the organization's policy allows it.
+  assert.equal(errorCode(await host.client.requestRaw('setRole', { participantId: guest.state.self.id, role: 'cohost' })), 'forbidden', 'guests do not moderate by default');
+  const store = server.server.policy;
+  const policy = store.current();
+  await store.update({ ...policy, guestsMayModerate: true }, { actor: 'test', clientAddress: null });
   await host.client.request('setRole', { participantId: guest.state.self.id, role: 'cohost' });
+  await store.update(policy, { actor: 'test', clientAddress: null });
   assert.equal(errorCode(await guest.client.requestRaw('remove', { participantId: host.state.self.id })), 'forbidden', 'a co-host cannot remove the host');
   await guest.client.request('rename', { participantId: other.state.self.id, displayName: 'Renamed' });
   const renamed = await other.client.waitFor<Msg<'participantUpdated'>>((m) => m.type === 'participantUpdated' && m.participant.id === other.state.self.id, 2000, 0);

@@ -69,6 +69,11 @@ export class RoomRegistry {
     return this.#withRoom(init ?? null, (room) => room.resume(record, entrant, reply), record.meetingId);
   }
 
+  /** The organization's policy changed: every live room re-resolves its settings and tells its people. */
+  policyChanged(): void {
+    for (const room of this.#rooms.values()) room.policyChanged();
+  }
+
   async close(message?: string): Promise<void> {
     this.#closed = true;
     this.#deps.sfu.off('connectionState', this.#onConnectionState);

@@ -281,6 +281,17 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     });
   }
 
+  /** The organization's policy changed: the effective settings may have; everyone gets them, the lobby is looked at again. */
+  policyChanged(): void {
+    void this.#queue
+      .push(async () => {
+        if (this.closed) return;
+        this.broadcast({ type: 'settingsUpdated', settings: this.settings() });
+        await lobbyActions.reconsiderWaiting(this);
+      })
+      .catch((err: unknown) => this.log.error({ err }, 'applying the policy failed'));
+  }
+
   /** Says goodbye to everyone (participants and lobby), frees their SFU peers and files. Idempotent. */
   close(message = 'The meeting has ended.', reason: 'shutdown' | 'ended' = 'shutdown'): Promise<void> {
     this.closed = true;

@@ -90,6 +90,15 @@ export interface ResumeCredentialsTable {
   expires_at: number;
 }
 
+/** One minute's count of connected clients (JSON objects of counts by build and by browser+major). */
+export interface ClientSamplesTable {
+  at: number;
+  total: number;
+  outdated: number;
+  by_build: string;
+  by_browser: string;
+}
+
 export interface Database {
   meetings: MeetingsTable;
   resume_credentials: ResumeCredentialsTable;
@@ -99,4 +108,5 @@ export interface Database {
   settings: SettingsTable;
   meeting_bans: MeetingBansTable;
   reports: ReportsTable;
+  client_samples: ClientSamplesTable;
 }
