@@ -4,7 +4,7 @@
  * checks before the lobby.
  */
 import { z } from 'zod';
-import { MeetingSettingsPatch } from './model.js';
+import { MeetingSettings, MeetingSettingsPatch } from './model.js';
 import { BrowserMinimums, OrgPolicy } from './policy.js';
 
 /** `GET /api/policy/public`: only what every user may see. */
@@ -27,6 +27,10 @@ export const AdminPolicyView = z.object({
   ssoConfigured: z.boolean(),
   /** The web client build this server serves now (the default minimum is its version). */
   servedBuild: z.string(),
+  /** Parley's safe defaults (what a setting is when the policy says nothing about it). */
+  safeDefaults: MeetingSettings,
+  /** What a sensitive meeting always forces (the policy may add to it, never relax it). */
+  sensitiveMinimum: MeetingSettingsPatch,
 });
 export type AdminPolicyView = z.infer<typeof AdminPolicyView>;
 

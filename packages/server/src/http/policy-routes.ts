@@ -7,6 +7,7 @@ import { OrgPolicy, ParleyError, type AdminClientsView, type AdminPolicyView, ty
 import type { FastifyInstance } from 'fastify';
 import { meetsMinimum, versionOf, type ClientBuilds } from '../clients/builds.js';
 import type { ClientRegistry } from '../clients/registry.js';
+import { CLASS_MINIMUMS, SAFE_DEFAULTS } from '../meetings/settings.js';
 import { policyConflicts } from '../policy/conflicts.js';
 import type { PolicyStore } from '../policy/policy-store.js';
 import type { AuditLog } from '../storage/audit.js';
@@ -35,7 +36,15 @@ function refusals(policy: OrgPolicy, deps: PolicyRouteDeps): string[] {
 }
 
 export function policyRoutes(app: FastifyInstance, deps: PolicyRouteDeps): void {
-  const view = (): AdminPolicyView => ({ policy: deps.policy.current(), ssoConfigured: deps.ssoConfigured(), servedBuild: deps.builds.served });
+  const { e2ee: _e2ee, ...sensitiveMinimum } = CLASS_MINIMUMS.sensitive;
+  void _e2ee;
+  const view = (): AdminPolicyView => ({
+    policy: deps.policy.current(),
+    ssoConfigured: deps.ssoConfigured(),
+    servedBuild: deps.builds.served,
+    safeDefaults: SAFE_DEFAULTS,
+    sensitiveMinimum,
+  });
 
   app.get('/api/admin/policy', async (request, reply) => {
     requireAdmin(request);
