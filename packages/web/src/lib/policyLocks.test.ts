@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_POLICY, type MeetingSettings, type ParticipantInfo } from '@parley/protocol';
 import { SAFE_CHOICES, settingsPatch, withLocks } from '../components/SecurityOptions.js';
-import { sensitiveOff, settingOf, withSensitiveOff, withSetting } from './admin/policyDraft.js';
+import { sensitiveSets, settingOf, withSensitive, withSetting } from './admin/policyDraft.js';
 import { roleActions } from './roles.js';
 import { FORCED_REASON, POLICY_REASON, isForced, lockedReason } from './sensitivity.js';
 
@@ -50,8 +50,11 @@ test('the Policy page: locking moves a value from the defaults to the locks, unl
   assert.deepEqual([policy.defaults, policy.locked], [{}, {}], 'a safe default is not repeated in the policy');
   policy = withSetting(policy, safe, 'lobby', true, true);
   assert.deepEqual(policy.locked, { lobby: true });
-  policy = withSensitiveOff(policy, 'features.reactions', true);
-  assert.deepEqual(policy.classes, { sensitive: { features: { reactions: false } } });
-  assert.equal(sensitiveOff(policy, 'features.reactions'), true);
-  assert.equal(withSensitiveOff(policy, 'features.reactions', false).classes, undefined);
+  policy = withSensitive(policy, 'features.reactions', true);
+  policy = withSensitive(policy, 'autoLockOnDisruption', true, true);
+  assert.deepEqual(policy.classes, { sensitive: { features: { reactions: false }, autoLockOnDisruption: true } });
+  assert.equal(sensitiveSets(policy, 'features.reactions'), true);
+  assert.equal(sensitiveSets(policy, 'autoLockOnDisruption', true), true);
+  policy = withSensitive(withSensitive(policy, 'features.reactions', false), 'autoLockOnDisruption', false);
+  assert.equal(policy.classes, undefined);
 });

@@ -53,13 +53,14 @@ export function withSetting(policy: OrgPolicy, safe: MeetingSettings, name: Sett
   return { ...policy, defaults, locked: write(policy.locked, name, undefined) };
 }
 
-/** Whether the `sensitive` class's additions switch a collaboration switch off. */
-export function sensitiveOff(policy: OrgPolicy, name: SettingName): boolean {
-  return read(policy.classes?.sensitive, name) === false;
+/** Whether the `sensitive` class's additions set a setting to `value` (a switch off, links blocked, ...). */
+export function sensitiveSets(policy: OrgPolicy, name: SettingName, value: unknown = false): boolean {
+  return same(read(policy.classes?.sensitive, name), value);
 }
 
-export function withSensitiveOff(policy: OrgPolicy, name: SettingName, off: boolean): OrgPolicy {
-  const sensitive = write(policy.classes?.sensitive ?? {}, name, off ? false : undefined);
+/** The policy with the `sensitive` class setting `name` to `value` (`on`), or leaving it to the meeting. */
+export function withSensitive(policy: OrgPolicy, name: SettingName, on: boolean, value: unknown = false): OrgPolicy {
+  const sensitive = write(policy.classes?.sensitive ?? {}, name, on ? value : undefined);
   const { sensitive: _old, ...others } = policy.classes ?? {};
   void _old;
   const classes: NonNullable<OrgPolicy['classes']> = Object.keys(sensitive).length > 0 ? { ...others, sensitive } : others;

@@ -10,9 +10,9 @@ import type { AdminPolicyView, BrowserMinimums, MeetingSettings, OrgPolicy } fro
 import { useAccount } from '../../lib/account.js';
 import { ApiRequestError } from '../../lib/api.js';
 import { loadPolicy, savePolicy } from '../../lib/admin/policyApi.js';
-import { safeValue, sensitiveOff, settingOf, withSensitiveOff, withSetting, type SettingName } from '../../lib/admin/policyDraft.js';
+import { safeValue, sensitiveSets, settingOf, withSensitive, withSetting, type SettingName } from '../../lib/admin/policyDraft.js';
 
-type Control = { kind: 'boolean' } | { kind: 'choice'; options: readonly { value: string; label: string }[] };
+type Control = { kind: 'boolean' } | { kind: 'choice'; options: readonly { value: string; label: string }[] } | { kind: 'list' };
 
 interface Row {
   name: SettingName;
@@ -51,6 +51,7 @@ const MEETING_ROWS: Row[] = [
       ],
     },
   },
+  { name: 'linkAllowList', label: 'Domains whose links are clickable (under “Allowed”)', control: { kind: 'list' } },
   { name: 'autoLockOnDisruption', label: 'Lock on disruption', control: BOOL },
 ];
 
@@ -79,7 +80,23 @@ const FEATURE_ROWS: Row[] = [
 function describe(value: unknown): string {
   if (value === true) return 'on';
   if (value === false) return 'off';
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(', ');
   return String(value);
+}
+
+/** A comma-separated list, kept as typed until it loses focus (the server validates each domain). */
+function ListInput({ value, onChange, testId, label }: { value: string[]; onChange: (list: string[]) => void; testId: string; label: string }): ReactElement {
+  const joined = value.join(', ');
+  const [text, setText] = useState(joined);
+  useEffect(() => setText(joined), [joined]);
+  const commit = (): void =>
+    onChange(
+      text
+        .split(',')
+        .map((d) => d.trim().toLowerCase())
+        .filter(Boolean),
+    );
+  return <input className="input mono" value={text} onChange={(e) => setText(e.target.value)} onBlur={commit} placeholder="example.org, intranet.example.org" aria-label={label} data-testid={testId} />;
 }
 
 function SettingRow({ row, policy, safe, onChange }: { row: Row; policy: OrgPolicy; safe: MeetingSettings; onChange: (next: OrgPolicy) => void }): ReactElement {
@@ -94,6 +111,8 @@ function SettingRow({ row, policy, safe, onChange }: { row: Row; policy: OrgPoli
             <input type="checkbox" checked={value === true} onChange={(e) => set(e.target.checked, locked)} data-testid={`policy-value-${row.name}`} />
             <span>{value === true ? 'On' : 'Off'}</span>
           </label>
+        ) : row.control.kind === 'list' ? (
+          <ListInput value={Array.isArray(value) ? value.map(String) : []} onChange={(list) => set(list, locked)} testId={`policy-value-${row.name}`} label={row.label} />
         ) : (
           <select className="input" value={String(value)} onChange={(e) => set(e.target.value, locked)} data-testid={`policy-value-${row.name}`} aria-label={row.label}>
             {row.control.options.map((o) => (
@@ -136,6 +155,12 @@ function SettingsTable({ title, rows, view, policy, onChange }: { title: string;
   );
 }
 
+/** What a sensitive meeting may be made to do beyond its built-in minimum, besides switching things off. */
+const SENSITIVE_EXTRAS: { name: SettingName; value: unknown; label: string }[] = [
+  { name: 'linkPolicy', value: 'block', label: 'Links in chat blocked' },
+  { name: 'autoLockOnDisruption', value: true, label: 'Lock on disruption' },
+];
+
 function SensitiveClass({ view, policy, onChange }: { view: AdminPolicyView; policy: OrgPolicy; onChange: (next: OrgPolicy) => void }): ReactElement {
   const minimum = view.sensitiveMinimum;
   const fixed = [
@@ -150,14 +175,28 @@ function SensitiveClass({ view, policy, onChange }: { view: AdminPolicyView; pol
     <fieldset className="stack policy-group" data-testid="policy-sensitive">
       <legend>Sensitive meetings</legend>
       <p className="muted small">Always (built in, cannot be relaxed): {fixed.join('; ')}.</p>
-      <p className="small">Also switch off in sensitive meetings:</p>
+      <p className="small">Also in sensitive meetings:</p>
+      <div className="policy-checks">
+        {SENSITIVE_EXTRAS.map((extra) => (
+          <label key={extra.name} className="choice">
+            <input
+              type="checkbox"
+              checked={sensitiveSets(policy, extra.name, extra.value)}
+              onChange={(e) => onChange(withSensitive(policy, extra.name, e.target.checked, extra.value))}
+              data-testid={`policy-sensitive-${extra.name}`}
+            />
+            <span>{extra.label}</span>
+          </label>
+        ))}
+      </div>
+      <p className="small">Switch off in sensitive meetings:</p>
       <div className="policy-checks">
         {switches.map((row) => (
           <label key={row.name} className="choice">
             <input
               type="checkbox"
-              checked={sensitiveOff(policy, row.name)}
-              onChange={(e) => onChange(withSensitiveOff(policy, row.name, e.target.checked))}
+              checked={sensitiveSets(policy, row.name)}
+              onChange={(e) => onChange(withSensitive(policy, row.name, e.target.checked))}
               data-testid={`policy-sensitive-${row.name}`}
             />
             <span>{row.label}</span>
