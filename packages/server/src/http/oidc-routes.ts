@@ -34,8 +34,9 @@ function rawQuery(request: FastifyRequest): string {
 
 export function oidcRoutes(app: FastifyInstance, deps: { oidc: OidcSignIn | null; policy: PolicySource; publicUrl: string | undefined }): void {
   const { oidc, policy, publicUrl } = deps;
-  // Sign-ins started per address: a burst of 20, then one every 6 seconds.
-  const starts = new KeyedLimiter(() => new TokenBucket(1 / 6, 20));
+  // Sign-ins started per address: a burst of 60, then one a second (an office behind one NAT
+  // signing in at nine still gets through; one address cannot take all MAX_PENDING_LOGINS).
+  const starts = new KeyedLimiter(() => new TokenBucket(1, 60));
 
   app.get('/api/auth/providers', async (_request, reply) => {
     const answer: AuthProviders = { sso: oidc ? { name: oidc.name } : null, localPasswords: policy.current().localPasswords };

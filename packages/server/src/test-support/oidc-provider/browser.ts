@@ -63,14 +63,11 @@ export function locationOf(res: Response, base: string): string {
 }
 
 /**
- * Starts a single sign-on at Parley and goes through the provider's login and consent pages as
- * `login`; returns the URL the provider sends the browser back to (Parley's callback), unvisited.
+ * Goes through a provider's login and consent pages as `login`, from an authorization URL, and
+ * returns the URL the provider sends the browser back to at Parley (unvisited). `deny`: refuses consent.
  */
-export async function signInAtProvider(browser: NodeBrowser, parleyUrl: string, login: TestLogin, next?: string): Promise<string> {
-  const start = await browser.request(`${parleyUrl}/api/auth/oidc/start${next ? `?next=${encodeURIComponent(next)}` : ''}`);
-  if (start.status !== 302) throw new Error(`start: HTTP ${start.status} ${await start.text()}`);
-  let url = locationOf(start, parleyUrl);
-  const provider = new URL(url).origin;
+export async function throughProvider(browser: NodeBrowser, authorizeUrl: string, parleyUrl: string, login: TestLogin, options: { deny?: boolean } = {}): Promise<string> {
+  let url = authorizeUrl;
   for (let hop = 0; hop < 20; hop += 1) {
     if (url.startsWith(`${parleyUrl}/`)) return url;
     const res = await browser.request(url);
@@ -80,11 +77,19 @@ export async function signInAtProvider(browser: NodeBrowser, parleyUrl: string, 
     }
     const html = await res.text();
     if (res.status !== 200) throw new Error(`provider: HTTP ${res.status} ${html}`);
-    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-    if (!action) throw new Error(`provider page without a form: ${html}`);
+    const actions = [...html.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => m[1] ?? '');
+    const action = actions.find((a) => a.endsWith('/login')) ?? actions.find((a) => a.endsWith(options.deny ? '/abort' : '/confirm'));
+    if (!action) throw new Error(`provider page without the expected form: ${html}`);
     const form = action.endsWith('/login') ? new URLSearchParams({ login, password: TEST_PROVIDER_PASSWORD }) : new URLSearchParams();
-    const posted = await browser.request(new URL(action, provider).href, { form });
-    url = locationOf(posted, provider);
+    const posted = await browser.request(new URL(action, url).href, { form });
+    url = locationOf(posted, url);
   }
   throw new Error('too many redirects at the provider');
+}
+
+/** Starts a single sign-on at Parley and goes through the provider as `login`; returns Parley's callback URL, unvisited. */
+export async function signInAtProvider(browser: NodeBrowser, parleyUrl: string, login: TestLogin, next?: string): Promise<string> {
+  const start = await browser.request(`${parleyUrl}/api/auth/oidc/start${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+  if (start.status !== 302) throw new Error(`start: HTTP ${start.status} ${await start.text()}`);
+  return throughProvider(browser, locationOf(start, parleyUrl), parleyUrl, login);
 }

@@ -3,7 +3,7 @@
  * port, with one client (Parley's test server, on any loopback port), an in-memory account store
  * and its own plain-HTML login and consent pages (no scripts, no fonts, nothing from anywhere else).
  *
- * Run: `node --import tsx provider.ts [--client-id ID] [--client-secret S]`. Prints
+ * Run: `node --import tsx provider.ts [--client-id ID] [--client-secret S] [--port P]`. Prints
  * `OIDC_PROVIDER_READY <issuer>` on stdout when it listens.
  *
  * For the failure tests it can be told to misbehave (POST /test-control, JSON, from the test only):
@@ -22,7 +22,7 @@ import { TEST_ACCOUNTS, TEST_PROVIDER_PASSWORD, type TestLogin } from './account
 
 type Tamper = 'off' | 'alg_none' | 'aud' | 'iss' | 'nonce';
 
-const { values } = parseArgs({ options: { 'client-id': { type: 'string' }, 'client-secret': { type: 'string' } } });
+const { values } = parseArgs({ options: { 'client-id': { type: 'string' }, 'client-secret': { type: 'string' }, port: { type: 'string' } } });
 const clientId = values['client-id'] ?? 'parley-test';
 const clientSecret = values['client-secret'] ?? 'parley-test-secret-0123456789';
 
@@ -77,7 +77,7 @@ function tampered(idToken: string, issuer: string): string {
 }
 
 const server = createServer();
-server.listen(0, '127.0.0.1', () => {
+server.listen(Number(values.port ?? 0), '127.0.0.1', () => {
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('no address');
   const issuer = `http://127.0.0.1:${address.port}`;

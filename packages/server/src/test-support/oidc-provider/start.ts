@@ -17,10 +17,10 @@ export interface TestProvider {
 const SCRIPT = fileURLToPath(new URL('./provider.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../../../../../', import.meta.url));
 
-export async function startOidcProvider(options: { clientId?: string; clientSecret?: string } = {}): Promise<TestProvider> {
+export async function startOidcProvider(options: { clientId?: string; clientSecret?: string; port?: number } = {}): Promise<TestProvider> {
   const clientId = options.clientId ?? 'parley-test';
   const clientSecret = options.clientSecret ?? 'parley-test-secret-0123456789';
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, '--client-id', clientId, '--client-secret', clientSecret], {
+  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, '--client-id', clientId, '--client-secret', clientSecret, ...(options.port ? ['--port', String(options.port)] : [])], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
