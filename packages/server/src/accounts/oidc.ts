@@ -8,7 +8,8 @@
  *    unless that account is already linked to another subject at this issuer (refused: the address
  *    was given to someone else at the provider).
  * 3. Otherwise, if the policy lets single sign-on create accounts, a member account is created with
- *    the verified email and the provider's name, and linked. If not, the sign-in is refused.
+ *    the verified email and the provider's name, and linked. If not (or while no administrator
+ *    exists yet: a fresh install's first account is made by the setup link), the sign-in is refused.
  * An email that is not verified is never used. Disabled accounts are refused at every step.
  */
 import { randomBytes } from 'node:crypto';
@@ -256,6 +257,9 @@ export class OidcSignIn {
       return existing;
     }
     if (!policy.current().ssoCreatesAccounts) throw new OidcFailure('account_not_allowed', 'no_account_and_policy_forbids_creation');
+    // A fresh install's first account is its administrator, made with the setup link or the CLI:
+    // the first person through the provider must not close that door by becoming a member.
+    if ((await users.count()) === 0) throw new OidcFailure('account_not_allowed', 'setup_required');
     // The account's password is random and never told to anyone: it signs in through the provider only.
     const user = await users.create({ email, displayName: displayNameOf(claims, email), password: randomBytes(32).toString('base64url'), orgRole: 'member' });
     await identities.link({ issuer, subject, userId: user.id, email });

@@ -5,6 +5,10 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startParley } from '../index.js';
 import { startTestServer } from '../test-support/server.js';
 import { startOidcProvider } from '../test-support/oidc-provider/start.js';
 import { locationOf, NodeBrowser, signInAtProvider } from '../test-support/oidc-provider/browser.js';
@@ -59,5 +63,31 @@ test('without single sign-on configured, its routes do not exist and the sign-in
     assert.equal((await server.api('GET', '/api/auth/oidc/callback?code=x&state=y')).status, 404);
   } finally {
     await server.close();
+  }
+});
+
+test('on a fresh install, single sign-on creates no account: the first one is the administrator, made by the setup link', async () => {
+  const provider = await startOidcProvider();
+  const dataDir = await mkdtemp(join(tmpdir(), 'parley-oidc-fresh-'));
+  const parley = await startParley({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    logLevel: 'silent',
+    mediaWorkers: 1,
+    oidcIssuer: provider.issuer,
+    oidcClientId: provider.clientId,
+    oidcClientSecret: provider.clientSecret,
+  });
+  try {
+    const browser = new NodeBrowser();
+    const res = await browser.request(await signInAtProvider(browser, parley.url, 'alice'));
+    assert.equal(new URL(locationOf(res, parley.url)).searchParams.get('reason'), 'account_not_allowed');
+    assert.equal(browser.sessionCookie(), undefined);
+    assert.equal(await parley.server.accounts.setupRequired(), true, 'the setup link still works');
+  } finally {
+    await parley.close();
+    await provider.close();
+    await rm(dataDir, { recursive: true, force: true });
   }
 });

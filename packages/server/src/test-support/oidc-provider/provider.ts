@@ -40,9 +40,10 @@ function escapeHtml(text: string): string {
 }
 
 function page(res: ServerResponse, title: string, body: string): void {
+  // form-action also governs where a form's redirects may go: back to Parley, on a loopback port.
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://127.0.0.1:*; frame-ancestors 'none'",
     'cache-control': 'no-store',
   });
   res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
