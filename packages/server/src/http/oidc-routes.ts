@@ -72,7 +72,8 @@ export function oidcRoutes(app: FastifyInstance, deps: { oidc: OidcSignIn | null
     }
   });
 
-  app.get(OIDC_CALLBACK_PATH, async (request, reply) => {
+  // Not in the access log: its address carries the authorization code and state (the audit log records the outcome).
+  app.get(OIDC_CALLBACK_PATH, { logLevel: 'warn' }, async (request, reply) => {
     const handle = request.cookies[OIDC_COOKIE];
     reply.clearCookie(OIDC_COOKIE, { path: OIDC_COOKIE_PATH });
     try {
