@@ -56,8 +56,15 @@ async function setPolicy(patch: { localPasswords?: boolean; ssoCreatesAccounts?:
 }
 
 /** Visits the callback and expects the sign-in page with the coded failure, no session, and the failure audited. */
+async function sessionRows(): Promise<number> {
+  const row = await server.server.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 async function expectRefused(browser: NodeBrowser, callbackUrl: string, since: number, reason: string, check: RegExp): Promise<void> {
+  const sessionsBefore = await sessionRows();
   const res = await browser.request(callbackUrl);
+  assert.equal(await sessionRows(), sessionsBefore, 'no session created');
   assert.equal(res.status, 302);
   const to = new URL(locationOf(res, server.url));
   assert.equal(to.pathname, '/signin');
