@@ -22,6 +22,10 @@ import { Accounts } from './accounts/accounts.js';
 import { SessionStore } from './accounts/sessions.js';
 import { UserStore } from './accounts/users.js';
 import { authRoutes } from './http/auth-routes.js';
+import { oidcRoutes } from './http/oidc-routes.js';
+import { OidcSignIn, oidcSettings } from './accounts/oidc.js';
+import { UserIdentityStore } from './accounts/oidc-identities.js';
+import { OidcLoginStore } from './accounts/oidc-logins.js';
 import { sessions } from './http/session.js';
 import { Meetings } from './meetings/meetings.js';
 import { RoomRegistry } from './rooms/registry.js';
@@ -48,6 +52,8 @@ export interface ParleyServer {
   readonly policy: PolicyStore;
   /** This instance's Prometheus metrics (served at GET /metrics). */
   readonly metrics: PrometheusMetrics;
+  /** Single sign-on with OpenID Connect, when configured. */
+  readonly oidc: OidcSignIn | null;
   /** Tells every client, closes sockets, rooms, the SFU, HTTP and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -71,7 +77,21 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   const policy = await PolicyStore.open(db, audit);
   const meetings = new Meetings(meetingStore, audit, { policy, untrusted: untrustedAudit, metrics });
   const moderation = new ModerationStore(db);
-  const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit, untrustedAudit, metrics);
+  const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit, untrustedAudit, metrics, policy);
+  const sso = oidcSettings(config);
+  const oidc = sso
+    ? new OidcSignIn(sso, {
+        users: accounts.users,
+        sessions: accounts.sessions,
+        identities: new UserIdentityStore(db),
+        logins: new OidcLoginStore(db),
+        audit,
+        untrusted: untrustedAudit,
+        policy,
+        log,
+      })
+    : null;
+  oidc?.warmUp();
   const sfu = await createSfu({
     ...(config.mediaWorkers ? { workers: config.mediaWorkers } : {}),
     listenAddress: config.rtcListenAddress ?? mediaListenAddress(config.host),
@@ -113,7 +133,8 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   await http.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024 } });
   await sessions(http, { accounts, publicUrl: config.publicUrl });
   http.get('/api/health', async () => ({ ok: true, build: SERVER_BUILD }));
-  authRoutes(http, { accounts });
+  authRoutes(http, { accounts, ssoName: oidc?.name ?? null });
+  oidcRoutes(http, { oidc, policy, publicUrl: config.publicUrl });
   meetingsRoutes(http, { meetings, publicUrl: config.publicUrl });
   filesRoutes(http, { rooms });
   adminRoutes(http, { moderation });
@@ -144,5 +165,5 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     })();
     return closing;
   };
-  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, metrics, close };
+  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, metrics, oidc, close };
 }

@@ -79,6 +79,14 @@ export const ParleyConfig = z.object({
     .max(512)
     .regex(/^[\x21-\x7e]+$/, 'the metrics token must be printable ASCII without spaces')
     .optional(),
+  /** Single sign-on: the OpenID Provider's issuer URL (https, or http on a loopback address only); unset: no SSO. */
+  oidcIssuer: z.url().optional(),
+  /** The client ID Parley is registered under at the provider. */
+  oidcClientId: z.string().min(1).max(512).optional(),
+  /** The client secret (client_secret_basic). Never logged. */
+  oidcClientSecret: z.string().min(1).max(1024).optional(),
+  /** The label of the "Sign in with …" button; default: the issuer's host name. */
+  oidcName: z.string().trim().min(1).max(64).optional(),
 });
 export type ParleyConfig = z.infer<typeof ParleyConfig>;
 export type ParleyOptions = z.input<typeof ParleyConfig>;
@@ -105,6 +113,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ParleyOptions {
     handshakeTimeoutSeconds: num('PARLEY_HANDSHAKE_TIMEOUT_SECONDS'),
     metricsAllow: metricsAllowFromEnv(env.PARLEY_METRICS_ALLOW),
     metricsToken: env.PARLEY_METRICS_TOKEN || undefined,
+    oidcIssuer: env.PARLEY_OIDC_ISSUER || undefined,
+    oidcClientId: env.PARLEY_OIDC_CLIENT_ID || undefined,
+    oidcClientSecret: env.PARLEY_OIDC_CLIENT_SECRET || undefined,
+    oidcName: env.PARLEY_OIDC_NAME || undefined,
   };
 }
 
@@ -117,5 +129,28 @@ export function resolveConfig(options: ParleyOptions): ParleyConfig {
   if (config.rtcMinPort !== undefined && config.rtcMaxPort !== undefined && config.rtcMinPort > config.rtcMaxPort) {
     throw new Error('PARLEY_RTC_MIN_PORT is above PARLEY_RTC_MAX_PORT');
   }
+  checkOidcConfig(config);
   return config;
+}
+
+/** Single sign-on needs all three of issuer, client ID and secret, and an https issuer unless it is on this machine. */
+function checkOidcConfig(config: ParleyConfig): void {
+  const set = [config.oidcIssuer, config.oidcClientId, config.oidcClientSecret].filter((v) => v !== undefined).length;
+  if (set !== 0 && set !== 3) throw new Error('single sign-on needs PARLEY_OIDC_ISSUER, PARLEY_OIDC_CLIENT_ID and PARLEY_OIDC_CLIENT_SECRET together');
+  if (config.oidcIssuer) {
+    const issuer = new URL(config.oidcIssuer);
+    if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname))) {
+      throw new Error('PARLEY_OIDC_ISSUER must be https (plain http only for a provider on a loopback address)');
+    }
+  }
+}
+
+/**
+ * A literal loopback address (127.0.0.0/8 or ::1): a provider on this very machine, where plain http
+ * does not cross a network. Names (even `localhost`) do not count: a resolver could send them elsewhere.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === '::1') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
 }

@@ -121,4 +121,36 @@ export const migrations: Record<string, Migration> = {
         BEGIN SELECT RAISE(ABORT, 'a sensitive meeting stays sensitive'); END`.execute(db);
     },
   },
+  '0008_oidc': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Single sign-on: an account's identities at OpenID Providers, linked by (issuer, subject) and
+      // by nothing else once linked.
+      await db.schema
+        .createTable('user_identities')
+        .addColumn('issuer', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('email', 'text')
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('last_used_at', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('user_identities_pk', ['issuer', 'subject'])
+        .execute();
+      await db.schema.createIndex('user_identities_user').on('user_identities').column('user_id').execute();
+      // Sign-ins in progress (state, nonce, PKCE verifier): single-use rows, deleted when used or expired.
+      await db.schema
+        .createTable('oidc_logins')
+        .addColumn('handle_hash', 'text', (c) => c.primaryKey())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('nonce', 'text', (c) => c.notNull())
+        .addColumn('code_verifier', 'text', (c) => c.notNull())
+        .addColumn('redirect_uri', 'text', (c) => c.notNull())
+        .addColumn('next', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .alterTable('sessions')
+        .addColumn('auth_method', 'text', (c) => c.notNull().defaultTo('password').check(sql`auth_method IN ('password', 'oidc')`))
+        .execute();
+    },
+  },
 };

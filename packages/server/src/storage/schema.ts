@@ -1,5 +1,5 @@
 /** The database's tables as Kysely sees them. */
-import type { Sensitivity } from '@parley/protocol';
+import type { AuthMethod, Sensitivity } from '@parley/protocol';
 import type { Generated } from 'kysely';
 
 export interface MeetingsTable {
@@ -51,6 +51,8 @@ export interface SessionsTable {
   csrf_token: string;
   created_at: number;
   expires_at: number;
+  /** How the session was made ('password' for sessions from before migration 0008). */
+  auth_method: Generated<AuthMethod>;
 }
 
 export interface SettingsTable {
@@ -90,6 +92,28 @@ export interface ResumeCredentialsTable {
   expires_at: number;
 }
 
+/** An account's identity at an OpenID Provider: the (issuer, subject) pair that signs it in (migration 0008). */
+export interface UserIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  /** The verified email the provider gave when the identity was linked (for administrators; never used to sign in). */
+  email: string | null;
+  created_at: number;
+  last_used_at: number;
+}
+
+/** A single sign-on in progress: single-use, short-lived, found by the SHA-256 of the browser's handle cookie. */
+export interface OidcLoginsTable {
+  handle_hash: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  redirect_uri: string;
+  next: string;
+  expires_at: number;
+}
+
 export interface Database {
   meetings: MeetingsTable;
   resume_credentials: ResumeCredentialsTable;
@@ -99,4 +123,6 @@ export interface Database {
   settings: SettingsTable;
   meeting_bans: MeetingBansTable;
   reports: ReportsTable;
+  user_identities: UserIdentitiesTable;
+  oidc_logins: OidcLoginsTable;
 }
