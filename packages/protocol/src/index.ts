@@ -9,3 +9,4 @@ export * from './client.js';
 export * from './server.js';
 export * from './api.js';
 export * from './links.js';
+export * from './admin-audit.js';

@@ -34,6 +34,10 @@ import { ModerationStore } from './storage/moderation.js';
 import { ResumeStore } from './storage/resume.js';
 import { PolicyStore } from './policy/policy-store.js';
 import { SERVER_BUILD } from './build-info.js';
+import { Checkpointer } from './audit/checkpointer.js';
+import { CheckpointSigner, keyFilePath } from './audit/signing.js';
+import { parseTarget, SyslogForwarder } from './audit/syslog.js';
+import { auditRoutes } from './http/audit-routes.js';
 
 export interface ParleyServer {
   readonly http: FastifyInstance;
@@ -48,6 +52,10 @@ export interface ParleyServer {
   readonly policy: PolicyStore;
   /** This instance's Prometheus metrics (served at GET /metrics). */
   readonly metrics: PrometheusMetrics;
+  /** Signs checkpoints over the audit chain (audit/checkpointer.ts). */
+  readonly checkpoints: Checkpointer;
+  /** Forwards audit events to PARLEY_SYSLOG_TARGET, when set. */
+  readonly syslog: SyslogForwarder | undefined;
   /** Tells every client, closes sockets, rooms, the SFU, HTTP and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -66,6 +74,20 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   const db = await openDatabase(config.dataDir);
   const metrics = new PrometheusMetrics();
   const audit = new AuditLog(db);
+  const signer = CheckpointSigner.open(keyFilePath(config.dataDir, config.auditKeyFile), (message) => log.warn(message));
+  const checkpoints = await Checkpointer.open(db, audit, signer, {
+    every: config.auditCheckpointEvery,
+    intervalMs: config.auditCheckpointMinutes * 60_000,
+    file: config.auditCheckpointFile,
+    url: config.auditCheckpointUrl,
+    warn: (err, message) => log.warn({ err }, message),
+  });
+  let syslog: SyslogForwarder | undefined;
+  if (config.syslogTarget) {
+    const forwarder = new SyslogForwarder({ ...parseTarget(config.syslogTarget), build: SERVER_BUILD, warn: (err, message) => log.warn({ err }, message) });
+    audit.onAppended((record) => forwarder.send(record));
+    syslog = forwarder;
+  }
   const meetingStore = new MeetingStore(db);
   const untrustedAudit = new UntrustedAudit(audit);
   const policy = await PolicyStore.open(db, audit);
@@ -97,7 +119,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     metrics,
   });
   const connections = new Set<SignalingConnection>();
-  metrics.attach({ rooms, sfu, connections });
+  metrics.attach({ rooms, sfu, connections, audit: checkpoints });
   meetings.on('guessingLockout', (meetingId) =>
     rooms.get(meetingId)?.alertModerators('passcode-guessing', 'Many wrong passcodes were tried for this meeting; it takes no passcode guesses for the next 10 minutes.'),
   );
@@ -117,6 +139,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   meetingsRoutes(http, { meetings, publicUrl: config.publicUrl });
   filesRoutes(http, { rooms });
   adminRoutes(http, { moderation });
+  auditRoutes(http, { db, publicKey: signer.publicKey });
   metricsRoute(http, { access: new MetricsAccess(config.metricsAllow, config.metricsToken), metrics });
   signalingRoute(http, {
     meetings,
@@ -140,9 +163,11 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
       await sfu.close();
       await http.close();
       await untrustedAudit.close();
+      await checkpoints.close();
+      await syslog?.close();
       await db.destroy();
     })();
     return closing;
   };
-  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, metrics, close };
+  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, metrics, checkpoints, syslog, close };
 }
