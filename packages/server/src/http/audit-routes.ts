@@ -15,9 +15,6 @@ export interface AuditRoutesDeps {
   publicKey: KeyObject;
 }
 
-/** A verification is reused while the log and checkpoints are unchanged, for at most this long. */
-const STATUS_REUSE_MS = 60_000;
-
 function detailsOf(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -54,25 +51,12 @@ export function auditRoutes(app: FastifyInstance, deps: AuditRoutesDeps): void {
     return reply.header('cache-control', 'no-store').send({ events, next });
   });
 
-  // One verification at a time, whoever asks; reused while nothing changed.
+  // One verification at a time, whoever asks: requests that arrive while one runs share its answer.
+  // Not cached beyond that: an edit behind the server's back must show on the next look.
   let running: Promise<AuditStatusView> | undefined;
-  let last: { key: string; at: number; status: AuditStatusView } | undefined;
-  const stateKey = async (): Promise<string> => {
-    const head = await deps.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    const checkpoint = await deps.db.selectFrom('audit_checkpoints').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
-    return `${head?.seq ?? 0}/${checkpoint?.id ?? 0}`;
-  };
-
   app.get('/api/admin/audit/status', async (request, reply) => {
     requireAdmin(request);
-    const key = await stateKey();
-    if (last && last.key === key && Date.now() - last.at < STATUS_REUSE_MS) return reply.header('cache-control', 'no-store').send(last.status);
-    running ??= auditStatus(deps.db, deps.publicKey)
-      .then((status) => {
-        last = { key, at: Date.now(), status };
-        return status;
-      })
-      .finally(() => (running = undefined));
+    running ??= auditStatus(deps.db, deps.publicKey).finally(() => (running = undefined));
     return reply.header('cache-control', 'no-store').send(await running);
   });
 }
