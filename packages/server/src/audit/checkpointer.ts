@@ -58,7 +58,10 @@ export class Checkpointer {
     this.#unsubscribe = audit.onAppended((record) => {
       this.#uncoveredSince ??= record.at;
       this.#since += 1;
-      if (this.#since >= this.#every) this.#enqueue({ seq: record.seq, hash: record.hash });
+      if (this.#since >= this.#every) {
+        this.#since = 0;
+        this.#enqueue({ seq: record.seq, hash: record.hash });
+      }
     });
     this.#timer = setInterval(() => this.#enqueue(undefined), options.intervalMs ?? 5 * 60_000);
     this.#timer.unref();
@@ -120,7 +123,6 @@ export class Checkpointer {
       .execute();
     this.#covered = head.seq;
     this.#lastAt = checkpoint.at;
-    this.#since = 0;
     const current = await this.#audit.head();
     this.#uncoveredSince = current.seq > head.seq ? checkpoint.at : undefined;
     await this.#push(checkpoint);
