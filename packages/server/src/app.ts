@@ -2,6 +2,7 @@
  * Assembles a Parley server: storage, SFU, rooms, HTTP API, web client and signaling, and owns
  * their orderly shutdown.
  */
+import type { KeyObject } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
 import { createSfu, type SfuControl } from '@parley/sfu';
@@ -56,6 +57,8 @@ export interface ParleyServer {
   readonly checkpoints: Checkpointer;
   /** Forwards audit events to PARLEY_SYSLOG_TARGET, when set. */
   readonly syslog: SyslogForwarder | undefined;
+  /** The checkpoint signing key's public half: for auditStatus(db, auditPublicKey) (audit/status.ts). */
+  readonly auditPublicKey: KeyObject;
   /** Tells every client, closes sockets, rooms, the SFU, HTTP and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -169,5 +172,5 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     })();
     return closing;
   };
-  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, metrics, checkpoints, syslog, close };
+  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, metrics, checkpoints, syslog, auditPublicKey: signer.publicKey, close };
 }
