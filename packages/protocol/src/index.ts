@@ -10,3 +10,4 @@ export * from './server.js';
 export * from './api.js';
 export * from './links.js';
 export * from './oidc.js';
+export * from './admin-audit.js';

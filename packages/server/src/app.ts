@@ -2,6 +2,7 @@
  * Assembles a Parley server: storage, SFU, rooms, HTTP API, web client and signaling, and owns
  * their orderly shutdown.
  */
+import type { KeyObject } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
 import { createSfu, type SfuControl } from '@parley/sfu';
@@ -38,6 +39,10 @@ import { ModerationStore } from './storage/moderation.js';
 import { ResumeStore } from './storage/resume.js';
 import { PolicyStore } from './policy/policy-store.js';
 import { SERVER_BUILD } from './build-info.js';
+import { Checkpointer } from './audit/checkpointer.js';
+import { CheckpointSigner, keyFilePath } from './audit/signing.js';
+import { parseTarget, SyslogForwarder } from './audit/syslog.js';
+import { auditRoutes } from './http/audit-routes.js';
 
 export interface ParleyServer {
   readonly http: FastifyInstance;
@@ -54,6 +59,12 @@ export interface ParleyServer {
   readonly metrics: PrometheusMetrics;
   /** Single sign-on with OpenID Connect, when configured. */
   readonly oidc: OidcSignIn | null;
+  /** Signs checkpoints over the audit chain (audit/checkpointer.ts). */
+  readonly checkpoints: Checkpointer;
+  /** Forwards audit events to PARLEY_SYSLOG_TARGET, when set. */
+  readonly syslog: SyslogForwarder | undefined;
+  /** The checkpoint signing key's public half: for auditStatus(db, auditPublicKey) (audit/status.ts). */
+  readonly auditPublicKey: KeyObject;
   /** Tells every client, closes sockets, rooms, the SFU, HTTP and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -72,6 +83,20 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   const db = await openDatabase(config.dataDir);
   const metrics = new PrometheusMetrics();
   const audit = new AuditLog(db);
+  const signer = CheckpointSigner.open(keyFilePath(config.dataDir, config.auditKeyFile), (message) => log.warn(message));
+  const checkpoints = await Checkpointer.open(db, audit, signer, {
+    every: config.auditCheckpointEvery,
+    intervalMs: config.auditCheckpointMinutes * 60_000,
+    file: config.auditCheckpointFile,
+    url: config.auditCheckpointUrl,
+    warn: (err, message) => log.warn({ err }, message),
+  });
+  let syslog: SyslogForwarder | undefined;
+  if (config.syslogTarget) {
+    const forwarder = new SyslogForwarder({ ...parseTarget(config.syslogTarget), build: SERVER_BUILD, warn: (err, message) => log.warn({ err }, message) });
+    audit.onAppended((record) => forwarder.send(record));
+    syslog = forwarder;
+  }
   const meetingStore = new MeetingStore(db);
   const untrustedAudit = new UntrustedAudit(audit);
   const policy = await PolicyStore.open(db, audit);
@@ -117,7 +142,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     metrics,
   });
   const connections = new Set<SignalingConnection>();
-  metrics.attach({ rooms, sfu, connections });
+  metrics.attach({ rooms, sfu, connections, audit: checkpoints });
   meetings.on('guessingLockout', (meetingId) =>
     rooms.get(meetingId)?.alertModerators('passcode-guessing', 'Many wrong passcodes were tried for this meeting; it takes no passcode guesses for the next 10 minutes.'),
   );
@@ -138,6 +163,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   meetingsRoutes(http, { meetings, publicUrl: config.publicUrl });
   filesRoutes(http, { rooms });
   adminRoutes(http, { moderation });
+  auditRoutes(http, { db, publicKey: signer.publicKey });
   metricsRoute(http, { access: new MetricsAccess(config.metricsAllow, config.metricsToken), metrics });
   signalingRoute(http, {
     meetings,
@@ -161,9 +187,11 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
       await sfu.close();
       await http.close();
       await untrustedAudit.close();
+      await checkpoints.close();
+      await syslog?.close();
       await db.destroy();
     })();
     return closing;
   };
-  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, metrics, oidc, close };
+  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, metrics, oidc, checkpoints, syslog, auditPublicKey: signer.publicKey, close };
 }

@@ -87,6 +87,21 @@ export const ParleyConfig = z.object({
   oidcClientSecret: z.string().min(1).max(1024).optional(),
   /** The label of the "Sign in with …" button; default: the issuer's host name. */
   oidcName: z.string().trim().min(1).max(64).optional(),
+  /** The audit checkpoint signing key (Ed25519 PEM); default `<dataDir>/audit-signing-key.pem`, created mode 0600. */
+  auditKeyFile: z.string().min(1).optional(),
+  /** A signed audit checkpoint after this many events... */
+  auditCheckpointEvery: z.number().int().min(1).max(1_000_000).default(100),
+  /** ...or this many minutes when there were new events (and on clean shutdown). */
+  auditCheckpointMinutes: z.number().positive().max(24 * 60).default(5),
+  /** Append each checkpoint as a JSON line to this file (mount it from another machine). */
+  auditCheckpointFile: z.string().min(1).optional(),
+  /** POST each checkpoint as JSON to this HTTPS URL. */
+  auditCheckpointUrl: z.url({ protocol: /^https$/, error: 'PARLEY_AUDIT_CHECKPOINT_URL must be an https:// URL' }).optional(),
+  /** Forward every audit event as RFC 5424 syslog (CEF) over TCP to this `host:port`. */
+  syslogTarget: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'PARLEY_SYSLOG_TARGET must be host:port')
+    .optional(),
 });
 export type ParleyConfig = z.infer<typeof ParleyConfig>;
 export type ParleyOptions = z.input<typeof ParleyConfig>;
@@ -117,6 +132,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ParleyOptions {
     oidcClientId: env.PARLEY_OIDC_CLIENT_ID || undefined,
     oidcClientSecret: env.PARLEY_OIDC_CLIENT_SECRET || undefined,
     oidcName: env.PARLEY_OIDC_NAME || undefined,
+    auditKeyFile: env.PARLEY_AUDIT_KEY_FILE || undefined,
+    auditCheckpointEvery: num('PARLEY_AUDIT_CHECKPOINT_EVERY'),
+    auditCheckpointMinutes: num('PARLEY_AUDIT_CHECKPOINT_MINUTES'),
+    auditCheckpointFile: env.PARLEY_AUDIT_CHECKPOINT_FILE || undefined,
+    auditCheckpointUrl: env.PARLEY_AUDIT_CHECKPOINT_URL || undefined,
+    syslogTarget: env.PARLEY_SYSLOG_TARGET || undefined,
   };
 }
 

@@ -1,5 +1,6 @@
 /** Schema migrations, as code, applied in order at start. Never edit one that has shipped: add another. */
 import { sql, type Kysely, type Migration } from 'kysely';
+import { chainHash, GENESIS, recordOfRow, type AuditRow } from '../audit/chain.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_meetings': {
@@ -119,6 +120,41 @@ export const migrations: Record<string, Migration> = {
       await sql`CREATE TRIGGER meetings_sensitivity_never_lowered BEFORE UPDATE OF sensitivity ON meetings
         WHEN OLD.sensitivity = 'sensitive' AND NEW.sensitivity <> 'sensitive'
         BEGIN SELECT RAISE(ABORT, 'a sensitive meeting stays sensitive'); END`.execute(db);
+    },
+  },
+  '0007_audit_chain': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // The hash chain (audit/chain.ts): every row carries hash_n = SHA-256(hash_{n-1} || JCS(record)).
+      await db.schema.alterTable('audit_events').addColumn('hash', 'text').execute();
+      // Backfill in seq order: the append-only triggers step aside for this migration only.
+      await sql`DROP TRIGGER audit_events_no_update`.execute(db);
+      let previous = GENESIS;
+      const rows = await sql<AuditRow>`SELECT seq, at, meeting_id, actor, action, target, client_address, details, hash FROM audit_events ORDER BY seq`.execute(db);
+      for (const row of rows.rows) {
+        const record = recordOfRow(row);
+        if ('problem' in record) throw new Error(`audit record ${row.seq}: ${record.problem}`);
+        previous = chainHash(previous, record);
+        await sql`UPDATE audit_events SET hash = ${previous} WHERE seq = ${row.seq}`.execute(db);
+      }
+      await sql`CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`.execute(db);
+      await sql`CREATE TRIGGER audit_events_hash_required BEFORE INSERT ON audit_events WHEN NEW.hash IS NULL
+        BEGIN SELECT RAISE(ABORT, 'audit_events rows are chained: hash required'); END`.execute(db);
+      // Signed checkpoints over the chain (audit/signing.ts); append-only as well.
+      await db.schema
+        .createTable('audit_checkpoints')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('tree_size', 'integer', (c) => c.notNull())
+        .addColumn('head_hash', 'text', (c) => c.notNull())
+        .addColumn('at', 'integer', (c) => c.notNull())
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('signature', 'text', (c) => c.notNull())
+        .execute();
+      await sql`CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+        BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END`.execute(db);
+      await sql`CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+        BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END`.execute(db);
+      await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
     },
   },
   '0008_oidc': {

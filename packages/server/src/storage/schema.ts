@@ -28,6 +28,19 @@ export interface AuditTable {
   target: string | null;
   client_address: string | null;
   details: string;
+  /** hex SHA-256 chaining this row to the one before (audit/chain.ts). */
+  hash: string | null;
+}
+
+/** A signed checkpoint over the audit chain (audit/signing.ts). */
+export interface AuditCheckpointsTable {
+  id: Generated<number>;
+  tree_size: number;
+  head_hash: string;
+  at: number;
+  key_id: string;
+  /** Ed25519, base64. */
+  signature: string;
 }
 
 /** Organization role: admins manage accounts; members host meetings; external users only attend. */
@@ -118,6 +131,7 @@ export interface Database {
   meetings: MeetingsTable;
   resume_credentials: ResumeCredentialsTable;
   audit_events: AuditTable;
+  audit_checkpoints: AuditCheckpointsTable;
   users: UsersTable;
   sessions: SessionsTable;
   settings: SettingsTable;
