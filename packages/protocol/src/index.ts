@@ -9,3 +9,5 @@ export * from './client.js';
 export * from './server.js';
 export * from './api.js';
 export * from './links.js';
+export * from './admin-accounts.js';
+export * from './posture.js';
