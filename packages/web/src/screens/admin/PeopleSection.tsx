@@ -1,8 +1,9 @@
-/** The console's People section: create accounts for members of the organization and for external people. */
+/** The console's People section: the accounts list (search, disable, reset, role) and creating accounts. */
 import { useState, type FormEvent, type ReactElement } from 'react';
 import { DisplayName, Email, Password, type OrgRole, type UserInfo } from '@parley/protocol';
 import { ORG_ROLE_LABEL, useAccount } from '../../lib/account.js';
 import { ApiRequestError } from '../../lib/api.js';
+import { PeopleList } from './PeopleList.js';
 
 type NewRole = Exclude<OrgRole, 'admin'>;
 
@@ -86,6 +87,11 @@ function CreateAccountForm({ onCreated }: { onCreated: (user: UserInfo) => void 
 export function PeopleSection(): ReactElement {
   const [created, setCreated] = useState<UserInfo[]>([]);
   return (
+    <>
+    <section className="card stack" aria-labelledby="admin-accounts-title">
+      <h2 id="admin-accounts-title">Accounts</h2>
+      <PeopleList refreshKey={created.length} />
+    </section>
     <section className="card stack" aria-labelledby="admin-people-title">
       <h2 id="admin-people-title">Create an account</h2>
       <CreateAccountForm onCreated={(user) => setCreated((list) => [user, ...list])} />
@@ -103,5 +109,6 @@ export function PeopleSection(): ReactElement {
         </div>
       )}
     </section>
+    </>
   );
 }
