@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { PostureReport } from '@parley/protocol';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { joinAdmitted } from '../test-support/join.js';
+import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
 
 let server: TestServer;
 before(async () => {
@@ -48,4 +49,23 @@ test('the policy and its locks, failed sign-ins, and parts not available are sai
   assert.equal(report.build.sbom.available, false);
   assert.equal(typeof report.build.server, 'string');
   assert.equal(report.moderation.removals, 0);
+  await server.server.policy.update({ ...server.server.policy.current(), locked: {} }, { actor: server.admin.userId, clientAddress: null });
+});
+
+test('removals, suspends, locks and reports in meetings are counted', async () => {
+  const before = await posture();
+  const meeting = await server.createMeeting({ settings: OPEN_DOORS });
+  const host = await joinAdmitted(server, meeting, 'Host', server.admin);
+  const guest = await joinAdmitted(server, meeting, 'Guest');
+  await host.client.request('report', { participantId: guest.state.self.id, note: 'noise' });
+  await host.client.request('remove', { participantId: guest.state.self.id });
+  await host.client.request('lock', { locked: true });
+  await host.client.request('suspend', {});
+  const report = await posture();
+  assert.equal(report.moderation.removals - before.moderation.removals, 1);
+  assert.equal(report.moderation.suspends - before.moderation.suspends, 1);
+  assert.equal(report.moderation.locks.locked - before.moderation.locks.locked, 1);
+  assert.equal(report.moderation.reports.filed - before.moderation.reports.filed, 1);
+  assert.equal(report.moderation.reports.open - before.moderation.reports.open, 1);
+  await host.client.close();
 });
