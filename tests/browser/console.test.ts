@@ -2,17 +2,20 @@
 /**
  * The administrators' console in Chromium: the People list disables an account (the server then
  * signs that person out), the posture report shows seeded meetings' coverage and its printable view
- * keeps only the report (a screenshot is saved to docs/screenshots/posture.png), and About lists
+ * keeps only the report (PARLEY_SAVE_SCREENSHOTS=1 refreshes docs/screenshots/posture.png), and About lists
  * the SBOM's components for an administrator.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { INSTRUMENT, PASSWORD, createMeetingViaApi, cspViolations, eventually, launchBrowser, post, sessionOf, setupAdminViaApi, signInViaUi, startServer, type ApiSession, type TestServer } from './helpers.js';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/** docs/screenshots/ when PARLEY_SAVE_SCREENSHOTS=1 (to refresh the committed ones), else a temporary folder. */
+const SCREENSHOTS = process.env.PARLEY_SAVE_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url)) : `${mkdtempSync(join(tmpdir(), 'parley-shots-'))}/`;
 
 describe('the administrators console in Chromium', { timeout: 120_000 }, () => {
   let server: TestServer;

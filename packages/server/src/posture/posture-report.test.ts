@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { DEFAULT_POLICY } from '@parley/protocol';
+import type { Insertable } from 'kysely';
 import { openDatabase, type Db } from '../storage/db.js';
+import type { AuditTable } from '../storage/schema.js';
 import { PostureReporter, UNAVAILABLE_SOURCES } from './posture-report.js';
 
 let dir: string;
@@ -19,7 +21,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const row = (at: number, action: string, details: object = {}): Parameters<ReturnType<Db['insertInto']>['values']>[0] => ({
+const row = (at: number, action: string, details: object = {}): Insertable<AuditTable> => ({
   at,
   meeting_id: null,
   actor: null,
