@@ -66,6 +66,8 @@ export const ReportContextEvent = z.object({
   at: z.number(),
   action: z.string(),
   actor: z.string().nullable(),
+  /** The actor as people know them: the account's name and email, a guest's name, or null. */
+  actorLabel: z.string().nullable(),
   target: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
 });
@@ -77,12 +79,14 @@ export const AdminReport = z.object({
   meetingTitle: z.string().nullable(),
   /** The reporter's account ID, or `guest:<name>`. */
   reporter: z.string(),
+  /** The reporter as people know them: the account's name and email, or the guest's name. */
+  reporterLabel: z.string(),
   targetUserId: z.string().nullable(),
   targetName: z.string(),
   /** The reporter's note, as they wrote it (plain text). */
   note: z.string(),
   at: z.number(),
-  closed: z.object({ at: z.number(), by: z.string(), resolution: z.string() }).nullable(),
+  closed: z.object({ at: z.number(), by: z.string(), byLabel: z.string(), resolution: z.string() }).nullable(),
   context: z.object({
     /** The meeting's audit events from 10 minutes before to 10 minutes after the report (at most `limit`). */
     events: z.array(ReportContextEvent),

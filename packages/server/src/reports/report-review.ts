@@ -58,6 +58,14 @@ export class ReportReview {
     return this.#withContext(row);
   }
 
+  /** "Name <email>" for the account IDs among `ids` (others, like `guest` and `system`, are left out). */
+  async #accountLabels(ids: (string | null)[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids.filter((id): id is string => id !== null && !id.startsWith('guest') && id !== 'system' && id !== 'cli'))];
+    if (wanted.length === 0) return new Map();
+    const users = await this.#db.selectFrom('users').select(['id', 'display_name', 'email']).where('id', 'in', wanted).execute();
+    return new Map(users.map((u) => [u.id, `${u.display_name} <${u.email}>`]));
+  }
+
   async #withContext(row: ReportsTable): Promise<AdminReport> {
     const events = await this.#db
       .selectFrom('audit_events')
@@ -70,24 +78,31 @@ export class ReportReview {
       .execute();
     const meeting = await this.#db.selectFrom('meetings').select('title').where('id', '=', row.meeting_id).executeTakeFirst();
     const removals = await this.#moderation.removalsOf(row.meeting_id, { userId: row.target_user_id, displayName: row.target_name });
-    const context: ReportContextEvent[] = events.slice(0, CONTEXT_LIMIT).map((e) => ({
+    const shown = events.slice(0, CONTEXT_LIMIT).map((e) => ({ ...e, details: parseDetails(e.details) }));
+    const labels = await this.#accountLabels([row.reporter, row.closed_by, ...shown.map((e) => e.actor)]);
+    const context: ReportContextEvent[] = shown.map((e) => ({
       seq: e.seq,
       at: e.at,
       action: e.action,
       actor: e.actor,
+      actorLabel: (e.actor && labels.get(e.actor)) ?? (typeof e.details.actorName === 'string' ? e.details.actorName : null),
       target: e.target,
-      details: parseDetails(e.details),
+      details: e.details,
     }));
     return {
       id: row.id,
       meetingId: row.meeting_id,
       meetingTitle: meeting?.title ?? null,
       reporter: row.reporter,
+      reporterLabel: labels.get(row.reporter) ?? (row.reporter.startsWith('guest:') ? `guest “${row.reporter.slice('guest:'.length)}”` : row.reporter),
       targetUserId: row.target_user_id,
       targetName: row.target_name,
       note: row.note,
       at: row.created_at,
-      closed: row.closed_at !== null ? { at: row.closed_at, by: row.closed_by ?? '', resolution: row.resolution ?? '' } : null,
+      closed:
+        row.closed_at !== null
+          ? { at: row.closed_at, by: row.closed_by ?? '', byLabel: (row.closed_by && labels.get(row.closed_by)) ?? row.closed_by ?? '', resolution: row.resolution ?? '' }
+          : null,
       context: {
         events: context,
         windowMs: CONTEXT_WINDOW_MS,

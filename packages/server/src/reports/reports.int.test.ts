@@ -35,12 +35,16 @@ test('a report comes with its note, the meeting audit around it and whether the 
   assert.equal(mallory.meetingId, meeting.id);
   assert.equal(mallory.meetingTitle, 'Weekly sync');
   assert.equal(mallory.reporter, server.admin.userId);
+  assert.equal(mallory.reporterLabel, 'Ada Admin <admin@parley.test>');
+  assert.ok(mallory.context.events.some((e) => e.action === 'participant.removed' && e.actorLabel === 'Ada Admin <admin@parley.test>'));
+  assert.ok(mallory.context.events.some((e) => e.action === 'participant.joined' && e.actorLabel === 'Mallory'));
   assert.equal(mallory.closed, null);
   const actions = mallory.context.events.map((e) => e.action);
   for (const a of ['participant.joined', 'participant.reported', 'participant.removed']) assert.ok(actions.includes(a), `${a} in ${actions.join(', ')}`);
   assert.ok(mallory.context.events.every((e) => Math.abs(e.at - mallory.at) <= mallory.context.windowMs));
   assert.deepEqual(mallory.context.target, { removed: true, banned: true, matchedBy: 'name' });
   const hostReport = open.find((r) => r.targetUserId === server.admin.userId);
+  assert.equal(hostReport?.reporterLabel, 'guest “Calm guest”');
   assert.deepEqual(hostReport?.context.target, { removed: false, banned: false, matchedBy: 'account' });
 
   const bad = await server.api('POST', `/api/admin/reports/${mallory.id}/close`, { resolution: '   ' }, server.admin);

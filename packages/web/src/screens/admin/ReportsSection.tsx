@@ -27,9 +27,7 @@ function ContextList({ report }: { report: AdminReport }): ReactElement {
         {events.map((e) => (
           <li key={e.seq} className={e.at === report.at ? 'report-event-now' : undefined}>
             <span className="mono small">{new Date(e.at).toLocaleTimeString()}</span> <strong>{e.action}</strong>{' '}
-            <span className="muted small">
-              {typeof e.details.actorName === 'string' ? `by ${e.details.actorName}` : e.actor ? `by ${e.actor}` : ''}
-            </span>
+            <span className="muted small">{e.actorLabel ? `by ${e.actorLabel}` : e.actor === 'system' ? 'by Parley' : ''}</span>
           </li>
         ))}
       </ol>
@@ -44,7 +42,7 @@ function ReportItem({ report, onClose }: { report: AdminReport; onClose: (report
       <div className="row report-head">
         <strong>{report.targetName}</strong>
         <span className="muted small">
-          in {report.meetingTitle ?? report.meetingId} · {time(report.at)} · reported by {report.reporter.startsWith('guest:') ? `guest “${report.reporter.slice(6)}”` : report.reporter}
+          in {report.meetingTitle ?? report.meetingId} · {time(report.at)} · reported by {report.reporterLabel}
         </span>
       </div>
       <blockquote className="report-note" data-testid="report-note">
@@ -52,7 +50,7 @@ function ReportItem({ report, onClose }: { report: AdminReport; onClose: (report
       </blockquote>
       {report.closed ? (
         <p className="small" data-testid="report-resolution">
-          Closed {time(report.closed.at)} by {report.closed.by}: {report.closed.resolution}
+          Closed {time(report.closed.at)} by {report.closed.byLabel}: {report.closed.resolution}
         </p>
       ) : null}
       <div className="row">
