@@ -43,6 +43,13 @@ import { Checkpointer } from './audit/checkpointer.js';
 import { CheckpointSigner, keyFilePath } from './audit/signing.js';
 import { parseTarget, SyslogForwarder } from './audit/syslog.js';
 import { auditRoutes } from './http/audit-routes.js';
+import { AccountAdmin } from './accounts/account-admin.js';
+import { UserDirectory } from './accounts/user-directory.js';
+import { accountsAdminRoutes } from './http/accounts-admin-routes.js';
+import { postureRoutes } from './http/posture-routes.js';
+import { loadSbom } from './about/sbom.js';
+import { PostureReporter, UNAVAILABLE_SOURCES, type PostureSources } from './posture/posture-report.js';
+import { ReportReview } from './reports/report-review.js';
 
 export interface ParleyServer {
   readonly http: FastifyInstance;
@@ -79,7 +86,7 @@ function mediaListenAddress(host: string): string {
   return host;
 }
 
-export async function createParleyServer(config: ParleyConfig, log: Logger): Promise<ParleyServer> {
+export async function createParleyServer(config: ParleyConfig, log: Logger, postureSources: PostureSources = UNAVAILABLE_SOURCES): Promise<ParleyServer> {
   const db = await openDatabase(config.dataDir);
   const metrics = new PrometheusMetrics();
   const audit = new AuditLog(db);
@@ -162,8 +169,30 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   oidcRoutes(http, { oidc, policy, publicUrl: config.publicUrl });
   meetingsRoutes(http, { meetings, publicUrl: config.publicUrl });
   filesRoutes(http, { rooms });
-  adminRoutes(http, { moderation });
   auditRoutes(http, { db, publicKey: signer.publicKey });
+  adminRoutes(http, { reports: new ReportReview({ db, moderation, audit }) });
+  const accountAdmin = new AccountAdmin({
+    directory: new UserDirectory(db),
+    sessions: accounts.sessions,
+    audit,
+    // Disabled: out of every live meeting and lobby, then every other socket opened with their session.
+    disconnect: async (userId) => {
+      const places = await rooms.disconnectUser(userId);
+      for (const connection of connections) if (connection.userId === userId) connection.close('account-disabled', 'An administrator disabled your account.');
+      return places;
+    },
+  });
+  accountsAdminRoutes(http, { accountAdmin });
+  // Written at build time, so read once per process.
+  let sbomLoaded: ReturnType<typeof loadSbom> | undefined;
+  const sbom = (): ReturnType<typeof loadSbom> => (sbomLoaded ??= loadSbom(config.sbomPath));
+  const posture = new PostureReporter({
+    db,
+    policy: () => policy.current(),
+    sources: postureSources,
+    build: async () => ({ server: SERVER_BUILD, sbom: (await sbom()).summary }),
+  });
+  postureRoutes(http, { reporter: posture, serverBuild: SERVER_BUILD, sbom });
   metricsRoute(http, { access: new MetricsAccess(config.metricsAllow, config.metricsToken), metrics });
   signalingRoute(http, {
     meetings,

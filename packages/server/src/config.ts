@@ -36,12 +36,16 @@ export function trustedProxies(trust: boolean | string[]): false | string {
 }
 
 const defaultWebRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
+/** The SBOM the build writes (scripts/generate-sbom.mjs); the same path from src/ and dist/. */
+const defaultSbomPath = fileURLToPath(new URL('../dist/sbom.json', import.meta.url));
 
 export const ParleyConfig = z.object({
   port: z.number().int().min(0).max(65535).default(8080),
   host: z.string().min(1).default('127.0.0.1'),
   dataDir: z.string().min(1).default('./data'),
   webRoot: z.string().min(1).default(defaultWebRoot),
+  /** The CycloneDX SBOM shown on the About page and in the posture report (written at build time). */
+  sbomPath: z.string().min(1).default(defaultSbomPath),
   /** Base URL used in join links; defaults to the request's own origin. */
   publicUrl: z.url().optional(),
   /** Public IP announced in ICE candidates (servers behind 1:1 NAT). */

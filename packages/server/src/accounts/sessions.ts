@@ -56,6 +56,12 @@ export class SessionStore {
     await this.#db.deleteFrom('sessions').where('token_hash', '=', digest(token)).execute();
   }
 
+  /** Ends every session of an account at once (disabled, password reset); the number ended. */
+  async deleteForUser(userId: string): Promise<number> {
+    const result = await this.#db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async deleteExpired(): Promise<void> {
     await this.#db.deleteFrom('sessions').where('expires_at', '<', Date.now()).execute();
   }

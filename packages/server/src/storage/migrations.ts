@@ -189,4 +189,12 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0010_account_admin': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // An administrator closes a report with a resolution; who and when are kept with it.
+      await db.schema.alterTable('reports').addColumn('closed_at', 'integer').execute();
+      await db.schema.alterTable('reports').addColumn('closed_by', 'text').execute();
+      await db.schema.alterTable('reports').addColumn('resolution', 'text').execute();
+    },
+  },
 };

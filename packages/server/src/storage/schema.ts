@@ -93,6 +93,10 @@ export interface ReportsTable {
   target_name: string;
   note: string;
   created_at: number;
+  /** Set when an administrator closes the report (migration 0010). */
+  closed_at: number | null;
+  closed_by: string | null;
+  resolution: string | null;
 }
 
 export interface ResumeCredentialsTable {
