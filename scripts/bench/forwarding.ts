@@ -11,7 +11,7 @@ import { startJanus } from './janus-server.js';
 import { startParley } from './parley-server.js';
 import type { LayerStat, PeerStats } from './peer-ipc.js';
 import { PeerProcess } from './peers.js';
-import { sleep, until } from './util.js';
+import { lostBetween, sleep, until } from './util.js';
 
 export type System = 'parley' | 'janus';
 
@@ -146,14 +146,14 @@ export async function forwardingPoint(system: System, n: number, opts: { hog: bo
     point.connected = s1.filter((s) => s.connected).length;
     const received = sum(s1, (s) => s.audioPackets + s.videoPackets) - sum(s0, (s) => s.audioPackets + s.videoPackets);
     const video = sum(s1, (s) => s.videoPackets) - sum(s0, (s) => s.videoPackets);
-    const lost = sum(s1, (s) => s.lost) - sum(s0, (s) => s.lost);
+    const lost = lostBetween(s0, s1, (s) => s.lost);
     point.packets = received;
     point.cpuSeconds = cpuBetween(t0, t1);
     point.pktsPerCpuSecond = received / point.cpuSeconds;
     point.ppsPerSubscriber = received / n / seconds;
     point.videoPpsPerSubscriber = video / n / seconds;
     point.lossPercent = received + lost > 0 ? (100 * lost) / (received + lost) : NaN;
-    const videoLost = sum(s1, (s) => s.videoLost) - sum(s0, (s) => s.videoLost);
+    const videoLost = lostBetween(s0, s1, (s) => s.videoLost);
     point.videoLossPercent = video + videoLost > 0 ? (100 * videoLost) / (video + videoLost) : NaN;
     point.rssPerSubscriberMiB = (t1.rssMiB - base.rssMiB) / n;
     point.serverCpuPercent = (100 * point.cpuSeconds) / seconds;

@@ -8,7 +8,7 @@ import { cpuBetween, machineBusySeconds, sampleTree, udpReceiveBufferErrors } fr
 import { startParley } from './parley-server.js';
 import type { PeerStats } from './peer-ipc.js';
 import { PeerProcess } from './peers.js';
-import { sleep, until } from './util.js';
+import { lostBetween, sleep, until } from './util.js';
 
 export interface MeetingResult {
   participants: number;
@@ -66,10 +66,10 @@ export async function meeting25(opts: { participants: number; videos: number; wi
     r.fullyReceiving = s1.filter((s, i) => s.videoPackets > (s0[i]?.videoPackets ?? 0) && s.audioPackets > (s0[i]?.audioPackets ?? 0)).length;
     const total = (xs: PeerStats[], f: (s: PeerStats) => number): number => xs.reduce((a, s) => a + f(s), 0);
     const received = total(s1, (s) => s.audioPackets + s.videoPackets) - total(s0, (s) => s.audioPackets + s.videoPackets);
-    const lost = total(s1, (s) => s.lost) - total(s0, (s) => s.lost);
+    const lost = lostBetween(s0, s1, (s) => s.lost);
     r.lossPercent = received + lost > 0 ? (100 * lost) / (received + lost) : NaN;
     const video = total(s1, (s) => s.videoPackets) - total(s0, (s) => s.videoPackets);
-    const videoLost = total(s1, (s) => s.videoLost) - total(s0, (s) => s.videoLost);
+    const videoLost = lostBetween(s0, s1, (s) => s.videoLost);
     r.videoLossPercent = video + videoLost > 0 ? (100 * videoLost) / (video + videoLost) : NaN;
     r.udpDrops = udpReceiveBufferErrors() - u0;
     r.ppsPerParticipant = received / opts.participants / seconds;

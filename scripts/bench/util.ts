@@ -48,3 +48,17 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
 
 export const fmt = (x: number, digits = 0): string => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 export const log = (line: string): void => console.log(line);
+
+/**
+ * Packets lost between two samples of the same peers (aligned by index), never negative per peer.
+ * libwebrtc's cumulative `packetsLost` goes down when a packet counted lost arrives later (a NACK
+ * retransmission), so a window's plain difference can be negative (the "−0.52 % loss" of an earlier
+ * run); clamping per peer counts such recoveries as no loss instead of letting them hide other
+ * peers' real losses. So the figure is an upper bound of the window's unrecovered loss.
+ */
+export function lostBetween<T>(before: readonly T[], after: readonly T[], pick: (s: T) => number): number {
+  return after.reduce((total, s, i) => {
+    const earlier = before[i];
+    return total + Math.max(0, pick(s) - (earlier === undefined ? 0 : pick(earlier)));
+  }, 0);
+}

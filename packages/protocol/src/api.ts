@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { MeetingId } from './ids.js';
 import { MeetingSettings, MeetingSettingsPatch, Sensitivity } from './model.js';
+import { AuthMethod } from './oidc.js';
 
 /** A host-chosen passcode: at least 8 characters and about 40 bits by a simple estimate (see passcodeStrength). */
 export const MIN_PASSCODE_BITS = 40;
@@ -68,6 +69,10 @@ export const SessionInfo = z.object({
   csrfToken: z.string().nullable(),
   /** True until the first administrator exists (then see the setup link printed at start). */
   setupRequired: z.boolean(),
+  /** How this session was made (null when signed out). */
+  authMethod: AuthMethod.nullable(),
+  /** For single sign-on sessions: the provider's name (as on the sign-in button); otherwise null. */
+  authProvider: z.string().nullable(),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 

@@ -11,3 +11,7 @@ export * from './api.js';
 export * from './links.js';
 export * from './browsers.js';
 export * from './admin-policy.js';
+export * from './oidc.js';
+export * from './admin-audit.js';
+export * from './admin-accounts.js';
+export * from './posture.js';

@@ -154,11 +154,12 @@ export const E2eeEvent = z.object({ type: z.literal('e2ee'), message: E2eeDelive
 
 /**
  * The server is about to close this socket, and why. `sensitivity-raised`: the meeting became
- * sensitive and this person is not a signed-in member of the organization.
+ * sensitive and this person is not a signed-in member of the organization. `account-disabled`: an
+ * administrator disabled this person's account (their sessions are gone; they may not come back as themselves).
  */
 export const Bye = z.object({
   type: z.literal('bye'),
-  reason: z.enum(['left', 'shutdown', 'replaced', 'media-failed', 'protocol', 'ended', 'removed', 'sensitivity-raised']),
+  reason: z.enum(['left', 'shutdown', 'replaced', 'media-failed', 'protocol', 'ended', 'removed', 'sensitivity-raised', 'account-disabled']),
   message: z.string(),
 });
 

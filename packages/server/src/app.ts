@@ -2,6 +2,7 @@
  * Assembles a Parley server: storage, SFU, rooms, HTTP API, web client and signaling, and owns
  * their orderly shutdown.
  */
+import type { KeyObject } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
 import { createSfu, type SfuControl } from '@parley/sfu';
@@ -22,6 +23,10 @@ import { Accounts } from './accounts/accounts.js';
 import { SessionStore } from './accounts/sessions.js';
 import { UserStore } from './accounts/users.js';
 import { authRoutes } from './http/auth-routes.js';
+import { oidcRoutes } from './http/oidc-routes.js';
+import { OidcSignIn, oidcSettings } from './accounts/oidc.js';
+import { UserIdentityStore } from './accounts/oidc-identities.js';
+import { OidcLoginStore } from './accounts/oidc-logins.js';
 import { sessions } from './http/session.js';
 import { Meetings } from './meetings/meetings.js';
 import { RoomRegistry } from './rooms/registry.js';
@@ -37,6 +42,17 @@ import { policyRoutes } from './http/policy-routes.js';
 import { ClientBuilds } from './clients/builds.js';
 import { ClientRegistry } from './clients/registry.js';
 import { SERVER_BUILD } from './build-info.js';
+import { Checkpointer } from './audit/checkpointer.js';
+import { CheckpointSigner, keyFilePath } from './audit/signing.js';
+import { parseTarget, SyslogForwarder } from './audit/syslog.js';
+import { auditRoutes } from './http/audit-routes.js';
+import { AccountAdmin } from './accounts/account-admin.js';
+import { UserDirectory } from './accounts/user-directory.js';
+import { accountsAdminRoutes } from './http/accounts-admin-routes.js';
+import { postureRoutes } from './http/posture-routes.js';
+import { loadSbom } from './about/sbom.js';
+import { PostureReporter, UNAVAILABLE_SOURCES, type PostureSources } from './posture/posture-report.js';
+import { ReportReview } from './reports/report-review.js';
 
 export interface ParleyServer {
   readonly http: FastifyInstance;
@@ -54,6 +70,14 @@ export interface ParleyServer {
   readonly clients: ClientRegistry;
   /** This instance's Prometheus metrics (served at GET /metrics). */
   readonly metrics: PrometheusMetrics;
+  /** Single sign-on with OpenID Connect, when configured. */
+  readonly oidc: OidcSignIn | null;
+  /** Signs checkpoints over the audit chain (audit/checkpointer.ts). */
+  readonly checkpoints: Checkpointer;
+  /** Forwards audit events to PARLEY_SYSLOG_TARGET, when set. */
+  readonly syslog: SyslogForwarder | undefined;
+  /** The checkpoint signing key's public half: for auditStatus(db, auditPublicKey) (audit/status.ts). */
+  readonly auditPublicKey: KeyObject;
   /** Tells every client, closes sockets, rooms, the SFU, HTTP and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -68,16 +92,44 @@ function mediaListenAddress(host: string): string {
   return host;
 }
 
-export async function createParleyServer(config: ParleyConfig, log: Logger): Promise<ParleyServer> {
+export async function createParleyServer(config: ParleyConfig, log: Logger, postureSources: PostureSources = UNAVAILABLE_SOURCES): Promise<ParleyServer> {
   const db = await openDatabase(config.dataDir);
   const metrics = new PrometheusMetrics();
   const audit = new AuditLog(db);
+  const signer = CheckpointSigner.open(keyFilePath(config.dataDir, config.auditKeyFile), (message) => log.warn(message));
+  const checkpoints = await Checkpointer.open(db, audit, signer, {
+    every: config.auditCheckpointEvery,
+    intervalMs: config.auditCheckpointMinutes * 60_000,
+    file: config.auditCheckpointFile,
+    url: config.auditCheckpointUrl,
+    warn: (err, message) => log.warn({ err }, message),
+  });
+  let syslog: SyslogForwarder | undefined;
+  if (config.syslogTarget) {
+    const forwarder = new SyslogForwarder({ ...parseTarget(config.syslogTarget), build: SERVER_BUILD, warn: (err, message) => log.warn({ err }, message) });
+    audit.onAppended((record) => forwarder.send(record));
+    syslog = forwarder;
+  }
   const meetingStore = new MeetingStore(db);
   const untrustedAudit = new UntrustedAudit(audit);
   const policy = await PolicyStore.open(db, audit);
   const meetings = new Meetings(meetingStore, audit, { policy, untrusted: untrustedAudit, metrics });
   const moderation = new ModerationStore(db);
-  const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit, untrustedAudit, metrics);
+  const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit, untrustedAudit, metrics, policy);
+  const sso = oidcSettings(config);
+  const oidc = sso
+    ? new OidcSignIn(sso, {
+        users: accounts.users,
+        sessions: accounts.sessions,
+        identities: new UserIdentityStore(db),
+        logins: new OidcLoginStore(db),
+        audit,
+        untrusted: untrustedAudit,
+        policy,
+        log,
+      })
+    : null;
+  oidc?.warmUp();
   const sfu = await createSfu({
     ...(config.mediaWorkers ? { workers: config.mediaWorkers } : {}),
     listenAddress: config.rtcListenAddress ?? mediaListenAddress(config.host),
@@ -115,7 +167,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     rooms.policyChanged();
     for (const connection of connections) connection.tellBuild(builds.served, true);
   });
-  metrics.attach({ rooms, sfu, connections });
+  metrics.attach({ rooms, sfu, connections, audit: checkpoints });
   meetings.on('guessingLockout', (meetingId) =>
     rooms.get(meetingId)?.alertModerators('passcode-guessing', 'Many wrong passcodes were tried for this meeting; it takes no passcode guesses for the next 10 minutes.'),
   );
@@ -131,12 +183,36 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   await http.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024 } });
   await sessions(http, { accounts, publicUrl: config.publicUrl });
   http.get('/api/health', async () => ({ ok: true, build: SERVER_BUILD }));
-  authRoutes(http, { accounts });
+  authRoutes(http, { accounts, ssoName: oidc?.name ?? null });
+  oidcRoutes(http, { oidc, policy, publicUrl: config.publicUrl });
   meetingsRoutes(http, { meetings, publicUrl: config.publicUrl });
   filesRoutes(http, { rooms });
-  adminRoutes(http, { moderation });
-  // Single sign-on is not configured here yet: local passwords cannot be turned off (the SSO work wires its check in).
-  policyRoutes(http, { policy, audit, builds, clients, ssoConfigured: () => false });
+  auditRoutes(http, { db, publicKey: signer.publicKey });
+  adminRoutes(http, { reports: new ReportReview({ db, moderation, audit }) });
+  const accountAdmin = new AccountAdmin({
+    directory: new UserDirectory(db),
+    sessions: accounts.sessions,
+    audit,
+    // Disabled: out of every live meeting and lobby, then every other socket opened with their session.
+    disconnect: async (userId) => {
+      const places = await rooms.disconnectUser(userId);
+      for (const connection of connections) if (connection.userId === userId) connection.close('account-disabled', 'An administrator disabled your account.');
+      return places;
+    },
+  });
+  accountsAdminRoutes(http, { accountAdmin });
+  // Written at build time, so read once per process.
+  let sbomLoaded: ReturnType<typeof loadSbom> | undefined;
+  const sbom = (): ReturnType<typeof loadSbom> => (sbomLoaded ??= loadSbom(config.sbomPath));
+  const posture = new PostureReporter({
+    db,
+    policy: () => policy.current(),
+    sources: postureSources,
+    build: async () => ({ server: SERVER_BUILD, sbom: (await sbom()).summary }),
+  });
+  postureRoutes(http, { reporter: posture, serverBuild: SERVER_BUILD, sbom });
+  // Local passwords may be turned off only when single sign-on is configured (nobody could sign in otherwise).
+  policyRoutes(http, { policy, audit, builds, clients, ssoConfigured: () => oidc !== null });
   metricsRoute(http, { access: new MetricsAccess(config.metricsAllow, config.metricsToken), metrics });
   signalingRoute(http, {
     meetings,
@@ -164,9 +240,11 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
       await sfu.close();
       await http.close();
       await untrustedAudit.close();
+      await checkpoints.close();
+      await syslog?.close();
       await db.destroy();
     })();
     return closing;
   };
-  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, builds, clients, metrics, close };
+  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, builds, clients, metrics, oidc, checkpoints, syslog, auditPublicKey: signer.publicKey, close };
 }

@@ -3,12 +3,14 @@
  * `npm run parley -- <command>`: administration from the server's shell.
  *   create-admin --email E --name N   the first (or another) organization administrator
  *   create-user  --email E --name N [--role member|external]
+ *   audit verify|export|public-key    the tamper-evident audit log (audit/audit-cli.ts)
  * The password comes from PARLEY_PASSWORD, or is read from standard input.
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { CreateUserRequest } from '@parley/protocol';
 import { Accounts } from './accounts/accounts.js';
+import { AUDIT_USAGE, auditCommand } from './audit/audit-cli.js';
 import { SessionStore } from './accounts/sessions.js';
 import { UserStore } from './accounts/users.js';
 import { configFromEnv, resolveConfig } from './config.js';
@@ -29,11 +31,27 @@ async function readPassword(): Promise<string> {
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      checkpoints: { type: 'string' },
+      'public-key': { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+    },
   });
   const command = positionals[0];
+  if (command === 'audit') {
+    const config = resolveConfig(configFromEnv(process.env));
+    const options = { checkpoints: values.checkpoints, publicKey: values['public-key'], from: values.from, to: values.to };
+    return auditCommand(positionals[1], options, config, () => openDatabase(config.dataDir)).catch((err: unknown) => {
+      console.error(err instanceof Error ? err.message : String(err));
+      return 2;
+    });
+  }
   if (command !== 'create-admin' && command !== 'create-user') {
-    console.error(USAGE);
+    console.error(`${USAGE}\n${AUDIT_USAGE}`);
     return 2;
   }
   const parsed = CreateUserRequest.safeParse({

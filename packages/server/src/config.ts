@@ -36,12 +36,16 @@ export function trustedProxies(trust: boolean | string[]): false | string {
 }
 
 const defaultWebRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
+/** The SBOM the build writes (scripts/generate-sbom.mjs); the same path from src/ and dist/. */
+const defaultSbomPath = fileURLToPath(new URL('../dist/sbom.json', import.meta.url));
 
 export const ParleyConfig = z.object({
   port: z.number().int().min(0).max(65535).default(8080),
   host: z.string().min(1).default('127.0.0.1'),
   dataDir: z.string().min(1).default('./data'),
   webRoot: z.string().min(1).default(defaultWebRoot),
+  /** The CycloneDX SBOM shown on the About page and in the posture report (written at build time). */
+  sbomPath: z.string().min(1).default(defaultSbomPath),
   /** Base URL used in join links; defaults to the request's own origin. */
   publicUrl: z.url().optional(),
   /** Public IP announced in ICE candidates (servers behind 1:1 NAT). */
@@ -79,6 +83,29 @@ export const ParleyConfig = z.object({
     .max(512)
     .regex(/^[\x21-\x7e]+$/, 'the metrics token must be printable ASCII without spaces')
     .optional(),
+  /** Single sign-on: the OpenID Provider's issuer URL (https, or http on a loopback address only); unset: no SSO. */
+  oidcIssuer: z.url().optional(),
+  /** The client ID Parley is registered under at the provider. */
+  oidcClientId: z.string().min(1).max(512).optional(),
+  /** The client secret (client_secret_basic). Never logged. */
+  oidcClientSecret: z.string().min(1).max(1024).optional(),
+  /** The label of the "Sign in with …" button; default: the issuer's host name. */
+  oidcName: z.string().trim().min(1).max(64).optional(),
+  /** The audit checkpoint signing key (Ed25519 PEM); default `<dataDir>/audit-signing-key.pem`, created mode 0600. */
+  auditKeyFile: z.string().min(1).optional(),
+  /** A signed audit checkpoint after this many events... */
+  auditCheckpointEvery: z.number().int().min(1).max(1_000_000).default(100),
+  /** ...or this many minutes when there were new events (and on clean shutdown). */
+  auditCheckpointMinutes: z.number().positive().max(24 * 60).default(5),
+  /** Append each checkpoint as a JSON line to this file (mount it from another machine). */
+  auditCheckpointFile: z.string().min(1).optional(),
+  /** POST each checkpoint as JSON to this HTTPS URL. */
+  auditCheckpointUrl: z.url({ protocol: /^https$/, error: 'PARLEY_AUDIT_CHECKPOINT_URL must be an https:// URL' }).optional(),
+  /** Forward every audit event as RFC 5424 syslog (CEF) over TCP to this `host:port`. */
+  syslogTarget: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'PARLEY_SYSLOG_TARGET must be host:port')
+    .optional(),
 });
 export type ParleyConfig = z.infer<typeof ParleyConfig>;
 export type ParleyOptions = z.input<typeof ParleyConfig>;
@@ -105,6 +132,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ParleyOptions {
     handshakeTimeoutSeconds: num('PARLEY_HANDSHAKE_TIMEOUT_SECONDS'),
     metricsAllow: metricsAllowFromEnv(env.PARLEY_METRICS_ALLOW),
     metricsToken: env.PARLEY_METRICS_TOKEN || undefined,
+    oidcIssuer: env.PARLEY_OIDC_ISSUER || undefined,
+    oidcClientId: env.PARLEY_OIDC_CLIENT_ID || undefined,
+    oidcClientSecret: env.PARLEY_OIDC_CLIENT_SECRET || undefined,
+    oidcName: env.PARLEY_OIDC_NAME || undefined,
+    auditKeyFile: env.PARLEY_AUDIT_KEY_FILE || undefined,
+    auditCheckpointEvery: num('PARLEY_AUDIT_CHECKPOINT_EVERY'),
+    auditCheckpointMinutes: num('PARLEY_AUDIT_CHECKPOINT_MINUTES'),
+    auditCheckpointFile: env.PARLEY_AUDIT_CHECKPOINT_FILE || undefined,
+    auditCheckpointUrl: env.PARLEY_AUDIT_CHECKPOINT_URL || undefined,
+    syslogTarget: env.PARLEY_SYSLOG_TARGET || undefined,
   };
 }
 
@@ -117,5 +154,28 @@ export function resolveConfig(options: ParleyOptions): ParleyConfig {
   if (config.rtcMinPort !== undefined && config.rtcMaxPort !== undefined && config.rtcMinPort > config.rtcMaxPort) {
     throw new Error('PARLEY_RTC_MIN_PORT is above PARLEY_RTC_MAX_PORT');
   }
+  checkOidcConfig(config);
   return config;
+}
+
+/** Single sign-on needs all three of issuer, client ID and secret, and an https issuer unless it is on this machine. */
+function checkOidcConfig(config: ParleyConfig): void {
+  const set = [config.oidcIssuer, config.oidcClientId, config.oidcClientSecret].filter((v) => v !== undefined).length;
+  if (set !== 0 && set !== 3) throw new Error('single sign-on needs PARLEY_OIDC_ISSUER, PARLEY_OIDC_CLIENT_ID and PARLEY_OIDC_CLIENT_SECRET together');
+  if (config.oidcIssuer) {
+    const issuer = new URL(config.oidcIssuer);
+    if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname))) {
+      throw new Error('PARLEY_OIDC_ISSUER must be https (plain http only for a provider on a loopback address)');
+    }
+  }
+}
+
+/**
+ * A literal loopback address (127.0.0.0/8 or ::1): a provider on this very machine, where plain http
+ * does not cross a network. Names (even `localhost`) do not count: a resolver could send them elsewhere.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === '::1') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
 }

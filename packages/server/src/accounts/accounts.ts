@@ -10,6 +10,7 @@ import { FailureThrottle, SIGNIN_ACCOUNT_GLOBAL_POLICY, SIGNIN_ACCOUNT_POLICY, S
 import { addressKey } from '../util/address.js';
 import { decoyHash, verifySecret } from '../util/secrets.js';
 import { NO_METRICS, type Metrics, type ThrottleScope } from '../metrics/metrics.js';
+import { fixedPolicy, type PolicySource } from '../policy/policy-store.js';
 import type { SessionStore} from './sessions.js';
 import { type Session } from './sessions.js';
 import type { UserStore} from './users.js';
@@ -26,6 +27,8 @@ export class Accounts {
   readonly #byAccountAtAddress = new FailureThrottle(SIGNIN_ACCOUNT_POLICY);
   readonly #byAccount = new FailureThrottle(SIGNIN_ACCOUNT_GLOBAL_POLICY);
   readonly #metrics: Pick<Metrics, 'throttled' | 'guessFailed'>;
+  /** The organization's policy: whether local passwords may sign in at all. */
+  readonly #policy: PolicySource;
   #setupToken: string | undefined;
 
   constructor(
@@ -34,12 +37,14 @@ export class Accounts {
     audit: AuditLog,
     untrusted: UntrustedAudit = new UntrustedAudit(audit),
     metrics: Pick<Metrics, 'throttled' | 'guessFailed'> = NO_METRICS,
+    policy: PolicySource = fixedPolicy(),
   ) {
     this.users = users;
     this.sessions = sessions;
     this.#audit = audit;
     this.#untrusted = untrusted;
     this.#metrics = metrics;
+    this.#policy = policy;
   }
 
   /** On a fresh install (no accounts), a one-time token that lets the first administrator be created. */
@@ -84,6 +89,11 @@ export class Accounts {
   }
 
   async signIn(email: string, password: string, clientAddress: string): Promise<{ user: UserRecord; token: string; csrfToken: string }> {
+    if (!this.#policy.current().localPasswords) {
+      // Refused before any password is checked: with passwords off, a password proves nothing here.
+      await this.#untrusted.append({ action: 'signin.refused', clientAddress, details: { email, reason: 'local_passwords_off' } });
+      throw new ParleyError('forbidden', 'password sign-in is turned off by the organization; use single sign-on');
+    }
     const account = email.trim().toLowerCase();
     const from = addressKey(clientAddress);
     const gates: [FailureThrottle, string, ThrottleScope][] = [
@@ -115,8 +125,8 @@ export class Accounts {
       await this.#untrusted.append({ action: 'signin.failed', target: user?.id ?? null, clientAddress, details: { email } });
       throw new ParleyError('invalid_credentials');
     }
-    const session = await this.sessions.create(user.id);
-    await this.#audit.append({ action: 'signin', actor: user.id, clientAddress });
+    const session = await this.sessions.create(user.id, 'password');
+    await this.#audit.append({ action: 'signin', actor: user.id, clientAddress, details: { method: 'password' } });
     return { user, ...session };
   }
 

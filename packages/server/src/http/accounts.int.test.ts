@@ -37,7 +37,7 @@ const codeOf = async (res: Response): Promise<string> => ((await res.json()) as 
 
 test('the setup link works once; afterwards setup is closed', async () => {
   const session = (await (await server.api('GET', '/api/session')).json()) as SessionInfo;
-  assert.deepEqual(session, { user: null, csrfToken: null, setupRequired: false });
+  assert.deepEqual(session, { user: null, csrfToken: null, setupRequired: false, authMethod: null, authProvider: null });
   const again = await server.api('POST', '/api/setup', { token: 'anything', email: 'eve@evil.test', displayName: 'Eve', password: 'long enough password' });
   assert.equal(again.status, 403);
 });

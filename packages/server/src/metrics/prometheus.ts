@@ -22,6 +22,8 @@ export interface MetricsSources {
   rooms: { live(): Iterable<CensusRoom> };
   sfu: Pick<SfuControl, 'stats'>;
   connections: { readonly size: number };
+  /** The audit checkpointer (audit/checkpointer.ts). */
+  audit?: { ageSeconds(): number };
 }
 
 /** One scrape's reading of the server. */
@@ -35,6 +37,7 @@ interface Snapshot {
   /** Undefined if the SFU did not answer (closing). */
   sfu: SfuStats | undefined;
   sfuSeconds: number;
+  auditCheckpointAge: number | undefined;
 }
 
 const THROTTLES: [GuessKind, ThrottleScope][] = [
@@ -117,6 +120,11 @@ export class PrometheusMetrics implements Metrics {
     gauge('parley_participants_reconnecting', 'Participants whose connection dropped and whose place is kept for their resume.', (s) => s.reconnecting);
     gauge('parley_participants_with_media', 'Participants whose media is set up (they have an SFU peer).', (s) => s.withMedia);
     byLabel('parley_lobby_waiting', 'People waiting in lobbies: for a moderator (waiting) or for the host to arrive (waiting-for-host).', 'status', (s) => s.lobby);
+    gauge(
+      'parley_audit_checkpoint_age_seconds',
+      'Seconds since the last signed audit checkpoint while audit events exist that it does not cover; 0 when the last checkpoint covers the whole log.',
+      (s) => s.auditCheckpointAge,
+    );
     gauge('parley_signaling_connections', 'Open signaling WebSocket connections (lobby and not yet joined ones included).', (s) => s.connections);
 
     gauge('parley_sfu_up', '1 if the SFU answered this scrape, else 0 (then the other parley_sfu_ metrics keep their last values).', (s) => (s.sfu ? 1 : 0));
@@ -252,7 +260,7 @@ export class PrometheusMetrics implements Metrics {
   async #take(): Promise<Snapshot> {
     const participants = Object.fromEntries(Role.options.map((r) => [r, 0])) as Record<Role, number>;
     const lobby: Record<WaitingStatus, number> = { waiting: 0, 'waiting-for-host': 0 };
-    const snapshot: Snapshot = { meetings: 0, participants, reconnecting: 0, withMedia: 0, lobby, connections: 0, sfu: undefined, sfuSeconds: 0 };
+    const snapshot: Snapshot = { meetings: 0, participants, reconnecting: 0, withMedia: 0, lobby, connections: 0, sfu: undefined, sfuSeconds: 0, auditCheckpointAge: undefined };
     const sources = this.#sources;
     if (!sources) return snapshot;
     for (const room of sources.rooms.live()) {
@@ -265,6 +273,7 @@ export class PrometheusMetrics implements Metrics {
       for (const waiter of room.lobby.all()) lobby[waiter.status] += 1;
     }
     snapshot.connections = sources.connections.size;
+    snapshot.auditCheckpointAge = sources.audit?.ageSeconds();
     const started = performance.now();
     snapshot.sfu = await sources.sfu.stats({ traffic: true }).catch(() => undefined);
     snapshot.sfuSeconds = (performance.now() - started) / 1000;

@@ -74,6 +74,20 @@ export class RoomRegistry {
     for (const room of this.#rooms.values()) room.policyChanged();
   }
 
+  /** A disabled account: moves that person out of every live room (meeting and lobby); how many places they had. */
+  async disconnectUser(userId: string, message = 'An administrator disabled your account.'): Promise<number> {
+    const counts = await Promise.all(
+      [...this.#rooms.values()].map((room) =>
+        room.disconnectUser(userId, message).catch((err: unknown) => {
+          // A room that closed meanwhile has nobody left to move out.
+          if (!room.closed) this.#deps.log.error({ err }, 'moving a disabled account out failed');
+          return 0;
+        }),
+      ),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
   async close(message?: string): Promise<void> {
     this.#closed = true;
     this.#deps.sfu.off('connectionState', this.#onConnectionState);

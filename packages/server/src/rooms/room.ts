@@ -304,6 +304,33 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
       .catch((err: unknown) => this.log.error({ err }, 'applying the policy failed'));
   }
 
+  /**
+   * An account was disabled: every participant and waiting socket of it is told (`bye`
+   * `account-disabled`) and moved out at once, with their resume credentials revoked. Returns how many.
+   */
+  disconnectUser(userId: string, message: string): Promise<number> {
+    return this.#queue.push(async () => {
+      let count = 0;
+      for (const waiter of this.lobby.all()) {
+        if (waiter.entrant.userId !== userId) continue;
+        this.lobby.take(waiter.id);
+        if (waiter.status === 'waiting') this.lobbyChanged({ removed: [waiter.id] });
+        waiter.entrant.sink.close('account-disabled', message);
+        await this.audit('lobby.moved-out', null, waiter.id, { name: waiter.entrant.displayName, reason: 'account-disabled' });
+        count += 1;
+      }
+      for (const participant of [...this.participants.values()]) {
+        if (participant.entrant.userId !== userId) continue;
+        participant.close({ reason: 'account-disabled', message });
+        await this.audit('participant.moved-out', null, participant.id, { name: participant.displayName, reason: 'account-disabled' });
+        await this.remove(participant.id, 'removed');
+        count += 1;
+      }
+      this.emptyCheck();
+      return count;
+    });
+  }
+
   /** Says goodbye to everyone (participants and lobby), frees their SFU peers and files. Idempotent. */
   close(message = 'The meeting has ended.', reason: 'shutdown' | 'ended' = 'shutdown'): Promise<void> {
     this.closed = true;

@@ -105,6 +105,11 @@ export class SignalingConnection implements ParticipantSink {
     ws.on('error', (err) => this.#log.warn({ err }, 'socket error'));
   }
 
+  /** The account this socket was opened with (from the upgrade's session cookie), if any. */
+  get userId(): string | null {
+    return this.#user?.id ?? null;
+  }
+
   send(message: ServerMessage): void {
     if (this.#ws.readyState !== this.#ws.OPEN) return;
     if (this.#ws.bufferedAmount > MAX_BUFFERED_BYTES) {

@@ -1,4 +1,10 @@
-/** The append-only audit log's one writer. Every security decision lands here. */
+/**
+ * The append-only audit log's one writer. Every security decision lands here, chained to the one
+ * before it (audit/chain.ts). Appends go through one queue, so two concurrent appends never fork
+ * the chain; the head (last seq and hash) is read from the database before the first append.
+ */
+import { chainHash, GENESIS, type StoredRecord } from '../audit/chain.js';
+import { ActionQueue } from '../util/action-queue.js';
 import type { Db } from './db.js';
 
 export interface AuditEvent {
@@ -10,26 +16,50 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
+/** The chain's head: how many records, and the last one's hash. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+/** Told of every record once it is stored (checkpoints, forwarding). Must not throw or block. */
+export type AppendListener = (record: StoredRecord & { hash: string }) => void;
+
+/** How many times an append re-reads the head after another process took its seq. */
+const MAX_CONFLICTS = 5;
+
+function isSeqConflict(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 export class AuditLog {
   readonly #db: Db;
+  readonly #queue = new ActionQueue();
+  readonly #listeners = new Set<AppendListener>();
+  #head: AuditHead | undefined;
 
   constructor(db: Db) {
     this.#db = db;
   }
 
-  async append(event: AuditEvent): Promise<void> {
-    await this.#db
-      .insertInto('audit_events')
-      .values({
-        at: Date.now(),
-        meeting_id: event.meetingId ?? null,
-        actor: event.actor ?? null,
-        action: event.action,
-        target: event.target ?? null,
-        client_address: event.clientAddress ?? null,
-        details: JSON.stringify(event.details ?? {}),
-      })
-      .execute();
+  /** Hears of each stored record; returns the unsubscribe. */
+  onAppended(listener: AppendListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  append(event: AuditEvent): Promise<void> {
+    return this.#queue.push(() => this.#write(event));
+  }
+
+  /** The head as of the last append (read from the database if nothing was appended yet). */
+  head(): Promise<AuditHead> {
+    return this.#queue.push(() => this.#currentHead());
+  }
+
+  /** Waits for queued appends; refuses new ones. */
+  close(): Promise<void> {
+    return this.#queue.close();
   }
 
   async forMeeting(meetingId: string): Promise<{ action: string; actor: string | null; details: string }[]> {
@@ -39,5 +69,63 @@ export class AuditLog {
       .where('meeting_id', '=', meetingId)
       .orderBy('seq')
       .execute();
+  }
+
+  async #currentHead(): Promise<AuditHead> {
+    this.#head ??= await this.#readHead();
+    return this.#head;
+  }
+
+  async #readHead(): Promise<AuditHead> {
+    const last = await this.#db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return last ? { seq: last.seq, hash: last.hash ?? GENESIS } : { seq: 0, hash: GENESIS };
+  }
+
+  async #write(event: AuditEvent): Promise<void> {
+    const details = event.details ?? {};
+    // Stored as text and chained as parsed JSON: the round trip makes the two agree exactly.
+    const detailsText = JSON.stringify(details);
+    for (let attempt = 0; ; attempt += 1) {
+      const head = await this.#currentHead();
+      const record = {
+        seq: head.seq + 1,
+        at: Date.now(),
+        meetingId: event.meetingId ?? null,
+        actor: event.actor ?? null,
+        action: event.action,
+        target: event.target ?? null,
+        clientAddress: event.clientAddress ?? null,
+        details: JSON.parse(detailsText) as unknown,
+      };
+      const hash = chainHash(head.hash, record);
+      try {
+        // The explicit seq is a compare-and-swap on the head: the primary key lets only one writer
+        // take seq n+1, so another process appending to the same SQLite file (the CLI) makes this
+        // insert fail rather than fork the chain; then the head is re-read and the record re-chained.
+        // Multi-node PostgreSQL needs a database-level lock on the chain head here instead (e.g.
+        // pg_advisory_xact_lock around read-head + insert), or every node retries against every other.
+        await this.#db
+          .insertInto('audit_events')
+          .values({
+            seq: record.seq,
+            at: record.at,
+            meeting_id: record.meetingId,
+            actor: record.actor,
+            action: record.action,
+            target: record.target,
+            client_address: record.clientAddress,
+            details: detailsText,
+            hash,
+          })
+          .execute();
+      } catch (err) {
+        if (!isSeqConflict(err) || attempt >= MAX_CONFLICTS) throw err;
+        this.#head = await this.#readHead();
+        continue;
+      }
+      this.#head = { seq: record.seq, hash };
+      for (const listener of this.#listeners) listener({ ...record, hash });
+      return;
+    }
   }
 }

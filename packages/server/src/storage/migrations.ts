@@ -1,5 +1,6 @@
 /** Schema migrations, as code, applied in order at start. Never edit one that has shipped: add another. */
 import { sql, type Kysely, type Migration } from 'kysely';
+import { chainHash, GENESIS, recordOfRow, type AuditRow } from '../audit/chain.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_meetings': {
@@ -119,6 +120,81 @@ export const migrations: Record<string, Migration> = {
       await sql`CREATE TRIGGER meetings_sensitivity_never_lowered BEFORE UPDATE OF sensitivity ON meetings
         WHEN OLD.sensitivity = 'sensitive' AND NEW.sensitivity <> 'sensitive'
         BEGIN SELECT RAISE(ABORT, 'a sensitive meeting stays sensitive'); END`.execute(db);
+    },
+  },
+  '0007_audit_chain': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // The hash chain (audit/chain.ts): every row carries hash_n = SHA-256(hash_{n-1} || JCS(record)).
+      await db.schema.alterTable('audit_events').addColumn('hash', 'text').execute();
+      // Backfill in seq order: the append-only triggers step aside for this migration only.
+      await sql`DROP TRIGGER audit_events_no_update`.execute(db);
+      let previous = GENESIS;
+      const rows = await sql<AuditRow>`SELECT seq, at, meeting_id, actor, action, target, client_address, details, hash FROM audit_events ORDER BY seq`.execute(db);
+      for (const row of rows.rows) {
+        const record = recordOfRow(row);
+        if ('problem' in record) throw new Error(`audit record ${row.seq}: ${record.problem}`);
+        previous = chainHash(previous, record);
+        await sql`UPDATE audit_events SET hash = ${previous} WHERE seq = ${row.seq}`.execute(db);
+      }
+      await sql`CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`.execute(db);
+      await sql`CREATE TRIGGER audit_events_hash_required BEFORE INSERT ON audit_events WHEN NEW.hash IS NULL
+        BEGIN SELECT RAISE(ABORT, 'audit_events rows are chained: hash required'); END`.execute(db);
+      // Signed checkpoints over the chain (audit/signing.ts); append-only as well.
+      await db.schema
+        .createTable('audit_checkpoints')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('tree_size', 'integer', (c) => c.notNull())
+        .addColumn('head_hash', 'text', (c) => c.notNull())
+        .addColumn('at', 'integer', (c) => c.notNull())
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('signature', 'text', (c) => c.notNull())
+        .execute();
+      await sql`CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+        BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END`.execute(db);
+      await sql`CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+        BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END`.execute(db);
+      await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
+    },
+  },
+  '0008_oidc': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Single sign-on: an account's identities at OpenID Providers, linked by (issuer, subject) and
+      // by nothing else once linked.
+      await db.schema
+        .createTable('user_identities')
+        .addColumn('issuer', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('email', 'text')
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('last_used_at', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('user_identities_pk', ['issuer', 'subject'])
+        .execute();
+      await db.schema.createIndex('user_identities_user').on('user_identities').column('user_id').execute();
+      // Sign-ins in progress (state, nonce, PKCE verifier): single-use rows, deleted when used or expired.
+      await db.schema
+        .createTable('oidc_logins')
+        .addColumn('handle_hash', 'text', (c) => c.primaryKey())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('nonce', 'text', (c) => c.notNull())
+        .addColumn('code_verifier', 'text', (c) => c.notNull())
+        .addColumn('redirect_uri', 'text', (c) => c.notNull())
+        .addColumn('next', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .alterTable('sessions')
+        .addColumn('auth_method', 'text', (c) => c.notNull().defaultTo('password').check(sql`auth_method IN ('password', 'oidc')`))
+        .execute();
+    },
+  },
+  '0010_account_admin': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // An administrator closes a report with a resolution; who and when are kept with it.
+      await db.schema.alterTable('reports').addColumn('closed_at', 'integer').execute();
+      await db.schema.alterTable('reports').addColumn('closed_by', 'text').execute();
+      await db.schema.alterTable('reports').addColumn('resolution', 'text').execute();
     },
   },
   '0009_clients': {

@@ -74,11 +74,46 @@ export class ModerationStore {
     return rows.map((r) => ({ id: r.id, displayName: r.display_name, identity: r.identity as IdentityKind, at: r.created_at }));
   }
 
-  async report(report: Omit<ReportsTable, 'id' | 'created_at'>): Promise<void> {
-    await this.#db.insertInto('reports').values({ ...report, id: newOpaqueId(), created_at: Date.now() }).execute();
+  async report(report: Omit<ReportsTable, 'id' | 'created_at' | 'closed_at' | 'closed_by' | 'resolution'>): Promise<void> {
+    await this.#db
+      .insertInto('reports')
+      .values({ ...report, id: newOpaqueId(), created_at: Date.now(), closed_at: null, closed_by: null, resolution: null })
+      .execute();
   }
 
-  async reports(): Promise<ReportsTable[]> {
-    return this.#db.selectFrom('reports').selectAll().orderBy('created_at', 'desc').limit(500).execute();
+  /** The newest 500 reports, open ones (not closed by an administrator) or closed ones. */
+  async reports(status: 'open' | 'closed' = 'open'): Promise<ReportsTable[]> {
+    return this.#db
+      .selectFrom('reports')
+      .selectAll()
+      .where('closed_at', status === 'open' ? 'is' : 'is not', null)
+      .orderBy('created_at', 'desc')
+      .limit(500)
+      .execute();
+  }
+
+  /** Closes an open report; false if there is no such report or it is closed already. */
+  async closeReport(id: string, by: string, resolution: string): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('reports')
+      .set({ closed_at: Date.now(), closed_by: by, resolution })
+      .where('id', '=', id)
+      .where('closed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async findReport(id: string): Promise<ReportsTable | undefined> {
+    return this.#db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Removals of a meeting matching an account or, for guests, a display name (standing or lifted). */
+  async removalsOf(meetingId: string, who: { userId: string | null; displayName: string }): Promise<{ lifted_at: number | null }[]> {
+    return this.#db
+      .selectFrom('meeting_bans')
+      .select('lifted_at')
+      .where('meeting_id', '=', meetingId)
+      .where(who.userId ? 'user_id' : 'display_name', '=', who.userId ?? who.displayName)
+      .execute();
   }
 }

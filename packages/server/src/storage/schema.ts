@@ -1,5 +1,5 @@
 /** The database's tables as Kysely sees them. */
-import type { Sensitivity } from '@parley/protocol';
+import type { AuthMethod, Sensitivity } from '@parley/protocol';
 import type { Generated } from 'kysely';
 
 export interface MeetingsTable {
@@ -28,6 +28,19 @@ export interface AuditTable {
   target: string | null;
   client_address: string | null;
   details: string;
+  /** hex SHA-256 chaining this row to the one before (audit/chain.ts). */
+  hash: string | null;
+}
+
+/** A signed checkpoint over the audit chain (audit/signing.ts). */
+export interface AuditCheckpointsTable {
+  id: Generated<number>;
+  tree_size: number;
+  head_hash: string;
+  at: number;
+  key_id: string;
+  /** Ed25519, base64. */
+  signature: string;
 }
 
 /** Organization role: admins manage accounts; members host meetings; external users only attend. */
@@ -51,6 +64,8 @@ export interface SessionsTable {
   csrf_token: string;
   created_at: number;
   expires_at: number;
+  /** How the session was made ('password' for sessions from before migration 0008). */
+  auth_method: Generated<AuthMethod>;
 }
 
 export interface SettingsTable {
@@ -78,6 +93,10 @@ export interface ReportsTable {
   target_name: string;
   note: string;
   created_at: number;
+  /** Set when an administrator closes the report (migration 0010). */
+  closed_at: number | null;
+  closed_by: string | null;
+  resolution: string | null;
 }
 
 export interface ResumeCredentialsTable {
@@ -99,14 +118,39 @@ export interface ClientSamplesTable {
   by_browser: string;
 }
 
+/** An account's identity at an OpenID Provider: the (issuer, subject) pair that signs it in (migration 0008). */
+export interface UserIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  /** The verified email the provider gave when the identity was linked (for administrators; never used to sign in). */
+  email: string | null;
+  created_at: number;
+  last_used_at: number;
+}
+
+/** A single sign-on in progress: single-use, short-lived, found by the SHA-256 of the browser's handle cookie. */
+export interface OidcLoginsTable {
+  handle_hash: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  redirect_uri: string;
+  next: string;
+  expires_at: number;
+}
+
 export interface Database {
   meetings: MeetingsTable;
   resume_credentials: ResumeCredentialsTable;
   audit_events: AuditTable;
+  audit_checkpoints: AuditCheckpointsTable;
   users: UsersTable;
   sessions: SessionsTable;
   settings: SettingsTable;
   meeting_bans: MeetingBansTable;
   reports: ReportsTable;
   client_samples: ClientSamplesTable;
+  user_identities: UserIdentitiesTable;
+  oidc_logins: OidcLoginsTable;
 }

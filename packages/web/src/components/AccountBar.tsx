@@ -1,4 +1,4 @@
-/** The page header: the brand, and who is signed in (name, organization role, Sign out) or a Sign in link. */
+/** The page header: the brand, and who is signed in (name, organization role, how they signed in, Sign out) or a Sign in link. */
 import { useState, type ReactElement } from 'react';
 import { ORG_ROLE_LABEL, useAccount } from '../lib/account.js';
 import { useNavigate } from '../lib/nav.js';
@@ -44,6 +44,11 @@ export function AccountBar({ here }: { here: Route }): ReactElement {
               <span className={`org-role org-role-${user.orgRole}`} data-testid="account-role" data-org-role={user.orgRole}>
                 {ORG_ROLE_LABEL[user.orgRole]}
               </span>
+              {state.authMethod && (
+                <span className="auth-method muted small" data-testid="auth-method" data-auth-method={state.authMethod}>
+                  {state.authMethod === 'oidc' ? `via ${state.authProvider ?? 'single sign-on'}` : 'via password'}
+                </span>
+              )}
             </span>
             <button type="button" className="btn btn-small" onClick={() => void signOut()} disabled={busy} data-testid="sign-out">
               Sign out

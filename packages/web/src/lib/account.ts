@@ -5,7 +5,7 @@
  * session's CSRF token from here.
  */
 import { createContext, useContext } from 'react';
-import type { OrgRole, SessionInfo, UserInfo } from '@parley/protocol';
+import type { AuthMethod, OrgRole, SessionInfo, UserInfo } from '@parley/protocol';
 import { ApiClient, ApiRequestError, type SetupFields } from './api.js';
 import { Store, useStoreState } from './store.js';
 
@@ -15,6 +15,9 @@ export interface AccountState {
   user: UserInfo | null;
   csrfToken: string | null;
   setupRequired: boolean;
+  /** How this session was made (password or single sign-on), and for single sign-on the provider's name. */
+  authMethod: AuthMethod | null;
+  authProvider: string | null;
 }
 
 type AccountAction = { type: 'session'; info: SessionInfo } | { type: 'failed' };
@@ -28,7 +31,7 @@ function reduce(state: AccountState, action: AccountAction): AccountState {
   }
 }
 
-const INITIAL: AccountState = { status: 'loading', user: null, csrfToken: null, setupRequired: false };
+const INITIAL: AccountState = { status: 'loading', user: null, csrfToken: null, setupRequired: false, authMethod: null, authProvider: null };
 
 export class Account {
   readonly store = new Store(reduce, INITIAL);

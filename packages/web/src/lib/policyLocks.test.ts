@@ -31,7 +31,7 @@ test('the create form takes the locked values, and asks the server only for them
 });
 
 test('guests are offered the co-host role only where the policy allows it', () => {
-  const guest: ParticipantInfo = { id: 'g', displayName: 'Gus', role: 'guest', identity: 'guest', handRaised: false, reconnecting: false } as ParticipantInfo;
+  const guest: ParticipantInfo = { id: 'g', displayName: 'Gus', role: 'guest', identity: 'guest', handRaised: false, connection: 'connected', joinedAt: 0 };
   const member: ParticipantInfo = { ...guest, id: 'm', role: 'participant', identity: 'member' };
   assert.equal(roleActions('host', guest, false).makeCohost, false);
   assert.equal(roleActions('host', guest, false, true).makeCohost, true);

@@ -20,6 +20,7 @@ const BYE_CODES: Partial<Record<Extract<ServerEvent, { type: 'bye' }>['reason'],
   ended: 'meeting_ended',
   removed: 'removed',
   'sensitivity-raised': 'sensitivity_raised',
+  'account-disabled': 'account_disabled',
 };
 
 /** `bye` codes after which the participant comes back by resuming (the server restarts, media broke). */

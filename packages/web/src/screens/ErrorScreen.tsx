@@ -35,6 +35,10 @@ const COPY: Record<string, Copy> = {
     title: 'This meeting is now sensitive',
     text: 'Only signed-in members of the organization may attend. Sign in with your organization account to join again.',
   },
+  account_disabled: {
+    title: 'Your account was disabled',
+    text: 'An administrator of your organization disabled your account and signed you out. Ask them if you think this is a mistake.',
+  },
   'bad-link': { title: 'This is not a valid meeting link', text: 'Check that you copied the whole link.' },
 };
 

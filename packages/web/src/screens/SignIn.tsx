@@ -2,12 +2,14 @@
  * Sign in with an organization account, then go back where the person came from (a meeting link,
  * whose passcode the App kept in memory; it never travels through this page's address).
  */
-import { useState, type FormEvent, type ReactElement } from 'react';
+import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
+import type { AuthProviders } from '@parley/protocol';
 import { AccountBar } from '../components/AccountBar.js';
 import { useAccount } from '../lib/account.js';
 import { ApiRequestError } from '../lib/api.js';
 import { useNavigate } from '../lib/nav.js';
-import { parseRoute, type Route } from '../lib/route.js';
+import { parseRoute, pathOf, type Route } from '../lib/route.js';
+import { fetchProviders, ssoFailureOf, ssoStartHref } from '../lib/ssoApi.js';
 
 function describe(err: unknown): string {
   if (!(err instanceof ApiRequestError)) return 'Signing in failed.';
@@ -36,6 +38,24 @@ export function SignIn({ next }: { next: string }): ReactElement {
   const [error, setError] = useState<{ code: string; text: string } | null>(null);
   const here: Route = { page: 'signin', next };
   const goingToMeeting = next.startsWith('/m/');
+  // Why the server sent the person back here from single sign-on, read once from the address.
+  const [ssoFailure] = useState(() => ssoFailureOf(window.location.search));
+  const [providers, setProviders] = useState<AuthProviders | null>(null);
+
+  useEffect(() => {
+    // The failure stays on screen, not in the address (a reload or a shared link should not repeat it).
+    if (ssoFailureOf(window.location.search)) window.history.replaceState(window.history.state, '', pathOf(here));
+    let live = true;
+    fetchProviders(account.api).then(
+      (p) => live && setProviders(p),
+      // Without an answer, offer what every server has: passwords (the server still decides).
+      () => live && setProviders({ sso: null, localPasswords: true }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [account]);
+  const passwordsOn = providers?.localPasswords ?? true;
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
@@ -64,43 +84,61 @@ export function SignIn({ next }: { next: string }): ReactElement {
               You are signed in as {state.user.displayName}. Signing in again switches accounts.
             </p>
           )}
-          <form className="stack" onSubmit={(e) => void submit(e)}>
-            <label className="field">
-              <span className="field-label">Email</span>
-              <input
-                className="input"
-                type="email"
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-                autoComplete="username"
-                autoFocus
-                required
-                maxLength={254}
-                data-testid="signin-email"
-              />
-            </label>
-            <label className="field">
-              <span className="field-label">Password</span>
-              <input
-                className="input"
-                type="password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-                autoComplete="current-password"
-                required
-                maxLength={256}
-                data-testid="signin-password"
-              />
-            </label>
-            {error && (
-              <p className="error-text" role="alert" data-testid="signin-error" data-code={error.code}>
-                {error.text}
-              </p>
-            )}
-            <button type="submit" className="btn btn-primary" disabled={busy || !email.trim() || !password} data-testid="signin-submit">
-              {busy ? 'Signing in…' : 'Sign in'}
-            </button>
-          </form>
+          {ssoFailure && (
+            <p className="error-text" role="alert" data-testid="sso-error" data-code={ssoFailure.reason}>
+              {ssoFailure.text}
+            </p>
+          )}
+          {providers?.sso && (
+            <a className="btn btn-primary sso-button" href={ssoStartHref(next)} data-testid="sso-sign-in">
+              Sign in with {providers.sso.name}
+            </a>
+          )}
+          {providers?.sso && passwordsOn && <p className="muted small sso-or">or with your Parley password:</p>}
+          {!passwordsOn && !providers?.sso && (
+            <p className="error-text" role="alert">
+              Password sign-in is turned off and no single sign-on is configured. Ask your administrator.
+            </p>
+          )}
+          {passwordsOn && (
+            <form className="stack" onSubmit={(e) => void submit(e)}>
+              <label className="field">
+                <span className="field-label">Email</span>
+                <input
+                  className="input"
+                  type="email"
+                  value={email}
+                  onChange={(e) => setEmail(e.target.value)}
+                  autoComplete="username"
+                  autoFocus
+                  required
+                  maxLength={254}
+                  data-testid="signin-email"
+                />
+              </label>
+              <label className="field">
+                <span className="field-label">Password</span>
+                <input
+                  className="input"
+                  type="password"
+                  value={password}
+                  onChange={(e) => setPassword(e.target.value)}
+                  autoComplete="current-password"
+                  required
+                  maxLength={256}
+                  data-testid="signin-password"
+                />
+              </label>
+              {error && (
+                <p className="error-text" role="alert" data-testid="signin-error" data-code={error.code}>
+                  {error.text}
+                </p>
+              )}
+              <button type="submit" className="btn btn-primary" disabled={busy || !email.trim() || !password} data-testid="signin-submit">
+                {busy ? 'Signing in…' : 'Sign in'}
+              </button>
+            </form>
+          )}
           {state.setupRequired && (
             <p className="muted small">
               No accounts exist yet: open the one-time setup link printed in the server's console to create the first administrator.

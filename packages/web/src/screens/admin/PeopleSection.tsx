@@ -1,8 +1,9 @@
-/** The console's People section: create accounts for members of the organization and for external people. */
+/** The console's People section: the accounts list (search, disable, reset, role) and creating accounts. */
 import { useState, type FormEvent, type ReactElement } from 'react';
 import { DisplayName, Email, Password, type OrgRole, type UserInfo } from '@parley/protocol';
 import { ORG_ROLE_LABEL, useAccount } from '../../lib/account.js';
 import { ApiRequestError } from '../../lib/api.js';
+import { PeopleList } from './PeopleList.js';
 
 type NewRole = Exclude<OrgRole, 'admin'>;
 
@@ -86,22 +87,28 @@ function CreateAccountForm({ onCreated }: { onCreated: (user: UserInfo) => void 
 export function PeopleSection(): ReactElement {
   const [created, setCreated] = useState<UserInfo[]>([]);
   return (
-    <section className="card stack" aria-labelledby="admin-people-title">
-      <h2 id="admin-people-title">Create an account</h2>
-      <CreateAccountForm onCreated={(user) => setCreated((list) => [user, ...list])} />
-      {created.length > 0 && (
-        <div className="stack created">
-          <h3>Created just now</h3>
-          <ul className="plain-list" data-testid="admin-created">
-            {created.map((u) => (
-              <li key={u.id} data-testid="admin-created-user" data-email={u.email}>
-                <span>{u.displayName}</span> <span className="muted mono small">{u.email}</span>{' '}
-                <span className={`org-role org-role-${u.orgRole}`}>{ORG_ROLE_LABEL[u.orgRole]}</span>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-    </section>
+    <>
+      <section className="card stack" aria-labelledby="admin-accounts-title">
+        <h2 id="admin-accounts-title">Accounts</h2>
+        <PeopleList refreshKey={created.length} />
+      </section>
+      <section className="card stack" aria-labelledby="admin-people-title">
+        <h2 id="admin-people-title">Create an account</h2>
+        <CreateAccountForm onCreated={(user) => setCreated((list) => [user, ...list])} />
+        {created.length > 0 && (
+          <div className="stack created">
+            <h3>Created just now</h3>
+            <ul className="plain-list" data-testid="admin-created">
+              {created.map((u) => (
+                <li key={u.id} data-testid="admin-created-user" data-email={u.email}>
+                  <span>{u.displayName}</span> <span className="muted mono small">{u.email}</span>{' '}
+                  <span className={`org-role org-role-${u.orgRole}`}>{ORG_ROLE_LABEL[u.orgRole]}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </section>
+    </>
   );
 }
