@@ -57,6 +57,8 @@ export const ClientSample = z.object({
   byBuild: z.record(z.string(), z.number().int()),
   /** Counts by browser and major version (`Firefox 128`). */
   byBrowser: z.record(z.string(), z.number().int()),
+  /** The outdated ones, by browser and major version. */
+  outdatedByBrowser: z.record(z.string(), z.number().int()),
 });
 export type ClientSample = z.infer<typeof ClientSample>;
 

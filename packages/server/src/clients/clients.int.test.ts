@@ -16,7 +16,7 @@ import { joinAdmitted } from '../test-support/join.js';
 import { eventually } from '../test-support/media-peer.js';
 import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
 import { TestClient } from '../test-support/ws-client.js';
-import { outdatedClientsSeen } from './registry.js';
+import { outdatedClientsSeen, postureOutdatedClients } from './registry.js';
 
 const FIREFOX_128 = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 const CHROME_120 = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
@@ -87,10 +87,12 @@ test('connected clients are listed by build and browser, outdated ones flagged, 
   assert.equal(sample.outdated, 1);
   assert.deepEqual(sample.byBrowser, { 'Firefox 128': 1, 'Chrome 120': 1 });
   assert.deepEqual(sample.byBuild, { [FIRST]: 1, '0.1.0': 1 });
+  assert.deepEqual(sample.outdatedByBrowser, { 'Firefox 128': 1 });
   view = await clientsView();
   assert.deepEqual(view.samples.at(-1), sample);
-  assert.deepEqual(await outdatedClientsSeen(server.server.db, from, Date.now()), { samples: 1, samplesWithOutdated: 1, maxOutdated: 1, maxTotal: 2 });
-  assert.deepEqual(await outdatedClientsSeen(server.server.db, 0, from - 1), { samples: 0, samplesWithOutdated: 0, maxOutdated: 0, maxTotal: 0 });
+  assert.deepEqual(await outdatedClientsSeen(server.server.db, from, Date.now()), { samples: 1, samplesWithOutdated: 1, maxOutdated: 1, maxTotal: 2, byBrowser: { 'Firefox 128': 1 } });
+  assert.deepEqual(await outdatedClientsSeen(server.server.db, 0, from - 1), { samples: 0, samplesWithOutdated: 0, maxOutdated: 0, maxTotal: 0, byBrowser: {} });
+  assert.deepEqual(await postureOutdatedClients(server.server.db)(from, Date.now()), { available: true, total: 1, byBrowser: { 'Firefox 128': 1 } });
   await store.update(DEFAULT_POLICY, { actor: 'test', clientAddress: null });
   await Promise.all([current.client.close(), chrome.client.close()]);
 });

@@ -3,7 +3,7 @@
  * (below the minimum build or the minimum browser version), and how those counts move: a sample
  * every minute in `client_samples`, kept 30 days. Read from the live sockets, never stored per person.
  */
-import { browserShortfall, type BrowserVersion, type ClientSample, type ConnectedClient } from '@parley/protocol';
+import { browserShortfall, type BrowserVersion, type ClientSample, type ConnectedClient, type OutdatedClients } from '@parley/protocol';
 import type { Logger } from '../log.js';
 import type { PolicySource } from '../policy/policy-store.js';
 import type { Db } from '../storage/db.js';
@@ -83,12 +83,21 @@ export class ClientRegistry {
     const clients = this.connected();
     const byBuild: Record<string, number> = {};
     const byBrowser: Record<string, number> = {};
+    const outdatedByBrowser: Record<string, number> = {};
     for (const c of clients) {
       byBuild[c.build] = (byBuild[c.build] ?? 0) + 1;
       byBrowser[c.browser] = (byBrowser[c.browser] ?? 0) + 1;
+      if (c.outdated) outdatedByBrowser[c.browser] = (outdatedByBrowser[c.browser] ?? 0) + 1;
     }
-    const sample: ClientSample = { at, total: clients.length, outdated: clients.filter((c) => c.outdated).length, byBuild, byBrowser };
-    const row = { at, total: sample.total, outdated: sample.outdated, by_build: JSON.stringify(byBuild), by_browser: JSON.stringify(byBrowser) };
+    const sample: ClientSample = { at, total: clients.length, outdated: clients.filter((c) => c.outdated).length, byBuild, byBrowser, outdatedByBrowser };
+    const row = {
+      at,
+      total: sample.total,
+      outdated: sample.outdated,
+      by_build: JSON.stringify(byBuild),
+      by_browser: JSON.stringify(byBrowser),
+      outdated_by_browser: JSON.stringify(outdatedByBrowser),
+    };
     await this.#db
       .insertInto('client_samples')
       .values(row)
@@ -101,7 +110,14 @@ export class ClientRegistry {
   /** The samples since `from` (at most 240 points: each the largest counts of its span). */
   async samples(from: number, to = Date.now()): Promise<ClientSample[]> {
     const rows = await this.#db.selectFrom('client_samples').selectAll().where('at', '>=', from).where('at', '<=', to).orderBy('at').execute();
-    const all = rows.map((r) => ({ at: r.at, total: r.total, outdated: r.outdated, byBuild: counts(r.by_build), byBrowser: counts(r.by_browser) }));
+    const all = rows.map((r) => ({
+      at: r.at,
+      total: r.total,
+      outdated: r.outdated,
+      byBuild: counts(r.by_build),
+      byBrowser: counts(r.by_browser),
+      outdatedByBrowser: counts(r.outdated_by_browser),
+    }));
     if (all.length <= MAX_POINTS) return all;
     const per = Math.ceil(all.length / MAX_POINTS);
     const buckets: ClientSample[] = [];
@@ -122,14 +138,33 @@ function largest(a: ClientSample, b: ClientSample): ClientSample {
     for (const [k, v] of Object.entries(y)) out[k] = Math.max(out[k] ?? 0, v);
     return out;
   };
-  return { at: a.at, total: Math.max(a.total, b.total), outdated: Math.max(a.outdated, b.outdated), byBuild: merge(a.byBuild, b.byBuild), byBrowser: merge(a.byBrowser, b.byBrowser) };
+  return {
+    at: a.at,
+    total: Math.max(a.total, b.total),
+    outdated: Math.max(a.outdated, b.outdated),
+    byBuild: merge(a.byBuild, b.byBuild),
+    byBrowser: merge(a.byBrowser, b.byBrowser),
+    outdatedByBrowser: merge(a.outdatedByBrowser, b.outdatedByBrowser),
+  };
+}
+
+/** Outdated clients seen between two times, from the minute samples. */
+export interface OutdatedSeen {
+  samples: number;
+  /** Samples in which at least one connected client was outdated. */
+  samplesWithOutdated: number;
+  /** The most outdated clients connected at once, and the most clients at once. */
+  maxOutdated: number;
+  maxTotal: number;
+  /** For each browser and major version, the most outdated clients of it connected at once. */
+  byBrowser: Record<string, number>;
 }
 
 /**
  * For the posture report: how many outdated clients were seen connected between `from` and `to`
- * (the largest count in any one minute's sample), and in how many samples any were.
+ * (the largest count in any one minute's sample), in how many samples any were, and by browser.
  */
-export async function outdatedClientsSeen(db: Db, from: number, to: number): Promise<{ samples: number; samplesWithOutdated: number; maxOutdated: number; maxTotal: number }> {
+export async function outdatedClientsSeen(db: Db, from: number, to: number): Promise<OutdatedSeen> {
   const row = await db
     .selectFrom('client_samples')
     .select((eb) => [
@@ -141,5 +176,25 @@ export async function outdatedClientsSeen(db: Db, from: number, to: number): Pro
     .where('at', '>=', from)
     .where('at', '<=', to)
     .executeTakeFirstOrThrow();
-  return { samples: Number(row.samples), samplesWithOutdated: Number(row.withOutdated ?? 0), maxOutdated: Number(row.maxOutdated ?? 0), maxTotal: Number(row.maxTotal ?? 0) };
+  const byBrowser: Record<string, number> = {};
+  const rows = await db.selectFrom('client_samples').select('outdated_by_browser').where('at', '>=', from).where('at', '<=', to).where('outdated', '>', 0).execute();
+  for (const r of rows) for (const [browser, n] of Object.entries(counts(r.outdated_by_browser))) byBrowser[browser] = Math.max(byBrowser[browser] ?? 0, n);
+  return {
+    samples: Number(row.samples),
+    samplesWithOutdated: Number(row.withOutdated ?? 0),
+    maxOutdated: Number(row.maxOutdated ?? 0),
+    maxTotal: Number(row.maxTotal ?? 0),
+    byBrowser,
+  };
+}
+
+/**
+ * The posture report's source (`PostureSources.outdatedClientsSeen`): `total` is the most outdated
+ * clients connected at once in the period, `byBrowser` the same per browser and major version.
+ */
+export function postureOutdatedClients(db: Db): (from: number, to: number) => Promise<OutdatedClients> {
+  return async (from, to) => {
+    const seen = await outdatedClientsSeen(db, from, to);
+    return { available: true, total: seen.maxOutdated, byBrowser: seen.byBrowser };
+  };
 }

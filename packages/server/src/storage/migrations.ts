@@ -207,6 +207,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn('outdated', 'integer', (c) => c.notNull())
         .addColumn('by_build', 'text', (c) => c.notNull())
         .addColumn('by_browser', 'text', (c) => c.notNull())
+        .addColumn('outdated_by_browser', 'text', (c) => c.notNull())
         .execute();
     },
   },

@@ -116,6 +116,8 @@ export interface ClientSamplesTable {
   outdated: number;
   by_build: string;
   by_browser: string;
+  /** The outdated ones only, by browser+major. */
+  outdated_by_browser: string;
 }
 
 /** An account's identity at an OpenID Provider: the (issuer, subject) pair that signs it in (migration 0008). */
