@@ -1,9 +1,46 @@
 // Vite build of Parley's browser client. The output (dist/) is served by @parley/server under a strict
 // CSP, so nothing here may inline scripts or styles or load anything from another origin.
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
+/**
+ * The client's build identity, `<version>+<content hash>`: the hash covers every input of the bundle
+ * (this client's, the protocol's and the E2EE package's sources, index.html, the dependency lock), so
+ * any change makes a new build and an unchanged tree keeps its identity. Compiled into the client (sent
+ * in `hello`) and written to dist/build.json, where the server reads and watches it (C1).
+ */
+function buildIdentity(): string {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const hash = createHash('sha256');
+  const add = (path: string): void => {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) {
+      for (const name of readdirSync(path).sort()) if (name !== 'node_modules' && name !== 'dist') add(join(path, name));
+      return;
+    }
+    hash.update(path.slice(root.length)).update('\0').update(readFileSync(path)).update('\0');
+  };
+  for (const input of ['packages/web/src', 'packages/web/index.html', 'packages/web/vite.config.ts', 'packages/protocol/src', 'packages/e2ee/src', 'package-lock.json']) add(join(root, input));
+  return `${pkg.version}+${hash.digest('hex').slice(0, 12)}`;
+}
+const CLIENT_BUILD = buildIdentity();
+
+/** Writes dist/build.json: the build identity the server serves and compares `hello` against. */
+function buildFile(): Plugin {
+  return {
+    name: 'parley-build-file',
+    apply: 'build',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'build.json', source: `${JSON.stringify({ build: CLIENT_BUILD })}\n` });
+    },
+  };
+}
 // Where `vite dev` forwards API and signaling calls (a running `parley` server).
 const devBackend = process.env.PARLEY_DEV_BACKEND ?? 'http://127.0.0.1:8080';
 
@@ -33,9 +70,9 @@ function unusedCrypto(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [unusedCrypto()],
+  plugins: [unusedCrypto(), buildFile()],
   define: {
-    __PARLEY_CLIENT_BUILD__: JSON.stringify(pkg.version),
+    __PARLEY_CLIENT_BUILD__: JSON.stringify(CLIENT_BUILD),
   },
   oxc: {
     jsx: { runtime: 'automatic', importSource: 'react' },

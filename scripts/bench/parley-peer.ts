@@ -7,6 +7,7 @@
  */
 import { PROTOCOL_VERSION, type RoomState, type ServerMessage } from '@parley/protocol';
 import { Device, type types } from 'mediasoup-client';
+import { TEST_CLIENT_BUILD } from '../../packages/server/src/test-support/client-build.js';
 import { TestClient } from '../../packages/server/src/test-support/ws-client.js';
 import type { Layer, LayerStat, PeerStats } from './peer-ipc.js';
 import { inboundCounts, outboundLayers, statsOf, syntheticAudio, syntheticVideo, wrtc, type Source } from './wrtc-env.js';
@@ -51,7 +52,7 @@ export class ParleyPeer {
     const o = this.#o;
     const client = await TestClient.connect(o.wsUrl, {}, o.localAddress);
     this.#client = client;
-    await client.request('hello', { protocolVersion: PROTOCOL_VERSION, clientBuild: 'bench' });
+    await client.request('hello', { protocolVersion: PROTOCOL_VERSION, clientBuild: TEST_CLIENT_BUILD });
     this.joinSentAt = performance.now();
     const joined = await client.request('join', { meetingId: o.meetingId, displayName: o.name, ...(o.passcode ? { passcode: o.passcode } : {}) });
     if (joined.status !== 'admitted') throw new Error(`${o.name} not admitted: ${joined.reason}`);

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { PROTOCOL_VERSION } from '@parley/protocol';
 import WebSocket from 'ws';
+import { TEST_CLIENT_BUILD } from '../../packages/server/src/test-support/client-build.js';
 import { startParley } from './parley-server.js';
 import { median, sleep } from './util.js';
 
@@ -35,7 +36,7 @@ async function attacker(wsUrl: string, localAddress: string): Promise<WebSocket>
   const ws = new WebSocket(wsUrl, { localAddress });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const welcomed = new Promise((r) => ws.once('message', r));
-  ws.send(JSON.stringify({ type: 'hello', id: 1, protocolVersion: PROTOCOL_VERSION, clientBuild: 'bench' }));
+  ws.send(JSON.stringify({ type: 'hello', id: 1, protocolVersion: PROTOCOL_VERSION, clientBuild: TEST_CLIENT_BUILD }));
   await welcomed;
   return ws;
 }

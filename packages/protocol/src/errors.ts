@@ -34,6 +34,8 @@ export const ERRORS = {
   e2ee_required: { status: 409, text: 'This meeting is end-to-end encrypted: this must go through the encrypted path (or is unavailable).' },
   meeting_full: { status: 503, text: 'The meeting has reached its participant limit.' },
   shutting_down: { status: 503, text: 'The server is shutting down.' },
+  browser_outdated: { status: 426, text: 'This browser is older than the organization’s policy accepts; update it or ask IT support.' },
+  policy_conflict: { status: 422, text: 'The organization policy contradicts itself or what the server allows; nothing was changed.' },
   internal: { status: 500, text: 'An unexpected server error; it has been logged.' },
 } as const satisfies Record<string, { status: number; text: string }>;
 

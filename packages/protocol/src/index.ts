@@ -9,6 +9,8 @@ export * from './client.js';
 export * from './server.js';
 export * from './api.js';
 export * from './links.js';
+export * from './browsers.js';
+export * from './admin-policy.js';
 export * from './oidc.js';
 export * from './admin-audit.js';
 export * from './admin-accounts.js';

@@ -92,11 +92,13 @@ export const MeetingSettings = z.object({
   e2ee: z.boolean(),
   /** The settings the sensitivity class forces (`lobby`, `features.fileSharing`, ...): hosts cannot change them [none]. */
   forcedBySensitivity: z.array(z.string().max(64)).max(64),
+  /** The settings the organization's policy locks (`features.chat`, ...): hosts cannot change them [none]. */
+  lockedByPolicy: z.array(z.string().max(64)).max(64),
 });
 export type MeetingSettings = z.infer<typeof MeetingSettings>;
 
 /** The settings a host may choose when creating a meeting or change live (features merge key by key). */
-export const MeetingSettingsPatch = MeetingSettings.omit({ locked: true, features: true, sensitivity: true, e2ee: true, forcedBySensitivity: true })
+export const MeetingSettingsPatch = MeetingSettings.omit({ locked: true, features: true, sensitivity: true, e2ee: true, forcedBySensitivity: true, lockedByPolicy: true })
   .extend({ features: Features.partial().strict() })
   .partial()
   .strict();

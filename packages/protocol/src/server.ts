@@ -163,6 +163,14 @@ export const Bye = z.object({
   message: z.string(),
 });
 
+/**
+ * To every socket, when a new web client build is deployed (and after `welcome`, to a client that is
+ * not the served build): `build` is the served build; `required` means this client's build is below
+ * the organization's minimum (reload now; the server refuses its next `hello`), otherwise a reload is
+ * only offered.
+ */
+export const ClientBuildEvent = z.object({ type: z.literal('clientBuild'), build: z.string().max(64), required: z.boolean() });
+
 export const ServerMessage = z.discriminatedUnion('type', [
   Welcome,
   Result,
@@ -192,6 +200,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   ReactionEvent,
   E2eeEvent,
   Bye,
+  ClientBuildEvent,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerMessageType = ServerMessage['type'];

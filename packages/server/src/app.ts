@@ -38,6 +38,9 @@ import { UntrustedAudit } from './storage/untrusted-audit.js';
 import { ModerationStore } from './storage/moderation.js';
 import { ResumeStore } from './storage/resume.js';
 import { PolicyStore } from './policy/policy-store.js';
+import { policyRoutes } from './http/policy-routes.js';
+import { ClientBuilds } from './clients/builds.js';
+import { ClientRegistry } from './clients/registry.js';
 import { SERVER_BUILD } from './build-info.js';
 import { Checkpointer } from './audit/checkpointer.js';
 import { CheckpointSigner, keyFilePath } from './audit/signing.js';
@@ -62,6 +65,9 @@ export interface ParleyServer {
   readonly accounts: Accounts;
   /** The organization's policy (stored; changed by administrators). */
   readonly policy: PolicyStore;
+  /** The web client build served and accepted (C1), and the connected clients. */
+  readonly builds: ClientBuilds;
+  readonly clients: ClientRegistry;
   /** This instance's Prometheus metrics (served at GET /metrics). */
   readonly metrics: PrometheusMetrics;
   /** Single sign-on with OpenID Connect, when configured. */
@@ -149,6 +155,18 @@ export async function createParleyServer(config: ParleyConfig, log: Logger, post
     metrics,
   });
   const connections = new Set<SignalingConnection>();
+  const builds = new ClientBuilds({ webRoot: config.webRoot, policy, log, fallback: SERVER_BUILD });
+  const clients = new ClientRegistry({ connections, builds, policy, db, log });
+  clients.start();
+  // A new build reaches every open tab within seconds; a policy change re-resolves every room's settings
+  // and tells clients whose build it no longer accepts.
+  builds.on('deployed', (build) => {
+    for (const connection of connections) connection.tellBuild(build);
+  });
+  policy.on('changed', () => {
+    rooms.policyChanged();
+    for (const connection of connections) connection.tellBuild(builds.served, true);
+  });
   metrics.attach({ rooms, sfu, connections, audit: checkpoints });
   meetings.on('guessingLockout', (meetingId) =>
     rooms.get(meetingId)?.alertModerators('passcode-guessing', 'Many wrong passcodes were tried for this meeting; it takes no passcode guesses for the next 10 minutes.'),
@@ -193,12 +211,16 @@ export async function createParleyServer(config: ParleyConfig, log: Logger, post
     build: async () => ({ server: SERVER_BUILD, sbom: (await sbom()).summary }),
   });
   postureRoutes(http, { reporter: posture, serverBuild: SERVER_BUILD, sbom });
+  // Local passwords may be turned off only when single sign-on is configured (nobody could sign in otherwise).
+  policyRoutes(http, { policy, audit, builds, clients, ssoConfigured: () => oidc !== null });
   metricsRoute(http, { access: new MetricsAccess(config.metricsAllow, config.metricsToken), metrics });
   signalingRoute(http, {
     meetings,
     rooms,
     log,
     serverBuild: SERVER_BUILD,
+    builds,
+    policy,
     publicUrl: config.publicUrl,
     connections,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
@@ -211,6 +233,8 @@ export async function createParleyServer(config: ParleyConfig, log: Logger, post
   const close = (): Promise<void> => {
     closing ??= (async () => {
       log.info('shutting down');
+      clients.stop();
+      builds.close();
       await rooms.close('The server is restarting. Please rejoin in a moment.');
       for (const connection of connections) connection.close('shutdown', 'The server is shutting down.');
       await sfu.close();
@@ -222,5 +246,5 @@ export async function createParleyServer(config: ParleyConfig, log: Logger, post
     })();
     return closing;
   };
-  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, metrics, oidc, checkpoints, syslog, auditPublicKey: signer.publicKey, close };
+  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, builds, clients, metrics, oidc, checkpoints, syslog, auditPublicKey: signer.publicKey, close };
 }

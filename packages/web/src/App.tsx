@@ -14,6 +14,7 @@ import { MeetingSession, type JoinOptions } from './lib/session.js';
 import { AdminConsole } from './screens/admin/AdminConsole.js';
 import { About } from './screens/About.js';
 import { ErrorScreen } from './screens/ErrorScreen.js';
+import { UpdateBanner } from './components/UpdateBanner.js';
 import { Home } from './screens/Home.js';
 import { Meeting } from './screens/Meeting.js';
 import { PreJoin } from './screens/PreJoin.js';
@@ -166,7 +167,10 @@ export function App({ initial }: { initial: Initial }): ReactElement {
 
   return (
     <AccountContext value={account}>
-      <NavigateContext value={navigate}>{screen()}</NavigateContext>
+      <NavigateContext value={navigate}>
+        <UpdateBanner />
+        {screen()}
+      </NavigateContext>
     </AccountContext>
   );
 }

@@ -49,7 +49,7 @@ export function signalingRoute(
     (socket, request) => {
       const connection = new SignalingConnection(
         socket,
-        { clientAddress: request.ip, user: request.parleySession?.user, deviceId: validDeviceId(request.cookies[DEVICE_COOKIE]) },
+        { clientAddress: request.ip, user: request.parleySession?.user, deviceId: validDeviceId(request.cookies[DEVICE_COOKIE]), userAgent: request.headers['user-agent'] },
         deps,
       );
       deps.connections.add(connection);

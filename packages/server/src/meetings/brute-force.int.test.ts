@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { ServerMessage } from '@parley/protocol';
 import { joinAdmitted } from '../test-support/join.js';
+import { TEST_CLIENT_BUILD } from '../test-support/client-build.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { TestClient } from '../test-support/ws-client.js';
 
@@ -37,7 +38,7 @@ test('one address: five free guesses, then a few turns; a burst beyond them is r
   const meeting = await server.createMeeting();
   const connect = async (): Promise<TestClient> => {
     const client = await TestClient.connect(server.wsUrl, {}, '127.0.0.77');
-    await client.request('hello', { protocolVersion: 1, clientBuild: 'brute' });
+    await client.request('hello', { protocolVersion: 1, clientBuild: TEST_CLIENT_BUILD });
     return client;
   };
   const attacker = await connect();
@@ -66,7 +67,7 @@ test('people with the right passcode arriving together are all let in (H1), thir
     ...Array.from({ length: 30 }, (_, i) => TestClient.connect(server.wsUrl, {}, `127.0.4.${i + 1}`)),
     ...Array.from({ length: 10 }, () => TestClient.connect(server.wsUrl, {}, '127.0.5.1')),
   ]);
-  await Promise.all(clients.map((c) => c.request('hello', { protocolVersion: 1, clientBuild: 'x' })));
+  await Promise.all(clients.map((c) => c.request('hello', { protocolVersion: 1, clientBuild: TEST_CLIENT_BUILD })));
   const replies = await Promise.all(clients.map((c, i) => c.requestRaw('join', { meetingId: meeting.id, passcode: meeting.passcode, displayName: `Attendee ${i}` }, 60_000)));
   const refused = replies.filter((r) => r.type === 'error');
   assert.deepEqual(refused, [], 'nobody with the right passcode is refused');
@@ -76,10 +77,10 @@ test('people with the right passcode arriving together are all let in (H1), thir
 test('a colleague’s right passcode is let in after someone at the same address guessed wrong five times (L2)', async () => {
   const meeting = await server.createMeeting({ settings: { joinBeforeHost: true } });
   const mallory = await TestClient.connect(server.wsUrl, {}, '127.0.6.1');
-  await mallory.request('hello', { protocolVersion: 1, clientBuild: 'x' });
+  await mallory.request('hello', { protocolVersion: 1, clientBuild: TEST_CLIENT_BUILD });
   for (let i = 0; i < 5; i++) assert.equal(await guess(mallory, meeting.id), 'denied');
   const colleague = await TestClient.connect(server.wsUrl, {}, '127.0.6.1');
-  await colleague.request('hello', { protocolVersion: 1, clientBuild: 'x' });
+  await colleague.request('hello', { protocolVersion: 1, clientBuild: TEST_CLIENT_BUILD });
   const reply = await colleague.requestRaw('join', { meetingId: meeting.id, passcode: meeting.passcode, displayName: 'Colleague' }, 60_000);
   assert.equal(reply.type, 'result', JSON.stringify(reply));
   await Promise.all([mallory.close(), colleague.close()]);
@@ -91,7 +92,7 @@ test('fifty addresses: the meeting takes twenty guesses, then none, and its host
   const attackers = await Promise.all(
     Array.from({ length: 50 }, async (_, i) => {
       const client = await TestClient.connect(server.wsUrl, {}, `127.0.1.${i + 1}`);
-      await client.request('hello', { protocolVersion: 1, clientBuild: 'brute' });
+      await client.request('hello', { protocolVersion: 1, clientBuild: TEST_CLIENT_BUILD });
       return client;
     }),
   );
@@ -103,7 +104,7 @@ test('fifty addresses: the meeting takes twenty guesses, then none, and its host
 
   // The meeting now refuses even the right passcode from a fresh address, for a while.
   const legit = await TestClient.connect(server.wsUrl, {}, '127.0.2.1');
-  await legit.request('hello', { protocolVersion: 1, clientBuild: 'x' });
+  await legit.request('hello', { protocolVersion: 1, clientBuild: TEST_CLIENT_BUILD });
   const refused = await legit.requestRaw('join', { meetingId: meeting.id, passcode: meeting.passcode, displayName: 'Late' });
   assert.equal(refused.type === 'error' && refused.code, 'rate_limited');
   // ...but its host (signed in) still gets in, and was alerted.
@@ -119,7 +120,7 @@ test('throttled attempts cannot fill the audit log: one event per address and wi
   const sockets = await Promise.all(
     Array.from({ length: 4 }, async (_, i) => {
       const client = await TestClient.connect(server.wsUrl, {}, `127.0.11.${i + 1}`);
-      await client.request('hello', { protocolVersion: 1, clientBuild: 'brute' });
+      await client.request('hello', { protocolVersion: 1, clientBuild: TEST_CLIENT_BUILD });
       return client;
     }),
   );
@@ -148,7 +149,7 @@ test('throttled attempts cannot fill the audit log: one event per address and wi
 test('an unknown meeting and a wrong passcode get the same answer', async () => {
   const meeting = await server.createMeeting();
   const client = await TestClient.connect(server.wsUrl, {}, '127.0.3.1');
-  await client.request('hello', { protocolVersion: 1, clientBuild: 'x' });
+  await client.request('hello', { protocolVersion: 1, clientBuild: TEST_CLIENT_BUILD });
   const wrong = await client.requestRaw('join', { meetingId: meeting.id, passcode: 'nottheone', displayName: 'E' });
   const unknown = await client.requestRaw('join', { meetingId: 'zzzz-zzzz-zzzz-zzzz', passcode: 'nottheone', displayName: 'E' });
   assert.deepEqual({ ...wrong, id: 0 }, { ...unknown, id: 0 });

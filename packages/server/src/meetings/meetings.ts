@@ -16,7 +16,7 @@ import { NO_METRICS, type Metrics } from '../metrics/metrics.js';
 import { decoyHash, hashSecret, newMeetingId, newPasscode, verifySecret } from '../util/secrets.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { passcodeStrongEnough } from './passcode-strength.js';
-import { forcedBy, resolveSettings, weakenings } from './settings.js';
+import { forcedBy, lockedBy, resolveSettings, weakenings } from './settings.js';
 import { fixedPolicy, type PolicySource } from '../policy/policy-store.js';
 
 export interface CreatedMeeting {
@@ -104,6 +104,11 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
     if (forced.length > 0) {
       await this.#audit.append({ actor: input.host.id, action: 'meeting.create-refused', clientAddress: input.clientAddress, details: { sensitivity, settings, forcedBySensitivity: forced } });
       throw new ParleyError('forced_by_sensitivity', `Required for ${sensitivity} meetings: ${forced.join(', ')} cannot be chosen otherwise`);
+    }
+    const locked = lockedBy(this.policy.current(), settings);
+    if (locked.length > 0) {
+      await this.#audit.append({ actor: input.host.id, action: 'meeting.create-refused', clientAddress: input.clientAddress, details: { sensitivity, settings, lockedByPolicy: locked } });
+      throw new ParleyError('forbidden', `the organization's policy locks ${locked.join(', ')}`);
     }
     if (input.passcode !== undefined && !passcodeStrongEnough(input.passcode)) {
       throw new ParleyError('bad_request', 'passcode too easy to guess (a common password, keyboard pattern or sequence): choose another, or let Parley generate one');

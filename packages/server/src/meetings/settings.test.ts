@@ -20,6 +20,7 @@ test('with nothing chosen, the safe defaults apply', () => {
     sensitivity: 'standard',
     e2ee: false,
     forcedBySensitivity: [],
+    lockedByPolicy: [],
   });
 });
 
@@ -143,4 +144,17 @@ test('a class can be raised, never lowered', () => {
   assert.equal(lowers('sensitive', 'standard'), true);
   assert.equal(lowers('standard', 'sensitive'), false);
   assert.equal(lowers('sensitive', 'sensitive'), false);
+});
+
+test('what the policy locks is listed as such; what the class forces is listed as the class’s, not twice', () => {
+  const policy = { defaults: { features: { reactions: true } }, locked: { lobby: true, access: 'signed-in' as const, features: { chat: false, fileSharing: false } } };
+  const standard = resolveSettings({ policy, meeting: {}, live: { locked: false }, sensitivity: 'standard' });
+  assert.deepEqual(standard.lockedByPolicy, ['lobby', 'access', 'features.chat', 'features.fileSharing']);
+  assert.deepEqual(standard.forcedBySensitivity, []);
+  assert.equal(standard.features.reactions, true, 'a default that is not locked stays a default');
+  assert.deepEqual(lockedBy(policy, { features: { reactions: false, chat: true } }), ['features.chat']);
+  const sensitive = resolveSettings({ policy, meeting: {}, live: { locked: false }, sensitivity: 'sensitive' });
+  assert.deepEqual(sensitive.lockedByPolicy, ['features.chat']);
+  assert.ok(sensitive.forcedBySensitivity.includes('lobby') && sensitive.forcedBySensitivity.includes('access') && sensitive.forcedBySensitivity.includes('features.fileSharing'));
+  assert.equal(sensitive.access, 'organization', 'the class wins over a weaker lock');
 });

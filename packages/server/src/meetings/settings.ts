@@ -34,6 +34,7 @@ export const SAFE_DEFAULTS: MeetingSettings = {
   sensitivity: 'standard',
   e2ee: false,
   forcedBySensitivity: [],
+  lockedByPolicy: [],
 };
 
 /** What Suspend participant activities leaves switched on: nothing. */
@@ -100,7 +101,7 @@ export function classMinimums(policy: SettingsPolicy, sensitivity: Sensitivity):
 }
 
 /** The setting names a patch-shaped value covers, features as `features.<name>`. */
-function settingNames(values: MeetingSettingsPatch): string[] {
+export function settingNames(values: MeetingSettingsPatch): string[] {
   const names: string[] = [];
   for (const key of Object.keys(values) as ConfigurableSetting[]) {
     if (key === 'features') names.push(...Object.keys(values.features ?? {}).map((name) => `features.${name}`));
@@ -112,6 +113,7 @@ function settingNames(values: MeetingSettingsPatch): string[] {
 export function resolveSettings(input: { policy: SettingsPolicy; meeting: MeetingSettingsPatch; live: LiveState; sensitivity: Sensitivity }): MeetingSettings {
   const { policy, meeting, live, sensitivity } = input;
   const { e2ee = false, ...forced } = classMinimums(policy, sensitivity);
+  const forcedNames = new Set(settingNames(forced));
   const features: Features = { ...SAFE_FEATURES, ...policy.defaults.features, ...meeting.features, ...policy.locked.features, ...forced.features };
   const chosen: MeetingSettings = {
     ...SAFE_DEFAULTS,
@@ -124,6 +126,8 @@ export function resolveSettings(input: { policy: SettingsPolicy; meeting: Meetin
     sensitivity,
     e2ee,
     forcedBySensitivity: settingNames(forced),
+    // What the class forces is shown as such; the policy's other locks as the organization's.
+    lockedByPolicy: settingNames(policy.locked).filter((name) => !forcedNames.has(name)),
   };
   return chosen;
 }

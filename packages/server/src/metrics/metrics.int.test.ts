@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import type { ServerMessage } from '@parley/protocol';
 import { configFromEnv, resolveConfig } from '../config.js';
+import { TEST_CLIENT_BUILD } from '../test-support/client-build.js';
 import { join, joinAdmitted } from '../test-support/join.js';
 import { TestMedia, eventually } from '../test-support/media-peer.js';
 import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
@@ -233,7 +234,7 @@ test('throttled passcode guesses, wrong passcodes and sign-ins, and the guessing
     const host = await joinAdmitted(server, meeting, 'Host', server.admin);
     const guesser = async (address: string): Promise<TestClient> => {
       const client = await TestClient.connect(server.wsUrl, {}, address);
-      await client.request('hello', { protocolVersion: 1, clientBuild: 'metrics-test' });
+      await client.request('hello', { protocolVersion: 1, clientBuild: TEST_CLIENT_BUILD });
       return client;
     };
     const guess = (client: TestClient, passcode = randomBytes(4).toString('hex')): Promise<ServerMessage> =>

@@ -137,7 +137,8 @@ test('participants and guests cannot moderate: every host-only message is forbid
 test('co-hosts moderate; when the last host leaves a co-host takes over; the host ends the meeting for all', async () => {
   const meeting = await server.createMeeting({ settings: { lobby: false, joinBeforeHost: true } });
   const host = await joinAdmitted(server, meeting, 'Host', server.admin);
-  const cora = await joinAdmitted(server, meeting, 'Cora');
+  // Moderators are signed-in members (the organization's default policy).
+  const cora = await joinAdmitted(server, meeting, 'Cora', await server.createUser('cora@parley.test', 'member', 'Cora'));
   const dan = await joinAdmitted(server, meeting, 'Dan');
   await host.client.request('setRole', { participantId: cora.state.self.id, role: 'cohost' });
   const promoted = await nextOf(dan.client, 'participantUpdated', 0);

@@ -47,6 +47,10 @@ export async function setRole(room: RoomContext, actor: Participant, request: Cl
     await room.audit('forbidden', actor.entrant, subject.id, { attempted: 'demote co-host', role: actor.role });
     throw new ParleyError('forbidden', 'only hosts change co-hosts');
   }
+  if (request.role === 'cohost' && subject.identity === 'guest' && !room.deps.policy.current().guestsMayModerate) {
+    await room.audit('forbidden', actor.entrant, subject.id, { attempted: 'make a guest co-host', policy: 'guestsMayModerate' });
+    throw new ParleyError('forbidden', 'the organization’s policy: moderators are signed-in members, not guests');
+  }
   const before = subject.role;
   subject.role = request.role === 'cohost' ? 'cohost' : subject.identity === 'guest' ? 'guest' : 'participant';
   await room.audit('role.changed', actor.entrant, subject.id, { from: before, to: subject.role });
@@ -69,7 +73,10 @@ export async function updateSettings(room: RoomContext, actor: Participant, requ
     throw new ParleyError('forced_by_sensitivity', `Required for ${room.sensitivity} meetings: ${forced.join(', ')}`);
   }
   const refused = lockedBy(room.deps.policy.current(), request.settings);
-  if (refused.length > 0) throw new ParleyError('forbidden', `the organization's policy locks ${refused.join(', ')}`);
+  if (refused.length > 0) {
+    await room.audit('meeting.settings-refused', actor.entrant, null, { patch: request.settings, lockedByPolicy: refused });
+    throw new ParleyError('forbidden', `the organization's policy locks ${refused.join(', ')}`);
+  }
   room.meetingSettings = mergeSettings(room.meetingSettings, request.settings);
   await room.deps.store.saveSettings(room.meeting.id, room.meetingSettings);
   await room.audit('meeting.settings', actor.entrant, null, { patch: request.settings, weakened: weakenings(request.settings) });

@@ -198,11 +198,22 @@ test('only moderators moderate; co-hosts cannot act on hosts', async () => {
     assert.equal(errorCode(await guest.client.requestRaw(type, fields)), 'forbidden', type);
   }
   assert.ok(other.client.open);
+  // Guests are made co-hosts only where the organization's policy allows it.
+  assert.equal(errorCode(await host.client.requestRaw('setRole', { participantId: guest.state.self.id, role: 'cohost' })), 'forbidden', 'guests do not moderate by default');
+  const store = server.server.policy;
+  const policy = store.current();
+  await store.update({ ...policy, guestsMayModerate: true }, { actor: 'test', clientAddress: null });
   await host.client.request('setRole', { participantId: guest.state.self.id, role: 'cohost' });
   assert.equal(errorCode(await guest.client.requestRaw('remove', { participantId: host.state.self.id })), 'forbidden', 'a co-host cannot remove the host');
   await guest.client.request('rename', { participantId: other.state.self.id, displayName: 'Renamed' });
   const renamed = await other.client.waitFor<Msg<'participantUpdated'>>((m) => m.type === 'participantUpdated' && m.participant.id === other.state.self.id, 2000, 0);
   assert.equal(renamed.participant.displayName, 'Renamed');
+  // Turning the policy back off demotes the guest co-host at once.
+  const since = other.client.messages.length;
+  await store.update(policy, { actor: 'test', clientAddress: null });
+  const demoted = await other.client.waitFor<Msg<'participantUpdated'>>((m) => m.type === 'participantUpdated' && m.participant.id === guest.state.self.id, 5000, since);
+  assert.equal(demoted.participant.role, 'guest');
+  assert.equal(errorCode(await guest.client.requestRaw('lowerAllHands', {})), 'forbidden', 'no longer a moderator');
   await Promise.all([host.client, guest.client, other.client].map((c) => c.close()));
 });
 

@@ -69,6 +69,11 @@ export class RoomRegistry {
     return this.#withRoom(init ?? null, (room) => room.resume(record, entrant, reply), record.meetingId);
   }
 
+  /** The organization's policy changed: every live room re-resolves its settings and tells its people. */
+  policyChanged(): void {
+    for (const room of this.#rooms.values()) room.policyChanged();
+  }
+
   /** A disabled account: moves that person out of every live room (meeting and lobby); how many places they had. */
   async disconnectUser(userId: string, message = 'An administrator disabled your account.'): Promise<number> {
     const counts = await Promise.all(

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
-import { ParleyError, type MeetingSettingsPatch, type RequestResult, type RoomState, type Sensitivity, type ServerMessage } from '@parley/protocol';
+import { DEFAULT_POLICY, ParleyError, type MeetingSettingsPatch, type RequestResult, type RoomState, type Sensitivity, type ServerMessage } from '@parley/protocol';
 import pino from 'pino';
 import { fixedPolicy } from '../policy/policy-store.js';
 import { AuditLog } from '../storage/audit.js';
@@ -59,14 +59,14 @@ beforeEach(() => {
   savedSensitivity = [];
 });
 
-function newRoom(settings: MeetingSettingsPatch = { lobby: false, joinBeforeHost: true }, maxParticipants = 3, sensitivity: Sensitivity = 'standard'): Room {
+function newRoom(settings: MeetingSettingsPatch = { lobby: false, joinBeforeHost: true }, maxParticipants = 3, sensitivity: Sensitivity = 'standard', policy = fixedPolicy()): Room {
   return new Room(
     { meeting: { id: MEETING_ID, title: 'T' }, hostUserId: 'host-user', settings, locked: false, sensitivity },
     {
       sfu,
       log: pino({ level: 'silent' }),
       audit: new AuditLog(db),
-      policy: fixedPolicy(),
+      policy,
       store: {
         end: async (id) => void ended.push(id),
         saveSettings: async () => undefined,
@@ -83,6 +83,24 @@ function newRoom(settings: MeetingSettingsPatch = { lobby: false, joinBeforeHost
     },
   );
 }
+
+/** An organization that lets guests moderate (not the default). */
+const GUEST_MODERATORS = fixedPolicy({ ...DEFAULT_POLICY, guestsMayModerate: true });
+
+test('by default a guest cannot be made co-host (refused, audited); a signed-in member can', async () => {
+  const room = newRoom();
+  const h = await host(room);
+  const g = await enter(room, 'Guest');
+  const m = await enter(room, 'Member', { identity: 'member', userId: 'u2' });
+  await assert.rejects(send(room, h, { type: 'setRole', participantId: g.id, role: 'cohost' }), code('forbidden'));
+  assert.equal(room.participants.get(g.id)?.role, 'guest');
+  const refused = await db.selectFrom('audit_events').selectAll().where('action', '=', 'forbidden').where('target', '=', g.id).execute();
+  assert.equal(refused.length, 1);
+  assert.match(refused[0]?.details ?? '', /guestsMayModerate/);
+  await send(room, h, { type: 'setRole', participantId: m.id, role: 'cohost' });
+  assert.equal(room.participants.get(m.id)?.role, 'cohost');
+  await room.close();
+});
 
 interface Person {
   sink: Sink;
@@ -294,7 +312,8 @@ test('lock keeps newcomers out of the lobby; the host still enters', async () =>
 });
 
 test('hosts promote co-hosts, co-hosts admit but cannot demote; the host role passes on when the last host leaves', async () => {
-  const room = newRoom({ joinBeforeHost: true, lobby: false });
+  // Guests may be made co-hosts only where the organization allows it.
+  const room = newRoom({ joinBeforeHost: true, lobby: false }, 3, 'standard', GUEST_MODERATORS);
   const h = await host(room);
   const m = await enter(room, 'Member', { identity: 'member', userId: 'u2' });
   const g = await enter(room, 'Guest');
@@ -421,7 +440,7 @@ test('raising the class moves out everyone but signed-in members, in the room an
 });
 
 test('a host who is not a member of the organization cannot make the meeting sensitive (it would move them out)', async () => {
-  const room = newRoom();
+  const room = newRoom(undefined, 3, 'standard', GUEST_MODERATORS);
   const h = await host(room);
   const guest = await enter(room, 'Gail');
   await send(room, h, { type: 'setRole', participantId: guest.id, role: 'cohost' });

@@ -282,6 +282,29 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   }
 
   /**
+   * The organization's policy changed: the effective settings may have; everyone gets them, the lobby
+   * is looked at again, and guest co-hosts are demoted if guests may no longer moderate.
+   */
+  policyChanged(): void {
+    void this.#queue
+      .push(async () => {
+        if (this.closed) return;
+        // Guests may no longer moderate: guest co-hosts go back to being guests.
+        if (!this.deps.policy.current().guestsMayModerate) {
+          for (const p of this.participants.values()) {
+            if (p.identity !== 'guest' || p.role !== 'cohost') continue;
+            p.role = 'guest';
+            await this.audit('role.changed', null, p.id, { from: 'cohost', to: 'guest', reason: 'policy: guests do not moderate' });
+            this.participantUpdated(p);
+          }
+        }
+        this.broadcast({ type: 'settingsUpdated', settings: this.settings() });
+        await lobbyActions.reconsiderWaiting(this);
+      })
+      .catch((err: unknown) => this.log.error({ err }, 'applying the policy failed'));
+  }
+
+  /**
    * An account was disabled: every participant and waiting socket of it is told (`bye`
    * `account-disabled`) and moved out at once, with their resume credentials revoked. Returns how many.
    */

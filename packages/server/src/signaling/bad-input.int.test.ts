@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, type ServerMessage } from '@parley/protocol';
+import { TEST_CLIENT_BUILD } from '../test-support/client-build.js';
 import { joinAdmitted } from '../test-support/join.js';
 import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
 import { TestClient } from '../test-support/ws-client.js';
@@ -38,7 +39,7 @@ describe('malformed frames', () => {
     const error = await nextError(client, () => client.sendRaw('{"type": "hello", "id": 1,'));
     assert.equal(error.code, 'bad_request');
     assert.equal(error.id, null);
-    await client.request('hello', { protocolVersion: PROTOCOL_VERSION, clientBuild: 'test' });
+    await client.request('hello', { protocolVersion: PROTOCOL_VERSION, clientBuild: TEST_CLIENT_BUILD });
     await client.close();
   });
 

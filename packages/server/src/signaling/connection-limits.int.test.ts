@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { PROTOCOL_VERSION } from '@parley/protocol';
+import { TEST_CLIENT_BUILD } from '../test-support/client-build.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { TestClient } from '../test-support/ws-client.js';
 
@@ -17,7 +18,7 @@ after(async () => {
   await server.close();
 });
 
-const hello = (c: TestClient) => c.request('hello', { protocolVersion: PROTOCOL_VERSION, clientBuild: 'limits' });
+const hello = (c: TestClient) => c.request('hello', { protocolVersion: PROTOCOL_VERSION, clientBuild: TEST_CLIENT_BUILD });
 
 test('one address may hold only so many sockets, lobby sockets included; others are unaffected', async () => {
   const meeting = await server.createMeeting();

@@ -6,12 +6,25 @@
  * the session cookie on the WebSocket upgrade. A joined socket that goes away without `leave`
  * leaves the participant's place open for their resume.
  */
-import { PROTOCOL_VERSION, ParleyError, type ClientMessage, type ClientRequest, type ServerMessage } from '@parley/protocol';
+import {
+  PROTOCOL_VERSION,
+  ParleyError,
+  browserShortfall,
+  outdatedBrowserText,
+  parseUserAgent,
+  type BrowserVersion,
+  type ClientMessage,
+  type ClientRequest,
+  type ServerMessage,
+} from '@parley/protocol';
 import type { WebSocket } from 'ws';
 import type { UserRecord } from '../accounts/users.js';
+import type { ClientBuilds } from '../clients/builds.js';
+import type { ClientDescription } from '../clients/registry.js';
 import type { Logger } from '../log.js';
 import type { EntryKind, Metrics } from '../metrics/metrics.js';
 import type { Meetings } from '../meetings/meetings.js';
+import type { PolicySource } from '../policy/policy-store.js';
 import type { ByeReason, Entrant, ParticipantSink } from '../rooms/participant.js';
 import type { RoomRegistry } from '../rooms/registry.js';
 import { RoomClosedError, type Room } from '../rooms/room.js';
@@ -23,6 +36,10 @@ export interface ConnectionDeps {
   rooms: RoomRegistry;
   log: Logger;
   serverBuild: string;
+  /** The web client build served, and which builds are accepted (C1). */
+  builds: ClientBuilds;
+  /** The organization's policy (minimum browser versions, the support contact). */
+  policy: PolicySource;
   /** How long a socket may take to send `hello`, and then `join`. */
   handshakeTimeoutMs: number;
   /** Counts frames, errors and the time to media (monitoring); optional. */
@@ -56,13 +73,20 @@ export class SignalingConnection implements ParticipantSink {
   /** How this socket got in, and when (until its first setupMedia completes). */
   #entry: EntryKind | undefined;
   #admittedAt: number | undefined;
+  /** What the client said it is (build) and what its User-Agent says; set at hello. */
+  readonly #browser: BrowserVersion;
+  #clientBuild: string | undefined;
+  readonly #connectedAt = Date.now();
+  #meetingId: string | undefined;
+  #displayName: string | undefined;
 
-  constructor(ws: WebSocket, init: { clientAddress: string; user: UserRecord | undefined; deviceId: string | null }, deps: ConnectionDeps) {
+  constructor(ws: WebSocket, init: { clientAddress: string; user: UserRecord | undefined; deviceId: string | null; userAgent?: string | undefined }, deps: ConnectionDeps) {
     this.#ws = ws;
     this.#deps = deps;
     this.#clientAddress = init.clientAddress;
     this.#user = init.user;
     this.#deviceId = init.deviceId;
+    this.#browser = parseUserAgent(init.userAgent);
     this.#log = deps.log.child({ clientAddress: init.clientAddress, userId: init.user?.id });
     this.#armIdle('No hello received in time.');
     this.#keepalive = setInterval(() => {
@@ -105,6 +129,23 @@ export class SignalingConnection implements ParticipantSink {
   drop(): void {
     this.#state = 'closed';
     if (this.#ws.readyState === this.#ws.OPEN) this.#ws.close(1000);
+  }
+
+  /** What the Clients view lists: once the client said hello, until its socket closes. */
+  describe(): ClientDescription | undefined {
+    if (this.#clientBuild === undefined || this.#state === 'closed') return undefined;
+    return { build: this.#clientBuild, browser: this.#browser, meetingId: this.#meetingId ?? null, displayName: this.#displayName ?? null, connectedAt: this.#connectedAt };
+  }
+
+  /**
+   * A new build is served (or the policy's minimum changed): tells the client, which offers a reload,
+   * or reloads at once when its build is no longer accepted. `onlyIfRequired`: say nothing otherwise.
+   */
+  tellBuild(served: string, onlyIfRequired = false): void {
+    if (this.#clientBuild === undefined || this.#clientBuild === served) return;
+    const required = !this.#deps.builds.accepts(this.#clientBuild);
+    if (onlyIfRequired && !required) return;
+    this.send({ type: 'clientBuild', build: served, required });
   }
 
   admitted(participantId: string): void {
@@ -152,10 +193,23 @@ export class SignalingConnection implements ParticipantSink {
       this.#log.info({ clientBuild: message.clientBuild, protocolVersion: message.protocolVersion }, 'outdated client');
       throw new ParleyError('update_required', `this server speaks protocol ${PROTOCOL_VERSION}; reload the page`);
     }
+    const { builds, policy } = this.#deps;
+    if (!builds.accepts(message.clientBuild)) {
+      this.#log.info({ clientBuild: message.clientBuild, minimum: builds.minimum() }, 'outdated client build');
+      throw new ParleyError('update_required', `this client build is older than ${builds.minimum()}; reload the page`);
+    }
+    const { minimumBrowsers, supportContact } = policy.current();
+    const minimum = browserShortfall(this.#browser, minimumBrowsers);
+    if (minimum !== null) {
+      this.#log.info({ browser: this.#browser, minimum }, 'outdated browser');
+      throw new ParleyError('browser_outdated', outdatedBrowserText(this.#browser, minimum, supportContact));
+    }
     this.#state = 'ready';
+    this.#clientBuild = message.clientBuild;
     this.#armIdle('No join received in time.');
     this.#log.debug({ clientBuild: message.clientBuild }, 'hello');
     this.send({ type: 'welcome', id: message.id, protocolVersion: PROTOCOL_VERSION, serverBuild: this.#deps.serverBuild });
+    this.tellBuild(builds.served);
   }
 
   async #join(message: ClientRequest<'join'>): Promise<void> {
@@ -169,6 +223,8 @@ export class SignalingConnection implements ParticipantSink {
     try {
       const meeting = await this.#deps.meetings.admit(message.meetingId, message.passcode, user, this.#clientAddress);
       const entrant = this.#entrant(displayName, user !== undefined && meeting.hostUserId === user.id);
+      this.#meetingId = meeting.meeting.id;
+      this.#displayName = displayName;
       const room = await this.#deps.rooms.enter(meeting, entrant, (result) => {
         if (result.status === 'waiting') this.#state = 'waiting';
         this.send({ type: 'result', id: message.id, result });
@@ -203,6 +259,8 @@ export class SignalingConnection implements ParticipantSink {
       const load = async () => meetings.forResume(record.meetingId);
       const facts = await load();
       const entrant = this.#entrant(record.displayName, this.#user !== undefined && facts.hostUserId === this.#user.id);
+      this.#meetingId = record.meetingId;
+      this.#displayName = record.displayName;
       const room = await this.#deps.rooms.resume(load, record, entrant, (result) => this.send({ type: 'result', id: message.id, result }));
       this.#room = room;
       if (this.#socketGone()) await this.#detach();
@@ -272,6 +330,8 @@ export class SignalingConnection implements ParticipantSink {
     if (err instanceof ParleyError) {
       this.#log.info({ type: message.type, code: err.code, reason: err.message }, 'request refused');
       this.#sendError(message.id, err);
+      // A client that must reload (or whose browser must be updated) can do nothing more on this socket.
+      if (message.type === 'hello' && (err.code === 'update_required' || err.code === 'browser_outdated')) this.drop();
     } else {
       this.#log.error({ err, type: message.type }, 'request failed');
       this.#sendError(message.id, new ParleyError('internal'));

@@ -197,4 +197,18 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('reports').addColumn('resolution', 'text').execute();
     },
   },
+  '0009_clients': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Connected clients counted every minute (C1: how many are outdated, by build and browser), kept 30 days.
+      await db.schema
+        .createTable('client_samples')
+        .addColumn('at', 'integer', (c) => c.primaryKey())
+        .addColumn('total', 'integer', (c) => c.notNull())
+        .addColumn('outdated', 'integer', (c) => c.notNull())
+        .addColumn('by_build', 'text', (c) => c.notNull())
+        .addColumn('by_browser', 'text', (c) => c.notNull())
+        .addColumn('outdated_by_browser', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };

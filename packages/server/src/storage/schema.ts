@@ -109,6 +109,17 @@ export interface ResumeCredentialsTable {
   expires_at: number;
 }
 
+/** One minute's count of connected clients (JSON objects of counts by build and by browser+major). */
+export interface ClientSamplesTable {
+  at: number;
+  total: number;
+  outdated: number;
+  by_build: string;
+  by_browser: string;
+  /** The outdated ones only, by browser+major. */
+  outdated_by_browser: string;
+}
+
 /** An account's identity at an OpenID Provider: the (issuer, subject) pair that signs it in (migration 0008). */
 export interface UserIdentitiesTable {
   issuer: string;
@@ -141,6 +152,7 @@ export interface Database {
   settings: SettingsTable;
   meeting_bans: MeetingBansTable;
   reports: ReportsTable;
+  client_samples: ClientSamplesTable;
   user_identities: UserIdentitiesTable;
   oidc_logins: OidcLoginsTable;
 }

@@ -13,6 +13,7 @@ import { ClientMessage, PROTOCOL_VERSION, REACTIONS, type CreateMeetingResponse,
 import WebSocket from 'ws';
 import type { Credentials, TestServer } from './server.js';
 import { TestClient } from './ws-client.js';
+import { TEST_CLIENT_BUILD } from './client-build.js';
 
 // ---------------------------------------------------------------------------------------------
 // Seeded randomness
@@ -803,7 +804,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
       let id = 1;
       try {
         if (inRoom && slot) {
-          socket.sendJson({ type: 'hello', id: id++, protocolVersion: PROTOCOL_VERSION, clientBuild: 'fuzz' });
+          socket.sendJson({ type: 'hello', id: id++, protocolVersion: PROTOCOL_VERSION, clientBuild: TEST_CLIENT_BUILD });
           const meeting = slot.meeting;
           socket.sendJson({ type: 'join', id: id++, meetingId: meeting.id, passcode: meeting.passcode ?? undefined, ...(isHost ? {} : { displayName: `Fuzzer ${index}` }) });
           const reply = await socket.joinReply;
@@ -820,7 +821,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
           // A meeting's history (chat, removals) grows with every visit: start a fresh one now and then.
           if (++slot.joins > 150) void rotate(slot);
         } else if (wrng.chance(0.6)) {
-          socket.sendJson({ type: 'hello', id: id++, protocolVersion: PROTOCOL_VERSION, clientBuild: 'fuzz' });
+          socket.sendJson({ type: 'hello', id: id++, protocolVersion: PROTOCOL_VERSION, clientBuild: TEST_CLIENT_BUILD });
         }
         // Outside sockets must finish before the handshake timeout closes them; in-room ones live longer.
         let budget = inRoom ? wrng.range(200, 1500) : wrng.range(20, 200);

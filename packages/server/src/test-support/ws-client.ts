@@ -4,6 +4,7 @@
  */
 import { PROTOCOL_VERSION, type ClientMessageType, type RequestResult, type ServerMessage } from '@parley/protocol';
 import WebSocket from 'ws';
+import { TEST_CLIENT_BUILD } from './client-build.js';
 
 type Matcher = (m: ServerMessage) => boolean;
 
@@ -44,7 +45,7 @@ export class TestClient {
   /** Connects (with a session cookie, if given) and completes hello/welcome. */
   static async ready(url: string, as?: { cookie: string }): Promise<TestClient> {
     const client = await TestClient.connect(url, as ? { cookie: as.cookie } : {});
-    await client.request('hello', { protocolVersion: PROTOCOL_VERSION, clientBuild: 'test' });
+    await client.request('hello', { protocolVersion: PROTOCOL_VERSION, clientBuild: TEST_CLIENT_BUILD });
     return client;
   }
 

@@ -1,11 +1,12 @@
 /** For organization members: create a meeting with its security options, then share its link and passcode. */
-import { useState, type FormEvent, type ReactElement } from 'react';
+import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
 import type { CreateMeetingResponse, MeetingSettings } from '@parley/protocol';
 import { useAccount } from '../lib/account.js';
 import { ApiRequestError } from '../lib/api.js';
 import type { OnJoin } from '../lib/route.js';
 import { CopyIcon, LockIcon } from './Icons.js';
-import { SAFE_CHOICES, SecurityOptions, passcodeProblem, settingsPatch, type SecurityChoices } from './SecurityOptions.js';
+import { SAFE_CHOICES, SecurityOptions, passcodeProblem, settingsPatch, withLocks, type SecurityChoices } from './SecurityOptions.js';
+import { usePublicPolicy } from '../lib/publicPolicy.js';
 import { SensitivityBadge } from './SensitivityBadge.js';
 
 /** The link to share: the server's, marked `#public` when there is no passcode (so nobody is asked for one). */
@@ -32,6 +33,11 @@ export function CreateMeeting({ onJoin }: { onJoin: OnJoin }): ReactElement {
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const problem = passcodeProblem(choices);
+  // What the organization locks is shown locked, at its locked value (the server refuses any other).
+  const locked = usePublicPolicy()?.locked;
+  useEffect(() => {
+    if (locked) setChoices((c) => withLocks(c, locked));
+  }, [locked]);
 
   const create = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
@@ -78,7 +84,7 @@ export function CreateMeeting({ onJoin }: { onJoin: OnJoin }): ReactElement {
           <span className="field-label">Title (optional)</span>
           <input className="input" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} placeholder="Weekly sync" data-testid="create-title" />
         </label>
-        <SecurityOptions value={choices} onChange={setChoices} />
+        <SecurityOptions value={choices} onChange={(next) => setChoices(locked ? withLocks(next, locked) : next)} {...(locked ? { locked } : {})} />
         <button type="submit" className="btn btn-primary" disabled={busy || problem !== null} data-testid="create-meeting">
           {busy ? 'Creating…' : 'New meeting'}
         </button>

@@ -1,7 +1,7 @@
 /**
  * The Security menu's collaboration switches (control C7): what participants may do. Moderators are
  * never limited by them. Only the host changes them; co-hosts see them disabled; those the meeting's
- * class forces are locked with the reason.
+ * class forces or the organization's policy locks are locked with the reason.
  */
 import type { ReactElement } from 'react';
 import type { Features, MeetingSettings, MeetingSettingsPatch } from '@parley/protocol';
@@ -33,8 +33,8 @@ export function FeatureSwitches({
   update,
 }: {
   features: Features;
-  /** What the meeting's class forces (`settings.forcedBySensitivity`). */
-  forced: Pick<MeetingSettings, 'forcedBySensitivity'>;
+  /** What the meeting's class forces and the organization's policy locks (`settings.forcedBySensitivity`, `lockedByPolicy`). */
+  forced: Pick<MeetingSettings, 'forcedBySensitivity' | 'lockedByPolicy'>;
   isHost: boolean;
   update: (patch: MeetingSettingsPatch) => void;
 }): ReactElement {

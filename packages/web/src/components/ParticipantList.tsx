@@ -6,6 +6,7 @@
 import type { ReactElement } from 'react';
 import type { Role } from '@parley/protocol';
 import { moderationFor, type Allowed } from '../lib/permissions.js';
+import { usePublicPolicy } from '../lib/publicPolicy.js';
 import { roleActions } from '../lib/roles.js';
 import type { Tile } from '../lib/tiles.js';
 import { Avatar } from './Avatar.js';
@@ -35,6 +36,7 @@ export function ParticipantList({
   /** End-to-end encrypted meetings: the people this person marked verified (security code compared). */
   verified?: Record<string, true>;
 }): ReactElement {
+  const guestsMayModerate = usePublicPolicy()?.guestsMayModerate ?? false;
   const ordered = [...cameras.filter((t) => t.participant.handRaised), ...cameras.filter((t) => !t.participant.handRaised)];
   return (
     <aside className="panel" aria-label="Participants">
@@ -88,7 +90,7 @@ export function ParticipantList({
             <PersonMenu
               name={p.displayName}
               isSelf={isSelf}
-              roles={roleActions(selfRole, p, isSelf)}
+              roles={roleActions(selfRole, p, isSelf, guestsMayModerate)}
               moderation={moderationFor(selfRole, p, isSelf, { micOn: !micMuted, camOn, sharing: sharing.has(p.id) }, allowed)}
               actions={actionsFor(p.id, isSelf)}
               pin={{ pinned, toggle: () => onPin(pinned ? null : key) }}

@@ -8,7 +8,7 @@
 import { useRef, useState, type ReactElement } from 'react';
 import { useDismiss } from '../lib/useDismiss.js';
 import type { MeetingSettings, MeetingSettingsPatch, RemovedEntry } from '@parley/protocol';
-import { E2EE_STATUS, SENSITIVE_FORCES, lockedReason } from '../lib/sensitivity.js';
+import { E2EE_STATUS, POLICY_REASON, SENSITIVE_FORCES, isForced, lockedReason } from '../lib/sensitivity.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { FeatureSwitches } from './FeatureSwitches.js';
 import { LinkPolicyEditor } from './LinkPolicyEditor.js';
@@ -139,7 +139,17 @@ export function SecurityMenu({
         </p>
       )}
       <FeatureSwitches features={settings.features} forced={settings} isHost={isHost} update={actions.update} />
-      <LinkPolicyEditor policy={settings.linkPolicy} allowList={settings.linkAllowList} isHost={isHost} update={actions.update} />
+      <LinkPolicyEditor
+        policy={settings.linkPolicy}
+        allowList={settings.linkAllowList}
+        isHost={isHost && !isForced(settings, 'linkPolicy') && !isForced(settings, 'linkAllowList')}
+        update={actions.update}
+      />
+      {(isForced(settings, 'linkPolicy') || isForced(settings, 'linkAllowList')) && (
+        <p className="small locked-reason popover-note" data-testid="links-locked">
+          {lockedReason(settings, 'linkPolicy') ?? lockedReason(settings, 'linkAllowList') ?? POLICY_REASON}
+        </p>
+      )}
       <section className="menu-section menu-actions" aria-label="Everyone at once">
         <div className="row">
           <button type="button" className="btn btn-small" onClick={actions.muteAll} data-testid="mute-all">

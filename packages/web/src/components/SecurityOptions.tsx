@@ -2,11 +2,11 @@
  * The "Security options" of a new meeting, with the safe defaults pre-set: standard class, waiting
  * room on, nobody before the host, anyone with the passcode, members wait too, not public, a generated
  * passcode. Each choice that weakens a default says so beside it. A sensitive meeting locks what its
- * class forces (the server refuses anything weaker).
+ * class forces (the server refuses anything weaker), and what the organization's policy locks.
  */
 import type { ReactElement, ReactNode } from 'react';
 import { ChosenPasscode, MIN_PASSCODE_BITS, passcodeStrength, type Access, type MeetingSettingsPatch } from '@parley/protocol';
-import { FORCED_REASON, SENSITIVE_FORCES } from '../lib/sensitivity.js';
+import { FORCED_REASON, POLICY_REASON, SENSITIVE_FORCES } from '../lib/sensitivity.js';
 
 export interface SecurityChoices {
   /** A sensitive meeting (control C8). */
@@ -37,6 +37,20 @@ export const SENSITIVE_CHOICES = { lobby: true, hostFirst: true, access: 'organi
 /** Choosing the class: sensitive sets what it forces; going back to standard keeps those (safe) values. */
 export function withSensitivity(c: SecurityChoices, sensitive: boolean): SecurityChoices {
   return sensitive ? { ...c, ...SENSITIVE_CHOICES, sensitive } : { ...c, sensitive };
+}
+
+/** The choices the organization's policy locks, by the setting each one sets. */
+const LOCKABLE = { lobby: 'lobby', hostFirst: 'joinBeforeHost', access: 'access', membersSkipLobby: 'membersSkipLobby', public: 'public' } as const;
+
+/** The choices with the policy's locked values applied (hosts cannot choose otherwise). */
+export function withLocks(c: SecurityChoices, locked: MeetingSettingsPatch): SecurityChoices {
+  const next = { ...c };
+  if (locked.lobby !== undefined) next.lobby = locked.lobby;
+  if (locked.joinBeforeHost !== undefined) next.hostFirst = !locked.joinBeforeHost;
+  if (locked.access !== undefined && !c.sensitive) next.access = locked.access;
+  if (locked.membersSkipLobby !== undefined) next.membersSkipLobby = locked.membersSkipLobby;
+  if (locked.public !== undefined) next.public = locked.public;
+  return next;
 }
 
 /** Only what differs from the safe defaults, so anything untouched follows the organization's policy. */
@@ -88,12 +102,24 @@ function Toggle(p: {
   );
 }
 
-export function SecurityOptions({ value, onChange }: { value: SecurityChoices; onChange: (next: SecurityChoices) => void }): ReactElement {
+export function SecurityOptions({
+  value,
+  onChange,
+  locked = {},
+}: {
+  value: SecurityChoices;
+  onChange: (next: SecurityChoices) => void;
+  /** What the organization's policy locks (from `/api/policy/public`). */
+  locked?: MeetingSettingsPatch;
+}): ReactElement {
   const set = <K extends keyof SecurityChoices>(key: K, v: SecurityChoices[K]): void => onChange({ ...value, [key]: v });
   const bits = value.passcode ? passcodeStrength(value.passcode) : 0;
   const problem = passcodeProblem(value);
   const strength = Math.min(1, bits / (MIN_PASSCODE_BITS * 1.5));
   const forced = value.sensitive ? FORCED_REASON : undefined;
+  /** Why a choice cannot be changed: the class first, then the organization's policy. */
+  const lockOf = (choice: keyof typeof LOCKABLE): string | undefined => forced ?? (locked[LOCKABLE[choice]] !== undefined ? POLICY_REASON : undefined);
+  const accessLocked = lockOf('access');
 
   return (
     <fieldset className="security-options" data-testid="security-options">
@@ -112,7 +138,7 @@ export function SecurityOptions({ value, onChange }: { value: SecurityChoices; o
         label="Waiting room"
         hint="People wait until a host admits them."
         weakened={value.lobby ? undefined : 'Less secure: anyone with the passcode walks straight in.'}
-        lockedBy={forced}
+        lockedBy={lockOf('lobby')}
       />
       <Toggle
         checked={value.hostFirst}
@@ -121,7 +147,7 @@ export function SecurityOptions({ value, onChange }: { value: SecurityChoices; o
         label="Only after the host joins"
         hint="Nobody enters before you (or a co-host) arrive."
         weakened={value.hostFirst ? undefined : 'Less secure: people may meet without a host.'}
-        lockedBy={forced}
+        lockedBy={lockOf('hostFirst')}
       />
       <Toggle
         checked={value.lobby && value.membersSkipLobby}
@@ -130,12 +156,12 @@ export function SecurityOptions({ value, onChange }: { value: SecurityChoices; o
         label="Members skip the waiting room"
         hint="Signed-in organization members enter directly."
         disabled={!value.lobby}
-        lockedBy={forced}
+        lockedBy={lockOf('membersSkipLobby')}
       />
-      <fieldset className="choice-group" data-testid="opt-access" disabled={value.sensitive}>
+      <fieldset className="choice-group" data-testid="opt-access" disabled={accessLocked !== undefined}>
         <legend className="field-label">Who can join</legend>
         {ACCESS.map((a) => (
-          <label key={a.value} className={`choice${value.sensitive ? ' choice-disabled' : ''}`}>
+          <label key={a.value} className={`choice${accessLocked ? ' choice-disabled' : ''}`}>
             <input type="radio" name="access" value={a.value} checked={value.access === a.value} onChange={() => set('access', a.value)} data-testid={`opt-access-${a.value}`} />
             <span className="choice-text">
               <span>{a.label}</span>
@@ -143,7 +169,7 @@ export function SecurityOptions({ value, onChange }: { value: SecurityChoices; o
             </span>
           </label>
         ))}
-        {forced && <span className="small locked-reason">{forced}</span>}
+        {accessLocked && <span className="small locked-reason">{accessLocked}</span>}
       </fieldset>
       <Toggle
         checked={value.public}
@@ -151,7 +177,7 @@ export function SecurityOptions({ value, onChange }: { value: SecurityChoices; o
         testId="opt-public"
         label="Public meeting (no passcode)"
         hint="For broadcasts: newcomers are view-only until a host lets them speak."
-        lockedBy={forced}
+        lockedBy={lockOf('public')}
       />
       {value.public && (
         <p className="warning" role="alert" data-testid="public-warning">

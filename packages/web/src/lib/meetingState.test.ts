@@ -21,6 +21,7 @@ export const SETTINGS: MeetingSettings = {
   sensitivity: 'standard',
   e2ee: false,
   forcedBySensitivity: [],
+  lockedByPolicy: [],
 };
 const LOCAL = { micOn: true, camOn: false, screenOn: false, cameraTrack: null, screenTrack: null, speakerId: '', deviceError: null };
 

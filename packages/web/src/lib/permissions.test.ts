@@ -18,6 +18,7 @@ const SETTINGS: MeetingSettings = {
   sensitivity: 'standard',
   e2ee: false,
   forcedBySensitivity: [],
+  lockedByPolicy: [],
 };
 const person = (role: ParticipantInfo['role'], identity: ParticipantInfo['identity'] = 'guest'): ParticipantInfo => ({
   id: `p_${role}00`,

@@ -45,11 +45,12 @@ export interface RoleActions {
   allowToSpeak: boolean;
 }
 
-export function roleActions(actor: Role | undefined, target: ParticipantInfo, isSelf: boolean): RoleActions {
+/** `guestsMayModerate`: the organization's policy lets guests be co-hosts (by default it does not). */
+export function roleActions(actor: Role | undefined, target: ParticipantInfo, isSelf: boolean, guestsMayModerate = false): RoleActions {
   const none = { makeCohost: false, removeCohost: false, allowToSpeak: false };
   if (isSelf || !isModerator(actor) || target.role === 'host') return none;
   return {
-    makeCohost: isHost(actor) && target.role !== 'cohost' && target.role !== 'attendee',
+    makeCohost: isHost(actor) && target.role !== 'cohost' && target.role !== 'attendee' && (guestsMayModerate || target.identity !== 'guest'),
     removeCohost: isHost(actor) && target.role === 'cohost',
     allowToSpeak: target.role === 'attendee',
   };

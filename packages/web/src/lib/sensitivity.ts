@@ -34,12 +34,19 @@ export const SENSITIVE_FORCES = `Only signed-in members of the organization, the
 /** Beside each setting the class forces. */
 export const FORCED_REASON = 'Required for sensitive meetings';
 
-/** Whether the meeting's class forces a setting (`lobby`, `features.fileSharing`). */
-export function isForced(settings: Pick<MeetingSettings, 'forcedBySensitivity'>, name: string): boolean {
-  return settings.forcedBySensitivity.includes(name);
+/** Beside each setting the organization's policy locks. */
+export const POLICY_REASON = 'Locked by your organization';
+
+/** Where a setting's lock comes from: the class and the policy (either may be absent, e.g. in older copies). */
+export type LockSources = Pick<MeetingSettings, 'forcedBySensitivity'> & Partial<Pick<MeetingSettings, 'lockedByPolicy'>>;
+
+/** Whether the meeting's class or the organization's policy locks a setting (`lobby`, `features.fileSharing`). */
+export function isForced(settings: LockSources, name: string): boolean {
+  return settings.forcedBySensitivity.includes(name) || (settings.lockedByPolicy?.includes(name) ?? false);
 }
 
-/** The reason a setting is locked, if the meeting's class forces it. */
-export function lockedReason(settings: Pick<MeetingSettings, 'forcedBySensitivity'>, name: string): string | undefined {
-  return isForced(settings, name) ? FORCED_REASON : undefined;
+/** The reason a setting is locked: the meeting's class forces it, or the organization's policy locks it. */
+export function lockedReason(settings: LockSources, name: string): string | undefined {
+  if (settings.forcedBySensitivity.includes(name)) return FORCED_REASON;
+  return settings.lockedByPolicy?.includes(name) ? POLICY_REASON : undefined;
 }

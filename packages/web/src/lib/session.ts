@@ -159,11 +159,14 @@ export class MeetingSession {
     this.store.dispatch({ type: 'e2eeVerified', participantId, verified });
   }
 
-  /** Releases everything and forgets the resume credential: a closed session is not resumed. */
-  close(): void {
+  /**
+   * Releases everything and forgets the resume credential: a closed session is not resumed (except
+   * after `update_required`: the reload that follows comes straight back with it).
+   */
+  close(keepResume = false): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#resume.forget();
+    if (!keepResume) this.#resume.forget();
     this.#timers.clear();
     this.#events.close();
     this.#local.close();
@@ -408,7 +411,7 @@ export class MeetingSession {
   #end(ending: Ending): void {
     if (this.#closed) return;
     this.store.dispatch({ type: 'ended', ending });
-    this.close();
+    this.close(ending.code === 'update_required');
   }
 }
 

@@ -5,9 +5,10 @@
  */
 import { PROTOCOL_VERSION, type ServerEvent } from '@parley/protocol';
 import type { Ending } from './meetingState.js';
+import { CLIENT_BUILD, noteClientBuild } from './clientBuild.js';
 import { SignalingClient, type CloseInfo } from './signaling.js';
 
-export const CLIENT_BUILD = __PARLEY_CLIENT_BUILD__;
+export { CLIENT_BUILD };
 
 /** The ending code for each `bye` reason (a reason this build does not know ends as itself). */
 const BYE_CODES: Partial<Record<Extract<ServerEvent, { type: 'bye' }>['reason'], string>> = {
@@ -47,6 +48,8 @@ export async function openSocket(hooks: SocketHooks): Promise<SignalingClient> {
     if (ev.status === 'ended') hooks.lastWord({ code: 'meeting_ended', message: ev.message ?? 'The meeting has ended.' });
   });
   signaling.on('protocolError', (err) => console.warn(err.message));
+  // A newer build (told right after `welcome`, or when one is deployed): offer a reload, or reload.
+  signaling.on('clientBuild', (ev) => noteClientBuild({ build: ev.build, required: ev.required }));
   try {
     await signaling.request('hello', { protocolVersion: PROTOCOL_VERSION, clientBuild: CLIENT_BUILD });
   } catch (err) {

@@ -1,5 +1,6 @@
 /** The end of a session or a refusal: a coded reason in plain words, and what the person can do next. */
-import type { ReactElement } from 'react';
+import { useEffect, type ReactElement } from 'react';
+import { reloadForUpdate } from '../lib/clientBuild.js';
 import { E2EE_UNSUPPORTED_TEXT } from '../lib/e2ee/support.js';
 
 interface Copy {
@@ -13,7 +14,8 @@ interface Copy {
 
 const COPY: Record<string, Copy> = {
   meeting_access_denied: { title: 'Meeting not found or wrong passcode', text: 'Check the link or the passcode and try again.', retry: 'Try again' },
-  update_required: { title: 'A new version of Parley is available — reload', text: 'This page is out of date.' },
+  update_required: { title: 'A new version of Parley is available — reloading', text: 'This page is out of date; it reloads by itself (a meeting you were in resumes).' },
+  browser_outdated: { title: 'Your browser is out of date', showMessage: true },
   connection_lost: { title: 'Connection lost', text: 'Your connection to the meeting was interrupted.', retry: 'Rejoin' },
   resume_expired: { title: 'You were disconnected', text: 'Your connection to the meeting could not be restored in time.', retry: 'Rejoin' },
   media_failed: { title: 'Audio and video could not start', text: 'Your browser could not connect to the meeting’s media.', showMessage: true, retry: 'Rejoin' },
@@ -56,6 +58,10 @@ export function ErrorScreen({
 }): ReactElement {
   const copy = COPY[code] ?? { title: 'Something went wrong', text: message, retry: 'Rejoin' };
   const reload = code === 'update_required';
+  // An outdated build reloads by itself (once in a while at most: see clientBuild.ts).
+  useEffect(() => {
+    if (reload) reloadForUpdate();
+  }, [reload]);
   const signIn = (code === 'sign_in_required' || code === 'sensitivity_raised') && onSignIn;
   const denied = code === 'denied';
   // The server's message when it adds something (not just our title again).

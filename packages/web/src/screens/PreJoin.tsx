@@ -6,7 +6,7 @@
  * here, before it can join or knock. On Join it hands its open tracks to the meeting session.
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
-import { DisplayName } from '@parley/protocol';
+import { DisplayName, browserShortfall, outdatedBrowserText, parseUserAgent } from '@parley/protocol';
 import { AccountBar } from '../components/AccountBar.js';
 import { IdentityBadge } from '../components/Badge.js';
 import { DeviceSelect } from '../components/DeviceSelect.js';
@@ -29,6 +29,7 @@ import { E2EE_UNSUPPORTED_TEXT } from '../lib/e2ee/support.js';
 import { useE2eeSupport } from '../lib/e2ee/useE2eeSupport.js';
 import { useDeviceTrack, useMediaSupport } from '../lib/usePreJoinMedia.js';
 import { loadPrefs, savePrefs } from '../lib/prefs.js';
+import { usePublicPolicy } from '../lib/publicPolicy.js';
 import { meetingPath } from '../lib/route.js';
 import type { JoinOptions } from '../lib/session.js';
 
@@ -64,6 +65,8 @@ export function PreJoin({
   const [micError, setMicError] = useState<string | null>(null);
   const handedOver = useRef(false);
   const supported = useMediaSupport();
+  // The organization's minimum browser versions, checked before the lobby (the server checks again at hello).
+  const policy = usePublicPolicy();
   // A sensitive meeting is end-to-end encrypted: say so, and keep a browser that cannot encrypt out.
   const e2ee = sensitive;
   const e2eeSupport = useE2eeSupport(e2ee);
@@ -139,6 +142,20 @@ export function PreJoin({
       resume: null,
     });
   };
+
+  const browser = parseUserAgent(navigator.userAgent);
+  const minimum = policy ? browserShortfall(browser, policy.minimumBrowsers) : null;
+  if (policy && minimum !== null) {
+    return (
+      <main className="center-screen">
+        <section className="card end-card" role="alert" data-testid="browser-outdated">
+          <h1>Your browser is out of date</h1>
+          <p data-testid="browser-outdated-text">{outdatedBrowserText(browser, minimum, policy.supportContact)}</p>
+          <p className="muted small">Update your browser, then open the meeting link again.</p>
+        </section>
+      </main>
+    );
+  }
 
   return (
     <div className="page">

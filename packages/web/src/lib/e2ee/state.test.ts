@@ -20,6 +20,7 @@ const SETTINGS: MeetingSettings = {
   sensitivity: 'standard',
   e2ee: false,
   forcedBySensitivity: [],
+  lockedByPolicy: [],
 };
 const LOCAL = { micOn: true, camOn: false, screenOn: false, cameraTrack: null, screenTrack: null, speakerId: '', deviceError: null };
 const room = (chat: ChatMessage[] = []): RoomState => ({
