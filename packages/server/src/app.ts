@@ -51,7 +51,8 @@ import { UserDirectory } from './accounts/user-directory.js';
 import { accountsAdminRoutes } from './http/accounts-admin-routes.js';
 import { postureRoutes } from './http/posture-routes.js';
 import { loadSbom } from './about/sbom.js';
-import { PostureReporter, UNAVAILABLE_SOURCES, type PostureSources } from './posture/posture-report.js';
+import { PostureReporter } from './posture/posture-report.js';
+import { postureSources } from './posture/posture-sources.js';
 import { ReportReview } from './reports/report-review.js';
 
 export interface ParleyServer {
@@ -92,7 +93,7 @@ function mediaListenAddress(host: string): string {
   return host;
 }
 
-export async function createParleyServer(config: ParleyConfig, log: Logger, postureSources: PostureSources = UNAVAILABLE_SOURCES): Promise<ParleyServer> {
+export async function createParleyServer(config: ParleyConfig, log: Logger): Promise<ParleyServer> {
   const db = await openDatabase(config.dataDir);
   const metrics = new PrometheusMetrics();
   const audit = new AuditLog(db);
@@ -207,7 +208,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger, post
   const posture = new PostureReporter({
     db,
     policy: () => policy.current(),
-    sources: postureSources,
+    sources: postureSources(db, signer.publicKey),
     build: async () => ({ server: SERVER_BUILD, sbom: (await sbom()).summary }),
   });
   postureRoutes(http, { reporter: posture, serverBuild: SERVER_BUILD, sbom });

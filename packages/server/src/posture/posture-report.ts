@@ -26,12 +26,6 @@ export interface PostureSources {
   outdatedClientsSeen(from: number, to: number): Promise<OutdatedClients>;
 }
 
-/** Until the audit chain and the clients registry are wired in: say so, never a made-up number. */
-export const UNAVAILABLE_SOURCES: PostureSources = {
-  auditStatus: () => Promise.resolve({ available: false, reason: 'the audit chain and its checkpoints are not part of this build yet' }),
-  outdatedClientsSeen: () => Promise.resolve({ available: false, reason: 'the client registry is not part of this build yet' }),
-};
-
 export const DEFAULT_PERIOD_MS = 30 * 24 * 60 * 60_000;
 
 /** Untrusted activity and automatic protections, as the audit log records them. */

@@ -36,16 +36,19 @@ test('meetings of the period by class, with passcode, waiting-room and E2EE cove
   assert.equal((await server.api('GET', '/api/admin/posture?from=yesterday', undefined, server.admin)).status, 400);
 });
 
-test('the policy and its locks, failed sign-ins, and parts not available are said to be so', async () => {
+test('the policy and its locks, failed sign-ins, the audit chain verified, no outdated clients, no SBOM outside a build', async () => {
   await server.server.policy.update({ ...server.server.policy.current(), locked: { lobby: true, features: { chat: false } } }, { actor: server.admin.userId, clientAddress: null });
   for (let i = 0; i < 2; i++) await server.api('POST', '/api/auth/sign-in', { email: 'admin@parley.test', password: 'wrong password' });
   const report = await posture();
   assert.deepEqual(report.policy.lockedSettings, ['features.chat', 'lobby']);
   assert.equal(report.policy.current.locked.lobby, true);
   assert.equal(report.access.failedSignIns, 2);
-  assert.equal(report.audit.available, false);
-  assert.equal(report.outdatedClients.available, false);
-  assert.ok(!report.audit.available && report.audit.reason.length > 0);
+  assert.ok(report.audit.available, 'the audit chain is verified for the report');
+  assert.equal(report.audit.verified, true);
+  assert.equal(report.audit.firstProblem, null);
+  assert.ok(report.audit.records >= 3, 'the policy change and two failed sign-ins are in the chain');
+  assert.ok(report.outdatedClients.available, 'the clients registry answers');
+  assert.equal(report.outdatedClients.total, 0);
   assert.equal(report.build.sbom.available, false);
   assert.equal(typeof report.build.server, 'string');
   assert.equal(report.moderation.removals, 0);

@@ -37,9 +37,12 @@ export class AuditLog {
   readonly #queue = new ActionQueue();
   readonly #listeners = new Set<AppendListener>();
   #head: AuditHead | undefined;
+  readonly #now: () => number;
 
-  constructor(db: Db) {
+  /** `now` stamps each record's `at` (tests give a clock of their own). */
+  constructor(db: Db, now: () => number = Date.now) {
     this.#db = db;
+    this.#now = now;
   }
 
   /** Hears of each stored record; returns the unsubscribe. */
@@ -89,7 +92,7 @@ export class AuditLog {
       const head = await this.#currentHead();
       const record = {
         seq: head.seq + 1,
-        at: Date.now(),
+        at: this.#now(),
         meetingId: event.meetingId ?? null,
         actor: event.actor ?? null,
         action: event.action,
