@@ -8,8 +8,8 @@ const IsoTime = z.iso.datetime({ offset: true });
 export const AuditQuery = z
   .object({
     meetingId: z.string().min(1).max(64).optional(),
-    /** The acting account's ID. */
-    actor: z.string().min(1).max(320).optional(),
+    /** A person, by account ID or email: the events they did and the events done to them. */
+    person: z.string().trim().min(1).max(320).optional(),
     action: z.string().min(1).max(100).optional(),
     from: IsoTime.optional(),
     to: IsoTime.optional(),
@@ -25,8 +25,12 @@ export const AuditEventView = z.object({
   at: z.number(),
   meetingId: z.string().nullable(),
   actor: z.string().nullable(),
+  /** The acting account's email, when the actor is an account. */
+  actorEmail: z.string().nullable(),
   action: z.string(),
   target: z.string().nullable(),
+  /** The target account's email, when the target is an account. */
+  targetEmail: z.string().nullable(),
   clientAddress: z.string().nullable(),
   details: z.unknown(),
   /** The chain hash written with the record. */

@@ -72,10 +72,14 @@ describe('admin audit routes', () => {
     assert.ok(created.events.length >= 8);
     assert.ok(created.events.every((e) => e.action === 'account.created'));
 
-    const byMember = await page(`?actor=${member.userId}`);
+    const byMember = await page(`?person=${member.userId}`);
     assert.ok(byMember.events.length >= 2);
-    assert.ok(byMember.events.every((e) => e.actor === member.userId));
-    assert.ok(byMember.events.some((e) => e.action === 'meeting.created'));
+    assert.ok(byMember.events.every((e) => e.actor === member.userId || e.target === member.userId));
+    assert.ok(byMember.events.some((e) => e.action === 'meeting.created' && e.actor === member.userId && e.actorEmail === member.email));
+    assert.ok(byMember.events.some((e) => e.action === 'account.created' && e.target === member.userId && e.targetEmail === member.email), 'what was done to them');
+    const byEmail = await page(`?person=${encodeURIComponent(member.email.toUpperCase())}`);
+    assert.deepEqual(byEmail.events.map((e) => e.seq), byMember.events.map((e) => e.seq));
+    assert.deepEqual((await page('?person=nobody%40example.org')).events, []);
 
     const inMeeting = await page(`?meetingId=${meetingId}`);
     assert.deepEqual(inMeeting.events.map((e) => e.action), ['meeting.created']);

@@ -27,22 +27,34 @@ export function auditRoutes(app: FastifyInstance, deps: AuditRoutesDeps): void {
   app.get('/api/admin/audit', async (request, reply) => {
     requireAdmin(request);
     const q = parseBody(AuditQuery, request.query);
-    let query = deps.db.selectFrom('audit_events').selectAll();
+    let query = deps.db
+      .selectFrom('audit_events')
+      .leftJoin('users as actors', 'actors.id', 'audit_events.actor')
+      .leftJoin('users as targets', 'targets.id', 'audit_events.target')
+      .selectAll('audit_events')
+      .select(['actors.email as actor_email', 'targets.email as target_email']);
     if (q.meetingId) query = query.where('meeting_id', '=', q.meetingId);
-    if (q.actor) query = query.where('actor', '=', q.actor);
+    if (q.person) {
+      const person = q.person;
+      const id = person.includes('@') ? (await deps.db.selectFrom('users').select('id').where('email', '=', person.toLowerCase()).executeTakeFirst())?.id : person;
+      if (id === undefined) return reply.header('cache-control', 'no-store').send({ events: [], next: null });
+      query = query.where((eb) => eb.or([eb('audit_events.actor', '=', id), eb('audit_events.target', '=', id)]));
+    }
     if (q.action) query = query.where('action', '=', q.action);
     if (q.from) query = query.where('at', '>=', Date.parse(q.from));
     if (q.to) query = query.where('at', '<=', Date.parse(q.to));
-    if (q.before) query = query.where('seq', '<', q.before);
-    const rows = await query.orderBy('seq', 'desc').limit(q.limit + 1).execute();
+    if (q.before) query = query.where('audit_events.seq', '<', q.before);
+    const rows = await query.orderBy('audit_events.seq', 'desc').limit(q.limit + 1).execute();
     const page = rows.slice(0, q.limit);
     const events: AuditEventView[] = page.map((r) => ({
       seq: r.seq,
       at: r.at,
       meetingId: r.meeting_id,
       actor: r.actor,
+      actorEmail: r.actor_email,
       action: r.action,
       target: r.target,
+      targetEmail: r.target_email,
       clientAddress: r.client_address,
       details: detailsOf(r.details),
       hash: r.hash,

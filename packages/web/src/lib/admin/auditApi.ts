@@ -5,13 +5,13 @@ import type { ApiClient } from '../api.js';
 /** What the section's filter form holds: empty strings are "any". Dates are local calendar days (YYYY-MM-DD). */
 export interface AuditFilters {
   meetingId: string;
-  actor: string;
+  person: string;
   action: string;
   fromDate: string;
   toDate: string;
 }
 
-export const NO_FILTERS: AuditFilters = { meetingId: '', actor: '', action: '', fromDate: '', toDate: '' };
+export const NO_FILTERS: AuditFilters = { meetingId: '', person: '', action: '', fromDate: '', toDate: '' };
 
 /** A local calendar day's first (or last) millisecond, as ISO 8601 UTC. */
 function dayBound(date: string, end: boolean): string | undefined {
@@ -26,7 +26,7 @@ function dayBound(date: string, end: boolean): string | undefined {
 export function auditQuery(filters: AuditFilters, before: number | null, limit = 50): string {
   const params = new URLSearchParams();
   if (filters.meetingId.trim()) params.set('meetingId', filters.meetingId.trim());
-  if (filters.actor.trim()) params.set('actor', filters.actor.trim());
+  if (filters.person.trim()) params.set('person', filters.person.trim());
   if (filters.action.trim()) params.set('action', filters.action.trim());
   const from = dayBound(filters.fromDate, false);
   const to = dayBound(filters.toDate, true);

@@ -34,8 +34,8 @@ function Row({ event }: { event: AuditEventView }): ReactElement {
       <td className="mono small">{event.seq}</td>
       <td className="small">{new Date(event.at).toLocaleString()}</td>
       <td className="mono small">{event.action}</td>
-      <td className="mono small">{event.actor ?? ''}</td>
-      <td className="mono small">{event.target ?? ''}</td>
+      <td className="mono small">{event.actorEmail ?? event.actor ?? ''}</td>
+      <td className="mono small">{event.targetEmail ?? event.target ?? ''}</td>
       <td className="mono small">{event.meetingId ?? ''}</td>
       <td className="mono small">{event.clientAddress ?? ''}</td>
       <td className="mono small audit-details" title={details}>{details === '{}' ? '' : details}</td>
@@ -112,7 +112,7 @@ export function AuditSection(): ReactElement {
       <StatusLine status={status} error={statusError} />
       <form className="audit-filters" onSubmit={apply}>
         {field('meetingId', 'Meeting ID', { placeholder: 'abc-defg-hij', testid: 'audit-filter-meeting' })}
-        {field('actor', 'Person (account ID)', { testid: 'audit-filter-actor' })}
+        {field('person', 'Person (email or account ID)', { placeholder: 'name@example.org', testid: 'audit-filter-person' })}
         {field('action', 'Action', { placeholder: 'signin.failed', testid: 'audit-filter-action' })}
         {field('fromDate', 'From', { type: 'date', testid: 'audit-filter-from' })}
         {field('toDate', 'To', { type: 'date', testid: 'audit-filter-to' })}
