@@ -112,14 +112,16 @@ function Report({ report }: { report: PostureReport }): ReactElement {
       </Part>
       <Part title="Outdated clients seen">
         {outdatedClients.available ? (
-          <p>
+          <p data-testid="posture-outdated">
             {outdatedClients.total} —{' '}
             {Object.entries(outdatedClients.byBrowser)
               .map(([browser, n]) => `${browser}: ${n}`)
               .join(', ') || 'none'}
           </p>
         ) : (
-          <p className="muted">Not available: {outdatedClients.reason}</p>
+          <p className="muted" data-testid="posture-outdated">
+            Not available: {outdatedClients.reason}
+          </p>
         )}
       </Part>
       <Part title="Build">
