@@ -528,7 +528,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     const chosen = this.participants.get(handOverTo);
     if (!chosen || chosen === actor) await refuse('not_found', 'no such participant in this meeting');
     else if (!mayBecomeHost(chosen, this.deps.policy.current().guestsMayModerate)) {
-      await refuse('forbidden', chosen.identity === 'member' || chosen.role === 'cohost' ? 'a view-only attendee cannot host' : 'the organization’s policy: hosts are signed-in members, not guests');
+      await refuse('forbidden', chosen.role === 'attendee' ? 'a view-only attendee cannot host' : 'the organization’s policy: hosts are signed-in members, not guests');
     }
   }
 
@@ -540,14 +540,15 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     if (this.participants.size === 0) return;
     const pick = successor([...this.participants.values()], { guestsMayModerate: this.deps.policy.current().guestsMayModerate, chosen });
     if (!pick) {
-      await this.audit('host.handed-over', null, null, { from: departed.id, to: null, reason: 'none' });
+      await this.audit('host.handed-over', null, null, { from: departed.id, fromName: departed.displayName, to: null, reason: 'none' });
       this.broadcast({ type: 'hostChanged', participantId: null, displayName: null, reason: 'none' });
       return;
     }
     const { next, reason } = pick;
     const before = next.role;
     next.role = 'host';
-    await this.audit('host.handed-over', null, next.id, { from: departed.id, fromName: departed.displayName, to: next.id, toName: next.displayName, previousRole: before, reason });
+    // The departing host's own choice is theirs; otherwise the server's.
+    await this.audit('host.handed-over', reason === 'chosen' ? departed.entrant : null, next.id, { from: departed.id, fromName: departed.displayName, to: next.id, toName: next.displayName, previousRole: before, reason });
     this.participantUpdated(next);
     this.broadcast({ type: 'hostChanged', participantId: next.id, displayName: next.displayName, reason });
     if (!isModerator(before)) await moderation.briefNewModerator(this, next);
