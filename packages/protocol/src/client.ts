@@ -107,10 +107,15 @@ export const SetMuted = z.object({
   muted: z.boolean(),
 });
 
-/** Leave the meeting. The server replies, then closes the socket. */
+/**
+ * Leave the meeting. The server replies, then closes the socket. `handOverTo`: a host leaving with
+ * no other host present names who takes over (present, not an attendee, and a signed-in member or
+ * co-host unless the organization lets guests moderate); otherwise the server chooses.
+ */
 export const Leave = z.object({
   type: z.literal('leave'),
   id: RequestId,
+  handOverTo: OpaqueId.optional(),
 });
 
 /** Host or co-host: let someone in the lobby into the meeting. */
@@ -193,6 +198,8 @@ export const Rename = z.object({ type: z.literal('rename'), id: RequestId, parti
 export const RaiseHand = z.object({ type: z.literal('raiseHand'), id: RequestId, raised: z.boolean() });
 /** Moderator: lower every raised hand. */
 export const LowerAllHands = z.object({ type: z.literal('lowerAllHands'), id: RequestId });
+/** Moderator: lower one participant's raised hand. */
+export const LowerHand = z.object({ type: z.literal('lowerHand'), id: RequestId, participantId: OpaqueId });
 export const React = z.object({ type: z.literal('react'), id: RequestId, emoji: Reaction });
 
 /**
@@ -251,6 +258,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   Rename,
   RaiseHand,
   LowerAllHands,
+  LowerHand,
   React,
   Suspend,
   Report,
@@ -314,6 +322,7 @@ export const RESULTS = {
   rename: z.object({}),
   raiseHand: z.object({}),
   lowerAllHands: z.object({}),
+  lowerHand: z.object({}),
   react: z.object({}),
   suspend: z.object({}),
   report: z.object({}),

@@ -125,6 +125,8 @@ export const ParticipantInfo = z.object({
   role: Role,
   identity: IdentityKind,
   handRaised: z.boolean(),
+  /** While the hand is up: milliseconds since the epoch when it went up (raised hands are listed by it). */
+  handRaisedAt: z.number().int().nonnegative().optional(),
   /** `reconnecting` while their connection is down and the server keeps their place for a resume. */
   connection: z.enum(['connected', 'reconnecting']),
   /** Milliseconds since the epoch when they were admitted. */

@@ -31,7 +31,7 @@ test('client messages parse by type and require an id', () => {
     'resumeSubscription', 'setSubscription', 'setMuted', 'leave',
     'admit', 'deny', 'admitAll', 'lock', 'setRole', 'updateSettings', 'setSensitivity', 'endMeeting',
     'chat', 'approveMessage', 'rejectMessage', 'remove', 'allowBack', 'mute', 'muteAll', 'askToUnmute',
-    'stopVideo', 'stopScreenShare', 'rename', 'raiseHand', 'lowerAllHands', 'react', 'suspend', 'report',
+    'stopVideo', 'stopScreenShare', 'rename', 'raiseHand', 'lowerAllHands', 'lowerHand', 'react', 'suspend', 'report',
     'e2eeReady', 'e2eeGroupCreated', 'e2eeCommit', 'e2eeChat',
   ]);
 });

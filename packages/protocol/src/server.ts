@@ -68,6 +68,23 @@ export const ResumeToken = z.object({ type: z.literal('resumeToken'), resume: Re
 /** A participant's role changed (promotion, demotion, host hand-over). */
 export const ParticipantUpdated = z.object({ type: z.literal('participantUpdated'), participant: ParticipantInfo });
 
+/**
+ * To everyone: the last host left and the host role passed on (`participantId` is the new host, who
+ * also gets `participantUpdated`), or nobody could take it (`participantId` null: no moderator is
+ * present, and people waiting in the lobby cannot be admitted). `reason`: `chosen` by the departing
+ * host, the longest-present `cohost`, the longest-present signed-in `member`, a `guest` (only where the
+ * organization lets guests moderate), or `none`.
+ */
+export const HostChanged = z.object({
+  type: z.literal('hostChanged'),
+  participantId: OpaqueId.nullable(),
+  displayName: z.string().nullable(),
+  reason: z.enum(['chosen', 'cohost', 'member', 'guest', 'none']),
+});
+
+/** To hosts and co-hosts (not the raiser): someone raised their hand. */
+export const HandRaised = z.object({ type: z.literal('handRaised'), participantId: OpaqueId, displayName: z.string() });
+
 /** The meeting's effective settings changed (lock, lobby, ...). */
 export const SettingsUpdated = z.object({ type: z.literal('settingsUpdated'), settings: MeetingSettings });
 
@@ -140,11 +157,12 @@ export const RemovedUpdated = z.object({ type: z.literal('removedUpdated'), entr
 /**
  * To one participant: a moderator acted on them. `muted`/`videoStopped`/`screenShareStopped`: the
  * server already stopped forwarding it (turn the device off); `unmuteRequested`: ask them to unmute;
- * `suspended`: all their audio, video and sharing stopped at once (Suspend participant activities).
+ * `suspended`: all their audio, video and sharing stopped at once (Suspend participant activities);
+ * `handLowered`: a moderator lowered their raised hand.
  */
 export const ModeratorAction = z.object({
   type: z.literal('moderatorAction'),
-  action: z.enum(['muted', 'videoStopped', 'screenShareStopped', 'unmuteRequested', 'renamed', 'suspended']),
+  action: z.enum(['muted', 'videoStopped', 'screenShareStopped', 'unmuteRequested', 'renamed', 'suspended', 'handLowered']),
   by: z.string(),
 });
 export const ReactionEvent = z.object({ type: z.literal('reaction'), participantId: OpaqueId, emoji: Reaction });
@@ -184,6 +202,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   ActiveSpeaker,
   ResumeToken,
   ParticipantUpdated,
+  HostChanged,
+  HandRaised,
   SettingsUpdated,
   LobbyStatus,
   Admitted,

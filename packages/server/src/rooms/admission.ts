@@ -54,13 +54,40 @@ export function reconsider(joiner: Joiner, settings: MeetingSettings, hostPresen
 }
 
 interface Candidate {
+  id: string;
   role: Role;
   identity: IdentityKind;
   joinedAt: number;
 }
 
-/** When the last host leaves: the longest-present co-host, else the longest-present signed-in member. */
-export function successor<C extends Candidate>(remaining: readonly C[]): C | undefined {
-  const byTenure = [...remaining].sort((a, b) => a.joinedAt - b.joinedAt);
-  return byTenure.find((c) => c.role === 'cohost') ?? byTenure.find((c) => c.identity === 'member' && c.role !== 'attendee');
+/** Why someone became host when the last host left (`none`: nobody could). */
+export type HandOverReason = 'chosen' | 'cohost' | 'member' | 'guest' | 'none';
+
+/**
+ * Who may take over as host: anyone present but a view-only attendee who is a co-host or a signed-in
+ * member of the organization; guests and outside accounts only where the organization lets guests moderate.
+ */
+export function mayBecomeHost(c: Candidate, guestsMayModerate: boolean): boolean {
+  if (c.role === 'attendee' || c.role === 'host') return false;
+  return c.role === 'cohost' || c.identity === 'member' || guestsMayModerate;
+}
+
+/**
+ * When the last host leaves: the person they chose (if still eligible), else the longest-present
+ * co-host, else the longest-present signed-in member, else (only where the policy lets guests
+ * moderate) the longest-present other participant; else nobody.
+ */
+export function successor<C extends Candidate>(
+  remaining: readonly C[],
+  options: { guestsMayModerate: boolean; chosen?: string | undefined },
+): { next: C; reason: Exclude<HandOverReason, 'none'> } | undefined {
+  const eligible = [...remaining].filter((c) => mayBecomeHost(c, options.guestsMayModerate)).sort((a, b) => a.joinedAt - b.joinedAt);
+  const chosen = options.chosen === undefined ? undefined : eligible.find((c) => c.id === options.chosen);
+  if (chosen) return { next: chosen, reason: 'chosen' };
+  const cohost = eligible.find((c) => c.role === 'cohost');
+  if (cohost) return { next: cohost, reason: 'cohost' };
+  const member = eligible.find((c) => c.identity === 'member');
+  if (member) return { next: member, reason: 'member' };
+  const other = eligible[0];
+  return other ? { next: other, reason: 'guest' } : undefined;
 }

@@ -88,10 +88,17 @@ export function react(room: RoomContext, actor: Participant, request: ClientRequ
   room.broadcast({ type: 'reaction', participantId: actor.id, emoji: request.emoji });
 }
 
+/** Raise or lower one's own hand; moderators (but the raiser) are told when a hand goes up. */
 export function raiseHand(room: RoomContext, actor: Participant, request: ClientRequest<'raiseHand'>, reply: Reply): void {
+  const wasRaised = actor.handRaised;
   actor.handRaised = request.raised;
   reply({});
+  if (wasRaised === request.raised) return;
   room.participantUpdated(actor);
+  if (!request.raised) return;
+  for (const p of room.participants.values()) {
+    if (p !== actor && isModerator(p.role)) p.send({ type: 'handRaised', participantId: actor.id, displayName: actor.displayName });
+  }
 }
 
 export async function rename(room: RoomContext, actor: Participant, request: ClientRequest<'rename'>, reply: Reply): Promise<void> {

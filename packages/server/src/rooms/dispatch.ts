@@ -96,6 +96,8 @@ export function dispatch(room: RoomContext, actor: Participant, message: RoomMes
       return moderation.stopScreenShare(room, actor, message, reply);
     case 'lowerAllHands':
       return moderation.lowerAllHands(room, actor, reply);
+    case 'lowerHand':
+      return moderation.lowerHand(room, actor, message, reply);
     case 'suspend':
       return moderation.suspend(room, actor, reply);
     case 'report':

@@ -184,13 +184,27 @@ export async function stopScreenShare(room: RoomContext, actor: Participant, req
 }
 
 export async function lowerAllHands(room: RoomContext, actor: Participant, reply: Reply): Promise<void> {
+  let lowered = 0;
   for (const p of room.participants.values()) {
     if (!p.handRaised) continue;
     p.handRaised = false;
+    lowered += 1;
     room.participantUpdated(p);
+    if (p !== actor) p.send({ type: 'moderatorAction', action: 'handLowered', by: actor.displayName });
   }
-  await room.audit('meeting.hands-lowered', actor.entrant, null, {});
+  await room.audit('meeting.hands-lowered', actor.entrant, null, { lowered });
   reply({});
+}
+
+/** Lowers one raised hand (audited when it is someone else's). Lowering a hand that is down does nothing. */
+export async function lowerHand(room: RoomContext, actor: Participant, request: ClientRequest<'lowerHand'>, reply: Reply): Promise<void> {
+  const subject = target(room, request.participantId);
+  if (!subject.handRaised) return reply({});
+  subject.handRaised = false;
+  if (subject !== actor) await room.audit('participant.hand-lowered', actor.entrant, subject.id, { name: subject.displayName });
+  reply({});
+  room.participantUpdated(subject);
+  if (subject !== actor) subject.send({ type: 'moderatorAction', action: 'handLowered', by: actor.displayName });
 }
 
 /**

@@ -236,7 +236,7 @@ test('hands, stop video, stop sharing, suspend and report', async () => {
   await host.client.request('stopScreenShare', { participantId: guest.state.self.id });
   await guest.client.waitFor((m) => m.type === 'moderatorAction' && m.action === 'screenShareStopped', 2000, 0);
   const stopped = guest.client.messages.filter((m): m is Msg<'moderatorAction'> => m.type === 'moderatorAction').map((m) => m.action);
-  assert.deepEqual(stopped, ['videoStopped', 'screenShareStopped']);
+  assert.deepEqual(stopped, ['handLowered', 'videoStopped', 'screenShareStopped']);
   const stoppedTracks = host.client.messages.filter((m): m is Msg<'trackUpdated'> => m.type === 'trackUpdated' && m.track.mutedByModerator);
   assert.deepEqual(new Set(stoppedTracks.map((m) => m.track.id)), new Set([cam.trackId, screen.trackId]));
   // Sharing is open to everyone in this meeting, so they may share again.

@@ -38,7 +38,8 @@ export class Participant {
   readonly entrant: Entrant;
   role: Role;
   displayName: string;
-  handRaised = false;
+  /** When their hand went up (milliseconds since the epoch), or null while it is down. */
+  handRaisedAt: number | null = null;
   /** A moderator asked them to unmute: they may, once, even where unmuting oneself is off. */
   unmuteGranted = false;
   /** Chat: 5 messages at once, then one every 2 s. */
@@ -66,6 +67,16 @@ export class Participant {
     this.displayName = entrant.displayName;
     this.token = token;
     this.joinedAt = joinedAt;
+  }
+
+  get handRaised(): boolean {
+    return this.handRaisedAt !== null;
+  }
+
+  /** Raising a raised hand keeps its place in the order; lowering forgets it. */
+  set handRaised(raised: boolean) {
+    if (!raised) this.handRaisedAt = null;
+    else this.handRaisedAt ??= Date.now();
   }
 
   get sink(): ParticipantSink {
@@ -99,6 +110,7 @@ export class Participant {
       role: this.role,
       identity: this.identity,
       handRaised: this.handRaised,
+      ...(this.handRaisedAt !== null ? { handRaisedAt: this.handRaisedAt } : {}),
       connection: this.reconnecting ? 'reconnecting' : 'connected',
       joinedAt: this.joinedAt,
     };

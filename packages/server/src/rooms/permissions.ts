@@ -141,6 +141,7 @@ export function actionFor(message: ClientMessage): Action | null {
     case 'stopVideo':
     case 'stopScreenShare':
     case 'lowerAllHands':
+    case 'lowerHand':
       return 'moderate.participants';
     case 'hello':
     case 'join':

@@ -461,3 +461,114 @@ test('a sensitive room says so to the lobby, and refuses guests and external acc
   await assert.rejects(enter(room, 'Ext', { identity: 'external', userId: 'u-ext' }), code('forbidden'));
   await room.close();
 });
+
+// --- the host's departure and raised hands ------------------------------------------------------
+
+async function auditOf(action: string): Promise<{ target: string | null; details: Record<string, unknown> }[]> {
+  const rows = await db.selectFrom('audit_events').select(['target', 'details']).where('action', '=', action).execute();
+  return rows.map((r) => ({ target: r.target, details: JSON.parse(r.details ?? '{}') as Record<string, unknown> }));
+}
+
+test('a leaving host hands over to the member they chose; everyone is told once who hosts now; audited', async () => {
+  const room = newRoom({ joinBeforeHost: true, lobby: false }, 4);
+  const h = await host(room);
+  const first = await enter(room, 'Ada', { identity: 'member', userId: 'u2' });
+  const chosen = await enter(room, 'Bo', { identity: 'member', userId: 'u3' });
+  const g = await enter(room, 'Guest');
+  await room.leave(h.id, 'left', chosen.id);
+  assert.equal(room.participants.get(chosen.id)?.role, 'host', 'the chosen member, not the longest present');
+  assert.equal(room.participants.get(first.id)?.role, 'participant');
+  for (const p of [first, chosen, g]) assert.deepEqual(p.sink.of('hostChanged'), [{ type: 'hostChanged', participantId: chosen.id, displayName: 'Bo', reason: 'chosen' }]);
+  const [entry] = (await auditOf('host.handed-over')).filter((e) => e.target === chosen.id);
+  assert.equal(entry?.details.reason, 'chosen');
+  assert.equal(entry?.details.from, h.id);
+  assert.ok(chosen.sink.of('lobbyUpdated').length > 0, 'the new host is briefed like any new moderator');
+  await room.close();
+});
+
+test('a leaving host cannot hand over to a guest by default (refused, audited, still in); the policy can allow it', async () => {
+  const room = newRoom({ joinBeforeHost: true, lobby: false });
+  const h = await host(room);
+  const g = await enter(room, 'Guest');
+  await assert.rejects(room.leave(h.id, 'left', g.id), code('forbidden'));
+  assert.equal(room.participants.get(h.id)?.role, 'host', 'a refused choice does not remove the host');
+  assert.equal((await auditOf('host.hand-over-refused')).filter((e) => e.target === g.id).length, 1);
+  await assert.rejects(room.leave(h.id, 'left', 'not-a-participant-here'), code('not_found'));
+  await assert.rejects(room.leave(g.id, 'left', h.id), code('forbidden'), 'only a host hands over');
+  assert.ok(room.participants.has(g.id));
+  await room.close();
+
+  const lenient = newRoom({ joinBeforeHost: true, lobby: false }, 3, 'standard', GUEST_MODERATORS);
+  const h2 = await host(lenient);
+  const g2 = await enter(lenient, 'Guest');
+  await lenient.leave(h2.id, 'left', g2.id);
+  assert.equal(lenient.participants.get(g2.id)?.role, 'host');
+  await lenient.close();
+});
+
+test('with only guests left the meeting goes on without a moderator, and they are told; a lenient policy makes a guest host', async () => {
+  const room = newRoom({ joinBeforeHost: true, lobby: true });
+  const h = await host(room);
+  await send(room, h, { type: 'updateSettings', settings: { lobby: false } });
+  const g = await enter(room, 'Guest');
+  await send(room, h, { type: 'updateSettings', settings: { lobby: true } });
+  await room.leave(h.id, 'left');
+  assert.equal(room.participants.get(g.id)?.role, 'guest', 'a guest never becomes host by default');
+  assert.deepEqual(g.sink.of('hostChanged'), [{ type: 'hostChanged', participantId: null, displayName: null, reason: 'none' }]);
+  const late = await enter(room, 'Late');
+  assert.equal(late.result.status, 'waiting', 'people arriving wait in the lobby: nobody can admit them');
+  assert.ok((await auditOf('host.handed-over')).some((e) => e.details.reason === 'none'));
+  await room.close();
+
+  const lenient = newRoom({ joinBeforeHost: true, lobby: false }, 3, 'standard', GUEST_MODERATORS);
+  const h2 = await host(lenient);
+  const g2 = await enter(lenient, 'Guest');
+  await lenient.leave(h2.id, 'left');
+  assert.equal(g2.sink.of('hostChanged')[0]?.reason, 'guest');
+  assert.equal(lenient.participants.get(g2.id)?.role, 'host');
+  await lenient.close();
+});
+
+test('a co-host takes over before a member; the new host lets in those who waited for a host', async () => {
+  const room = newRoom({ joinBeforeHost: false, lobby: false }, 4);
+  const h = await host(room);
+  const m = await enter(room, 'Member', { identity: 'member', userId: 'u2' });
+  const c = await enter(room, 'Cohost', { identity: 'member', userId: 'u3' });
+  await send(room, h, { type: 'setRole', participantId: c.id, role: 'cohost' });
+  await room.leave(h.id, 'left');
+  assert.equal(m.sink.of('hostChanged')[0]?.reason, 'cohost');
+  assert.equal(room.participants.get(c.id)?.role, 'host');
+  assert.equal((await enter(room, 'Latecomer')).result.status, 'admitted', 'a host is present: no "waiting for the host"');
+  await room.close();
+});
+
+test('raised hands: moderators are told (not the raiser), the time is kept, a moderator lowers one or all; others may not', async () => {
+  const room = newRoom({ joinBeforeHost: true, lobby: false }, 4);
+  const h = await host(room);
+  const a = await enter(room, 'Ann');
+  const b = await enter(room, 'Bob');
+  await send(room, b, { type: 'raiseHand', raised: true });
+  await send(room, a, { type: 'raiseHand', raised: true });
+  assert.deepEqual(h.sink.of('handRaised').map((e) => e.displayName), ['Bob', 'Ann']);
+  assert.equal(a.sink.of('handRaised').length, 0, 'only moderators hear of hands');
+  const bob = room.participants.get(b.id)?.info();
+  const ann = room.participants.get(a.id)?.info();
+  assert.ok(bob?.handRaisedAt !== undefined && ann?.handRaisedAt !== undefined && bob.handRaisedAt <= ann.handRaisedAt);
+  const before = bob.handRaisedAt;
+  await send(room, b, { type: 'raiseHand', raised: true });
+  assert.equal(room.participants.get(b.id)?.info().handRaisedAt, before, 'raising again keeps one’s place');
+  assert.equal(h.sink.of('handRaised').length, 2, 'and is not announced again');
+
+  await assert.rejects(send(room, a, { type: 'lowerHand', participantId: b.id }), code('forbidden'));
+  await send(room, h, { type: 'lowerHand', participantId: b.id });
+  assert.equal(room.participants.get(b.id)?.info().handRaised, false);
+  assert.equal(room.participants.get(b.id)?.info().handRaisedAt, undefined);
+  assert.equal(b.sink.of('moderatorAction').at(-1)?.action, 'handLowered');
+  assert.equal((await auditOf('participant.hand-lowered')).filter((e) => e.target === b.id).length, 1);
+  await assert.rejects(send(room, h, { type: 'lowerHand', participantId: 'nobody-by-this-id' }), code('not_found'));
+
+  await send(room, b, { type: 'raiseHand', raised: true });
+  await send(room, h, { type: 'lowerAllHands' });
+  assert.deepEqual([...room.participants.values()].filter((p) => p.handRaised), []);
+  await room.close();
+});

@@ -26,7 +26,7 @@ import { resolveSettings } from '../meetings/settings.js';
 import { ActionQueue } from '../util/action-queue.js';
 import { newOpaqueId } from '../util/secrets.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { accessRefusal, decideAdmission, successor } from './admission.js';
+import { accessRefusal, decideAdmission, mayBecomeHost, successor } from './admission.js';
 import * as chatActions from './chat-actions.js';
 import { ChatLog } from './chat-log.js';
 import type { AlertInit, LobbyChange, RemovalReason, Reply, RoomContext, RoomDeps, Track } from './context.js';
@@ -188,9 +188,16 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     return file;
   }
 
-  /** A participant leaves (left, socket gone, media failed). Idempotent. */
-  leave(participantId: string, reason: RemovalReason): Promise<void> {
-    return this.#queue.push(() => this.remove(participantId, reason));
+  /**
+   * A participant leaves (left, socket gone, media failed). Idempotent. `handOverTo`: a host leaving
+   * names who takes over if no other host remains; someone who may not take over is refused (the
+   * leave does not happen, so the client may choose again or leave without a choice).
+   */
+  leave(participantId: string, reason: RemovalReason, handOverTo?: string): Promise<void> {
+    return this.#queue.push(async () => {
+      if (handOverTo !== undefined) await this.#checkHandOver(participantId, handOverTo);
+      await this.remove(participantId, reason, handOverTo === undefined ? {} : { handOverTo });
+    });
   }
 
   /** A waiting socket left or went away. */
@@ -490,7 +497,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   // --- internals ------------------------------------------------------------------------------------
 
   /** Removes a participant, inside the queue: frees their media, revokes their resume credential, tells the others. Idempotent. */
-  async remove(participantId: string, reason: RemovalReason, options: { keepCredential?: boolean } = {}): Promise<void> {
+  async remove(participantId: string, reason: RemovalReason, options: { keepCredential?: boolean; handOverTo?: string } = {}): Promise<void> {
     const participant = this.participants.get(participantId);
     if (!participant) return;
     this.participants.delete(participantId);
@@ -505,18 +512,48 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     this.disruption.forget(participantId);
     this.log.info({ participantId, reason, participants: this.participants.size }, 'participant removed');
     await this.audit('participant.left', participant.entrant, participantId, { reason });
-    if (participant.role === 'host' && !this.hostPresent() && !this.closed) await this.#handOverHost();
+    if (participant.role === 'host' && !this.hostPresent() && !this.closed) await this.#handOverHost(participant, options.handOverTo);
     this.emptyCheck();
   }
 
-  async #handOverHost(): Promise<void> {
-    const next = successor([...this.participants.values()]);
-    if (!next) return;
+  /** A leaving host's choice of successor: they must be the host, and the person present and eligible. */
+  async #checkHandOver(participantId: string, handOverTo: string): Promise<void> {
+    const actor = this.participants.get(participantId);
+    if (!actor) return;
+    const refuse = async (code: 'forbidden' | 'not_found', message: string): Promise<never> => {
+      await this.audit('host.hand-over-refused', actor.entrant, handOverTo, { code });
+      throw new ParleyError(code, message);
+    };
+    if (actor.role !== 'host') await refuse('forbidden', 'only a host hands the meeting over');
+    const chosen = this.participants.get(handOverTo);
+    if (!chosen || chosen === actor) await refuse('not_found', 'no such participant in this meeting');
+    else if (!mayBecomeHost(chosen, this.deps.policy.current().guestsMayModerate)) {
+      await refuse('forbidden', chosen.role === 'attendee' ? 'a view-only attendee cannot host' : 'the organization’s policy: hosts are signed-in members, not guests');
+    }
+  }
+
+  /**
+   * The last host left: the host role passes on (see `successor`), or nobody can take it and the
+   * meeting goes on without a moderator. Everyone is told either way.
+   */
+  async #handOverHost(departed: Participant, chosen: string | undefined): Promise<void> {
+    if (this.participants.size === 0) return;
+    const pick = successor([...this.participants.values()], { guestsMayModerate: this.deps.policy.current().guestsMayModerate, chosen });
+    if (!pick) {
+      await this.audit('host.handed-over', null, null, { from: departed.id, fromName: departed.displayName, to: null, reason: 'none' });
+      this.broadcast({ type: 'hostChanged', participantId: null, displayName: null, reason: 'none' });
+      return;
+    }
+    const { next, reason } = pick;
     const before = next.role;
     next.role = 'host';
-    await this.audit('role.changed', null, next.id, { from: before, to: 'host', reason: 'last host left' });
+    // The departing host's own choice is theirs; otherwise the server's.
+    await this.audit('host.handed-over', reason === 'chosen' ? departed.entrant : null, next.id, { from: departed.id, fromName: departed.displayName, to: next.id, toName: next.displayName, previousRole: before, reason });
     this.participantUpdated(next);
+    this.broadcast({ type: 'hostChanged', participantId: next.id, displayName: next.displayName, reason });
     if (!isModerator(before)) await moderation.briefNewModerator(this, next);
+    // A host is present again: whoever waited for one moves on to the queue (or in).
+    await lobbyActions.reconsiderWaiting(this);
   }
 
   #resumeRecord(participant: Participant): ResumedParticipant {

@@ -180,7 +180,7 @@ export class SignalingConnection implements ParticipantSink {
     if (this.#state === 'new') throw new ParleyError('wrong_state', 'send hello first');
     if (message.type === 'join') return this.#join(message);
     if (message.type === 'resume') return this.#resume(message);
-    if (message.type === 'leave') return this.#leave(message.id);
+    if (message.type === 'leave') return this.#leave(message);
     if (this.#state === 'waiting') throw new ParleyError('wrong_state', 'waiting in the lobby');
     if (this.#state !== 'joined' || !this.#room || !this.#participantId) throw new ParleyError('wrong_state', 'join a meeting first');
     return this.#room.handle(this.#participantId, message, this.#replier(message.id, message.type === 'setupMedia'));
@@ -292,18 +292,26 @@ export class SignalingConnection implements ParticipantSink {
     else await room.leaveLobby(this);
   }
 
-  async #leave(id: number): Promise<void> {
-    if (this.#state !== 'joined' && this.#state !== 'waiting') throw new ParleyError('wrong_state', 'not in a meeting');
+  async #leave(message: ClientRequest<'leave'>): Promise<void> {
+    const before = this.#state;
+    if (before !== 'joined' && before !== 'waiting') throw new ParleyError('wrong_state', 'not in a meeting');
     this.#state = 'closed';
-    await this.#leaveRoom('left');
-    this.send({ type: 'result', id, result: {} });
+    try {
+      await this.#leaveRoom('left', message.handOverTo);
+    } catch (err) {
+      // The room refused the choice of successor: still in the meeting (or, if the socket went meanwhile, reconnecting).
+      if (this.#ws.readyState === this.#ws.OPEN) this.#state = before;
+      else await this.#detach();
+      throw err;
+    }
+    this.send({ type: 'result', id: message.id, result: {} });
     this.close('left', 'You left the meeting.');
   }
 
-  async #leaveRoom(reason: 'left' | 'disconnected'): Promise<void> {
+  async #leaveRoom(reason: 'left' | 'disconnected', handOverTo?: string): Promise<void> {
     const room = this.#room;
     if (!room) return;
-    if (this.#participantId) await room.leave(this.#participantId, reason);
+    if (this.#participantId) await room.leave(this.#participantId, reason, handOverTo);
     else await room.leaveLobby(this);
   }
 

@@ -1,7 +1,8 @@
 /**
  * The meeting's control bar. A control the person may not use shows disabled with the reason as its
  * tooltip (view-only attendees; switches the host turned off); hosts and co-hosts also get the
- * Security menu and the Waiting room (with a count of who waits). The view button switches
+ * Security menu and the Waiting room (with a count of who waits), and a count of raised hands on
+ * People. The view button switches
  * between the grid and the speaker view.
  */
 import type { ReactElement, ReactNode } from 'react';
@@ -43,6 +44,8 @@ export interface ControlsProps {
   blocked: { mic: string | null; camera: string | null; screen: string | null };
   peopleOpen: boolean;
   peopleCount: number;
+  /** Moderators: how many hands are up (a badge on People); 0 for everyone else. */
+  handsRaised: number;
   viewMode: 'grid' | 'speaker';
   chat: { open: boolean; unread: number; offReason: string | null };
   hand: { raised: boolean; offReason: string | null };
@@ -157,8 +160,8 @@ export function Controls(p: ControlsProps): ReactElement {
       <Ctl
         testId="toggle-people"
         label={`People · ${p.peopleCount}`}
-        title="Participants"
-        icon={<PeopleIcon />}
+        title={p.handsRaised > 0 ? `Participants: ${p.handsRaised} raised ${p.handsRaised === 1 ? 'hand' : 'hands'}` : 'Participants'}
+        icon={<Counted icon={<PeopleIcon />} count={p.handsRaised} testId="hands-count" label={`${p.handsRaised} raised ${p.handsRaised === 1 ? 'hand' : 'hands'}`} />}
         tone={p.peopleOpen ? 'active' : null}
         pressed={p.peopleOpen}
         onClick={p.onPeople}

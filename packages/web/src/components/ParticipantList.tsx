@@ -1,13 +1,15 @@
 /**
- * The side panel listing everyone in the meeting: raised hands first (in the order they joined),
- * then name, identity badge, role, microphone, camera and sharing state, and a menu per person
- * (roles and moderation for hosts and co-hosts, reporting for everyone).
+ * The side panel listing everyone in the meeting: raised hands first (in the order they went up),
+ * then everyone else in the order they joined; name, identity badge, role, microphone, camera and
+ * sharing state, and a menu per person (roles and moderation, lowering a hand, for hosts and
+ * co-hosts; reporting for everyone). Moderators also get "Lower all hands" while any is up.
  */
 import type { ReactElement } from 'react';
 import type { Role } from '@parley/protocol';
 import { moderationFor, type Allowed } from '../lib/permissions.js';
 import { usePublicPolicy } from '../lib/publicPolicy.js';
-import { roleActions } from '../lib/roles.js';
+import { raisedFirst } from '../lib/people.js';
+import { isModerator, roleActions } from '../lib/roles.js';
 import type { Tile } from '../lib/tiles.js';
 import { Avatar } from './Avatar.js';
 import { IdentityBadge, RoleTag } from './Badge.js';
@@ -22,6 +24,7 @@ export function ParticipantList({
   actionsFor,
   onPin,
   onClose,
+  onLowerAllHands,
   verified,
 }: {
   cameras: Tile[];
@@ -33,15 +36,24 @@ export function ParticipantList({
   /** Pins a tile by key (null unpins). */
   onPin: (key: string | null) => void;
   onClose: () => void;
+  /** Moderators: lower every raised hand. */
+  onLowerAllHands: () => void;
   /** End-to-end encrypted meetings: the people this person marked verified (security code compared). */
   verified?: Record<string, true>;
 }): ReactElement {
   const guestsMayModerate = usePublicPolicy()?.guestsMayModerate ?? false;
-  const ordered = [...cameras.filter((t) => t.participant.handRaised), ...cameras.filter((t) => !t.participant.handRaised)];
+  const ordered = raisedFirst(cameras);
+  const moderator = isModerator(selfRole);
+  const hands = cameras.filter((t) => t.participant.handRaised).length;
   return (
     <aside className="panel" aria-label="Participants">
       <header className="panel-header">
         <h2>People ({cameras.length})</h2>
+        {moderator && hands > 0 && (
+          <button type="button" className="btn btn-small" onClick={onLowerAllHands} data-testid="people-lower-all-hands">
+            Lower all hands
+          </button>
+        )}
         <button type="button" className="btn btn-ghost btn-small" onClick={onClose} aria-label="Close participants">
           ✕
         </button>
@@ -93,6 +105,7 @@ export function ParticipantList({
               roles={roleActions(selfRole, p, isSelf, guestsMayModerate)}
               moderation={moderationFor(selfRole, p, isSelf, { micOn: !micMuted, camOn, sharing: sharing.has(p.id) }, allowed)}
               actions={actionsFor(p.id, isSelf)}
+              lowerHand={moderator && p.handRaised}
               pin={{ pinned, toggle: () => onPin(pinned ? null : key) }}
             />
           </li>

@@ -20,6 +20,7 @@ export interface PersonActions {
   rename: (displayName: string) => void;
   remove: () => void;
   report: (note: string) => void;
+  lowerHand: () => void;
 }
 
 type Dialog = 'remove' | 'rename' | 'report' | null;
@@ -39,6 +40,7 @@ export function PersonMenu({
   moderation,
   actions,
   pin,
+  lowerHand = false,
 }: {
   name: string;
   isSelf: boolean;
@@ -47,6 +49,8 @@ export function PersonMenu({
   actions: PersonActions;
   /** Pinning this person's tile large (everyone may, for their own view). */
   pin?: { pinned: boolean; toggle: () => void };
+  /** Moderators, on a row with a raised hand: "Lower hand". */
+  lowerHand?: boolean;
 }): ReactElement | null {
   const [open, setOpen] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -57,6 +61,7 @@ export function PersonMenu({
 
   const items: Item[] = [
     { key: 'person-pin', label: pin?.pinned ? 'Unpin' : 'Pin', show: pin !== undefined, run: () => pin?.toggle() },
+    { key: 'person-lower-hand', label: 'Lower hand', show: lowerHand, run: actions.lowerHand },
     { key: 'allow-speak', label: 'Allow to speak', show: roles.allowToSpeak, run: () => actions.setRole('participant') },
     { key: 'make-cohost', label: 'Make co-host', show: roles.makeCohost, run: () => actions.setRole('cohost') },
     { key: 'remove-cohost', label: 'Remove co-host', show: roles.removeCohost, run: () => actions.setRole('participant') },

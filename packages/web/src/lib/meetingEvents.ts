@@ -49,7 +49,18 @@ const ACTION_TEXT: Record<Exclude<ModeratorActionEvent['action'], 'unmuteRequest
   screenShareStopped: (by) => `${by} stopped your screen share.`,
   renamed: (by) => `${by} changed your name.`,
   suspended: (by) => `${by} suspended participant activities: your microphone, camera and sharing are off.`,
+  handLowered: (by) => `${by} lowered your hand.`,
 };
+
+/** Said to everyone in the room when the host role passed on, or could not. */
+export const NO_MODERATOR_TEXT = 'No moderator is present; people waiting cannot be admitted.';
+
+/** The last host left: who hosts now (the new host hears it from their own role change). */
+function applyHostChanged(state: MeetingState, event: Extract<ServerEvent, { type: 'hostChanged' }>): MeetingState {
+  if (event.participantId === null) return withNotice(state, 'info', NO_MODERATOR_TEXT);
+  if (event.participantId === state.selfId) return state;
+  return withNotice(state, 'info', `${event.displayName ?? 'Someone'} is now the host.`);
+}
 
 type ModeratorActionEvent = Extract<ServerEvent, { type: 'moderatorAction' }>;
 
@@ -118,6 +129,11 @@ export function applyEvent(state: MeetingState, event: ServerEvent): MeetingStat
     }
     case 'moderatorAction':
       return applyModeratorAction(state, event);
+    case 'hostChanged':
+      return applyHostChanged(state, event);
+    case 'handRaised':
+      // Told to moderators only; a role lost since makes it moot.
+      return isModerator(state.participants.find((p) => p.id === state.selfId)?.role) ? withNotice(state, 'info', `${event.displayName} raised a hand.`) : state;
     case 'activeSpeaker':
       return withSpeaker(state, event.participantId);
     case 'chatMessage':

@@ -135,10 +135,17 @@ export class MeetingSession {
     this.#plane.setNeeds(needs);
   }
 
-  /** Tells the server, then closes. The session ends with code `left` (or `ending`). */
-  async leave(ending: Ending = { code: 'left', message: 'You left the meeting.' }): Promise<void> {
+  /**
+   * Tells the server, then closes. The session ends with code `left` (or `ending`). A host may name
+   * who takes over (`handOverTo`); if the server refuses that choice, they leave and it chooses.
+   */
+  async leave(ending: Ending = { code: 'left', message: 'You left the meeting.' }, handOverTo?: string): Promise<void> {
     const signaling = this.#signaling;
-    if (signaling && !signaling.closed) await Promise.race([signaling.request('leave', {}).catch(() => undefined), delay(1000)]);
+    if (signaling && !signaling.closed) {
+      const plain = (): Promise<unknown> => signaling.request('leave', {}).catch(() => undefined);
+      const request = handOverTo === undefined ? plain() : signaling.request('leave', { handOverTo }).catch(plain);
+      await Promise.race([request, delay(handOverTo === undefined ? 1000 : 2000)]);
+    }
     this.#end(ending);
   }
 

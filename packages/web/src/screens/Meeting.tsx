@@ -11,6 +11,7 @@ import { Controls } from '../components/Controls.js';
 import { E2eeStatus } from '../components/e2ee/E2eeStatus.js';
 import { SecurityCodePanel } from '../components/e2ee/SecurityCodePanel.js';
 import { LockIcon } from '../components/Icons.js';
+import { LeaveDialog } from '../components/LeaveDialog.js';
 import { LobbyPanel } from '../components/LobbyPanel.js';
 import { ParticipantList } from '../components/ParticipantList.js';
 import { RemoteAudio } from '../components/RemoteAudio.js';
@@ -22,7 +23,9 @@ import { UnmutePrompt } from '../components/UnmutePrompt.js';
 import { e2eeLinkPolicy } from '../lib/e2ee/chat.js';
 import { layoutOf, pageSizes, subscriptionNeeds } from '../lib/layout.js';
 import { selfOf } from '../lib/meetingState.js';
+import { handoverCandidates } from '../lib/people.js';
 import { allowedFor, OFF_REASON } from '../lib/permissions.js';
+import { usePublicPolicy } from '../lib/publicPolicy.js';
 import { canPublish, isHost, isModerator } from '../lib/roles.js';
 import type { MeetingSession } from '../lib/session.js';
 import { useStoreState } from '../lib/store.js';
@@ -49,6 +52,8 @@ export function Meeting({
   const state = useStoreState(session.store);
   const [panel, setPanel] = useState<Panel>(() => (window.innerWidth >= 1000 ? 'people' : null));
   const [securityOpen, setSecurityOpen] = useState(false);
+  const [leaving, setLeaving] = useState(false);
+  const guestsMayModerate = usePublicPolicy()?.guestsMayModerate ?? false;
   const { cameras, screens } = useMemo(() => tilesOf(state), [state]);
   const sharing = useMemo(() => new Set(screens.map((s) => s.participant.id)), [screens]);
   const width = useWindowWidth();
@@ -79,6 +84,7 @@ export function Meeting({
   useEffect(() => {
     if (moderator) return;
     setSecurityOpen(false);
+    setLeaving(false);
     setPanel((p) => (p === 'lobby' ? null : p));
   }, [moderator]);
 
@@ -114,6 +120,11 @@ export function Meeting({
   const hasChat = chat.messages.length > 0 || chat.files.length > 0;
   const chatOff = allowed.chat || hasChat ? null : viewOnly ? 'View-only attendees cannot chat' : OFF_REASON.chat;
   const others = state.participants.filter((p) => p.id !== state.selfId);
+  // Moderators are asked on Leave (leave, or end for all; the only moderator picks who hosts next).
+  const otherModerator = others.some((p) => isModerator(p.role));
+  const lastModerator = isHost(self?.role) && !otherModerator;
+  const candidates = lastModerator ? handoverCandidates(state.participants, state.selfId, guestsMayModerate) : [];
+  const hands = moderator ? state.participants.filter((p) => p.handRaised).length : 0;
   const removable = (participantId: string): boolean => {
     const target = state.participants.find((p) => p.id === participantId);
     return moderator && !!target && target.role !== 'host' && (target.role !== 'cohost' || isHost(self?.role));
@@ -146,6 +157,7 @@ export function Meeting({
             actionsFor={personActions}
             onPin={session.ui.pin}
             onClose={() => setPanel(null)}
+            onLowerAllHands={securityActions.lowerAllHands}
             {...(e2ee ? { verified: e2ee.verified } : {})}
           />
         )}
@@ -220,6 +232,7 @@ export function Meeting({
         }}
         peopleOpen={panel === 'people'}
         peopleCount={state.participants.length}
+        handsRaised={hands}
         viewMode={state.view.mode}
         onView={() => session.ui.setViewMode(state.view.mode === 'speaker' ? 'grid' : 'speaker')}
         chat={{ open: panel === 'chat', unread: chat.unread, offReason: chatOff }}
@@ -242,8 +255,21 @@ export function Meeting({
         onPeople={toggle('people')}
         onChat={toggle('chat')}
         onHand={() => void session.requests.act('raiseHand', { raised: !(self?.handRaised ?? false) })}
-        onLeave={() => void session.leave()}
+        onLeave={() => (moderator ? setLeaving(true) : void session.leave())}
       />
+      {leaving && moderator && (
+        <LeaveDialog
+          isHost={isHost(self?.role)}
+          candidates={candidates}
+          lastModerator={lastModerator}
+          onCancel={() => setLeaving(false)}
+          onLeave={(handOverTo) => void session.leave(undefined, handOverTo)}
+          onEndForAll={() => {
+            setLeaving(false);
+            securityActions.endMeeting();
+          }}
+        />
+      )}
       <div className="audio-sinks" aria-hidden="true">
         {audio.map((t) => {
           const track = state.media[t.id];

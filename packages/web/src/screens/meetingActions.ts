@@ -57,6 +57,7 @@ export function usePersonActions(session: MeetingSession): (participantId: strin
       stopScreenShare: () => void session.requests.act('stopScreenShare', { participantId }),
       rename: (displayName) => void session.requests.act('rename', isSelf ? { displayName } : { participantId, displayName }),
       remove: () => void session.requests.act('remove', { participantId }),
+      lowerHand: () => void session.requests.act('lowerHand', { participantId }),
       report: (note) =>
         void session.requests.act('report', { participantId, note }).then((r) => {
           if (r) session.store.dispatch({ type: 'notice', kind: 'info', text: 'Thank you: your report was sent to the organization’s administrators.' });
