@@ -413,7 +413,11 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
       removed: moderator ? await this.deps.moderation.removed(this.meeting.id) : [],
       held: moderator ? this.chat.held() : [],
       participantToken: participant.token,
-      media: { rtpCapabilities: this.#rtpCapabilities, iceServers: this.deps.iceServers(participant.id) },
+      media: {
+        rtpCapabilities: this.#rtpCapabilities,
+        iceServers: this.deps.iceServers(participant.id),
+        iceTransportPolicy: this.deps.iceTransportPolicy ?? 'all',
+      },
       activeSpeaker: this.activeSpeaker,
       resume: { token, windowSeconds: Math.round(this.deps.resumeWindowMs / 1000) },
     };

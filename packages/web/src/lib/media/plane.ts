@@ -57,7 +57,7 @@ export class MediaPlane extends Emitter<MediaPlaneEvents> {
     const device = this.#device;
     const result = await signaling.request('setupMedia', { rtpCapabilities: toJson(device.rtpCapabilities) });
     if (this.#closed || this.#signaling !== signaling) return null;
-    const transports = new MediaTransports(device, signaling, result, media.iceServers, e2ee?.peerConnectionSettings);
+    const transports = new MediaTransports(device, signaling, result, media, e2ee?.peerConnectionSettings);
     this.#transports = transports;
     const codecs = device.rtpCapabilities.codecs ?? [];
     const subscriptions = new Subscriptions(transports.recv, signaling, e2ee && ((kind, rtpParameters) => e2ee.consumerOptions(kind, rtpParameters)));
