@@ -1,0 +1,90 @@
+/**
+ * A real coturn (Debian's `coturn` package) for the browser tests, as a child process of the test, so
+ * it lives in the test's network namespace: it listens and relays on 127.0.0.1 only, speaks TURN over
+ * UDP and TCP (no TLS), authenticates with the REST-API scheme (`use-auth-secret`) and logs every
+ * request, from which `allocations()` reads the successful ALLOCATEs and their usernames.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually } from './helpers.js';
+
+export const TURNSERVER = process.env.PARLEY_TURNSERVER ?? '/usr/bin/turnserver';
+
+export interface Coturn {
+  port: number;
+  secret: string;
+  /** Usernames of the successful allocations so far, in order. */
+  allocations(): string[];
+  log(): string;
+  close(): Promise<void>;
+}
+
+/** A TCP port free on 127.0.0.1 now (coturn takes the same number for UDP). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startCoturn(): Promise<Coturn> {
+  const dir = await mkdtemp(join(tmpdir(), 'parley-coturn-'));
+  const port = await freePort();
+  const secret = randomBytes(24).toString('hex');
+  const config = [
+    'listening-ip=127.0.0.1',
+    'relay-ip=127.0.0.1',
+    `listening-port=${port}`,
+    'use-auth-secret',
+    `static-auth-secret=${secret}`,
+    'realm=parley.test',
+    // The media server is on 127.0.0.1 too: let the relay reach it (never in production).
+    'allow-loopback-peers',
+    'no-multicast-peers',
+    'no-cli',
+    'no-tls',
+    'no-dtls',
+    'fingerprint',
+    'no-software-attribute',
+    'log-file=stdout',
+    'simple-log',
+    'verbose',
+    `pidfile=${join(dir, 'turnserver.pid')}`,
+    `userdb=${join(dir, 'turndb')}`,
+  ].join('\n');
+  const file = join(dir, 'turnserver.conf');
+  await writeFile(file, `${config}\n`, { mode: 0o600 });
+  const child: ChildProcess = spawn(TURNSERVER, ['-c', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  await eventually('coturn to listen on UDP and TCP', async () => {
+    if (exited) throw new Error(`coturn exited:\n${output}`);
+    return output.includes(`UDP listener opened on: 127.0.0.1:${port}`) && output.includes(`TCP listener opened on : 127.0.0.1:${port}`);
+  }, 20_000);
+  return {
+    port,
+    secret,
+    allocations: () => [...output.matchAll(/user <([^>]*)>: incoming packet ALLOCATE processed, success/g)].map((m) => m[1] ?? ''),
+    log: () => output,
+    async close() {
+      if (!exited) {
+        const gone = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await gone;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
