@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startCoturn, type Coturn } from './coturn.js';
+import { startCoturn, type Coturn } from '../../packages/server/src/test-support/coturn.js';
 import {
   chromiumFlowing,
   createMeetingViaApi,

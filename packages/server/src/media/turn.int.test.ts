@@ -2,16 +2,19 @@
  * TURN credentials through the public surface: the join, resume and restartIce replies of a server
  * with PARLEY_TURN_* set carry credentials coturn would accept (the HMAC recomputed here with the
  * shared secret) for this participant only, expiring after the configured TTL, and the relay policy;
- * a server without TURN hands out no ICE server at all.
+ * a server without TURN hands out no ICE server at all. Then a real coturn (Debian's `coturn`, started
+ * here on 127.0.0.1) grants a relay to those credentials and refuses forged and expired ones.
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { IceServer, RoomState } from '@parley/protocol';
+import { coturnAllocates, startCoturn } from '../test-support/coturn.js';
 import { joinAdmitted } from '../test-support/join.js';
 import { TestMedia } from '../test-support/media-peer.js';
 import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
 import { TestClient } from '../test-support/ws-client.js';
+import { turnIceServer } from './turn-credentials.js';
 
 const SECRET = 'integration-test-turn-secret';
 const URLS = ['turn:127.0.0.1:3478?transport=udp', 'turn:127.0.0.1:3478?transport=tcp'];
@@ -83,5 +86,28 @@ test('a server without TURN gives no ICE server and the policy `all`', async () 
     await alice.client.close();
   } finally {
     await plain.close();
+  }
+});
+
+test('a real coturn with the same secret grants a relay to the credentials a join hands out, over UDP and TCP, and refuses expired ones', async () => {
+  const coturn = await startCoturn();
+  const withCoturn = await startTestServer({ turnUrls: [`turn:127.0.0.1:${coturn.port}`], turnSecret: coturn.secret, turnTtlSeconds: 60 });
+  try {
+    const meeting = await withCoturn.createMeeting({ settings: OPEN_DOORS });
+    const alice = await joinAdmitted(withCoturn, meeting, 'Alice');
+    const [turn] = alice.state.media.iceServers;
+    assert.ok(turn?.username && turn.credential);
+    assert.equal(await coturnAllocates(coturn, turn.username, turn.credential, 'udp'), true, 'granted over UDP');
+    assert.equal(await coturnAllocates(coturn, turn.username, turn.credential, 'tcp'), true, 'granted over TCP');
+    assert.equal(await coturnAllocates(coturn, turn.username, `x${turn.credential}`), false, 'a forged credential is refused');
+    // What the TTL means at coturn: a username whose expiry has passed is refused, even with the right HMAC.
+    const expired = turnIceServer({ urls: [], secret: coturn.secret, ttlSeconds: 60 }, alice.state.self.id, Date.now() - 120_000);
+    assert.equal(await coturnAllocates(coturn, expired.username ?? '', expired.credential ?? ''), false, 'an expired credential is refused');
+    const granted = coturn.allocations();
+    assert.ok(granted.length >= 2 && granted.every((user) => user === turn.username), `only the fresh credential got relays: ${granted.join(', ')}`);
+    await alice.client.close();
+  } finally {
+    await withCoturn.close();
+    await coturn.close();
   }
 });

@@ -1,6 +1,6 @@
 /**
- * A real coturn (Debian's `coturn` package) for the browser tests, as a child process of the test, so
- * it lives in the test's network namespace: it listens and relays on 127.0.0.1 only, speaks TURN over
+ * A real coturn (Debian's `coturn` package) for the TURN tests, as a child process of the test, so
+ * it lives in the test's network namespace (browser tests run in one of their own): it listens and relays on 127.0.0.1 only, speaks TURN over
  * UDP and TCP (no TLS), authenticates with the REST-API scheme (`use-auth-secret`) and logs every
  * request, from which `allocations()` reads the successful ALLOCATEs and their usernames.
  */
@@ -10,9 +10,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually } from './helpers.js';
 
 export const TURNSERVER = process.env.PARLEY_TURNSERVER ?? '/usr/bin/turnserver';
+/** coturn's test client, from the same package. */
+export const TURN_CLIENT = process.env.PARLEY_TURN_CLIENT ?? '/usr/bin/turnutils_uclient';
 
 export interface Coturn {
   port: number;
@@ -69,10 +70,15 @@ export async function startCoturn(): Promise<Coturn> {
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   let exited = false;
   child.once('exit', () => (exited = true));
-  await eventually('coturn to listen on UDP and TCP', async () => {
-    if (exited) throw new Error(`coturn exited:\n${output}`);
-    return output.includes(`UDP listener opened on: 127.0.0.1:${port}`) && output.includes(`TCP listener opened on : 127.0.0.1:${port}`);
-  }, 20_000);
+  const listening = (): boolean => output.includes(`UDP listener opened on: 127.0.0.1:${port}`) && output.includes(`TCP listener opened on : 127.0.0.1:${port}`);
+  const deadline = Date.now() + 20_000;
+  while (!listening()) {
+    if (exited || Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`coturn did not start:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
   return {
     port,
     secret,
@@ -87,4 +93,17 @@ export async function startCoturn(): Promise<Coturn> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Whether coturn grants an allocation to `username` / `credential` (coturn's own test client, one
+ * client sending one message to itself through its relay), over UDP or TCP.
+ */
+export async function coturnAllocates(coturn: Pick<Coturn, 'port'>, username: string, credential: string, transport: 'udp' | 'tcp' = 'udp'): Promise<boolean> {
+  const args = ['-p', String(coturn.port), '-u', username, '-w', credential, '-n', '1', '-m', '1', '-y', '-c', ...(transport === 'tcp' ? ['-t'] : []), '127.0.0.1'];
+  return new Promise((resolve, reject) => {
+    const child = spawn(TURN_CLIENT, args, { stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code === 0));
+  });
 }
