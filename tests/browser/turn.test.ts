@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startCoturn, type Coturn } from '../../packages/server/src/test-support/coturn.js';
+import { SKIP_WITHOUT_COTURN, startCoturn, type Coturn } from '../../packages/server/src/test-support/coturn.js';
 import {
   chromiumFlowing,
   createMeetingViaApi,
@@ -55,7 +55,7 @@ async function selectedPairs(page: Page): Promise<SelectedPair[]> {
 }
 
 for (const transport of ['udp', 'tcp'] as const) {
-  describe(`media relayed through coturn (TURN over ${transport.toUpperCase()})`, { timeout: 180_000 }, () => {
+  describe(`media relayed through coturn (TURN over ${transport.toUpperCase()})`, { timeout: 180_000, skip: SKIP_WITHOUT_COTURN }, () => {
     let coturn: Coturn;
     let server: Awaited<ReturnType<typeof startServer>>;
     let browser: Browser;

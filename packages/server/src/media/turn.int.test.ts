@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { IceServer, RoomState } from '@parley/protocol';
-import { coturnAllocates, startCoturn } from '../test-support/coturn.js';
+import { coturnAllocates, SKIP_WITHOUT_COTURN, startCoturn } from '../test-support/coturn.js';
 import { joinAdmitted } from '../test-support/join.js';
 import { TestMedia } from '../test-support/media-peer.js';
 import { OPEN_DOORS, startTestServer, type TestServer } from '../test-support/server.js';
@@ -89,7 +89,7 @@ test('a server without TURN gives no ICE server and the policy `all`', async () 
   }
 });
 
-test('a real coturn with the same secret grants a relay to the credentials a join hands out, over UDP and TCP, and refuses expired ones', async () => {
+test('a real coturn with the same secret grants a relay to the credentials a join hands out, over UDP and TCP, and refuses expired ones', { skip: SKIP_WITHOUT_COTURN }, async () => {
   const coturn = await startCoturn();
   const withCoturn = await startTestServer({ turnUrls: [`turn:127.0.0.1:${coturn.port}`], turnSecret: coturn.secret, turnTtlSeconds: 60 });
   try {

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,13 @@ import { join } from 'node:path';
 export const TURNSERVER = process.env.PARLEY_TURNSERVER ?? '/usr/bin/turnserver';
 /** coturn's test client, from the same package. */
 export const TURN_CLIENT = process.env.PARLEY_TURN_CLIENT ?? '/usr/bin/turnutils_uclient';
+
+/**
+ * For node:test's `skip`: a loud reason when coturn is not installed outside CI; in CI (CI=true) the
+ * tests run and fail instead, as .ci/run installs it.
+ */
+export const SKIP_WITHOUT_COTURN: string | false =
+  process.env.CI !== 'true' && !(existsSync(TURNSERVER) && existsSync(TURN_CLIENT)) ? `!!! coturn not installed (apt-get install -y coturn): ${TURNSERVER} missing` : false;
 
 export interface Coturn {
   port: number;
