@@ -56,8 +56,13 @@ export async function startCoturn(): Promise<Coturn> {
     'use-auth-secret',
     `static-auth-secret=${secret}`,
     'realm=parley.test',
-    // The media server is on 127.0.0.1 too: let the relay reach it (never in production).
+    // The media server is on 127.0.0.1 too: let the relay reach it (never in production), and only it,
+    // as docs/operations.md recommends (an allowed peer wins over a denied range).
     'allow-loopback-peers',
+    'denied-peer-ip=0.0.0.0-255.255.255.255',
+    'denied-peer-ip=::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+    'allowed-peer-ip=127.0.0.1',
+    'no-tcp-relay',
     'no-multicast-peers',
     'no-cli',
     'no-tls',
