@@ -131,10 +131,11 @@ export const ParleyConfig = z.object({
     .optional(),
   /**
    * Seconds a participant's TURN credentials may start new relays (coturn checks only when a relay is
-   * allocated; relays in use go on). 6 hours: a browser first gathers candidates when a transport first
-   * carries media, which can be hours after joining (a muted attendee's first unmute).
+   * allocated; relays in use go on). Fresh ones come with every join, resume and ICE restart and every
+   * 5 minutes while connected, so an hour covers clock skew and missed renewals while bounding what a
+   * copied credential is worth. At least 15 minutes: three renewals.
    */
-  turnTtlSeconds: z.number().int().min(60).max(86_400).default(6 * 60 * 60),
+  turnTtlSeconds: z.number().int().min(900).max(86_400).default(60 * 60),
   /** `relay`: every client sends media only through TURN (needs turnUrls); `all`: direct or through TURN. */
   iceTransportPolicy: z.enum(['all', 'relay']).default('all'),
 });

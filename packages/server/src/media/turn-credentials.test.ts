@@ -36,17 +36,17 @@ test('TURN URIs (RFC 7065): turn:/turns:, host, optional port and transport', ()
   }
 });
 
-test('the configuration: URLs and secret together, a strong secret never echoed, relay only with TURN, TTL 6 h by default', () => {
+test('the configuration: URLs and secret together, a strong secret never echoed, relay only with TURN, TTL 1 h by default', () => {
   const turn = { turnUrls: ['turn:127.0.0.1:3478'], turnSecret: SECRET };
   const config = resolveConfig(turn);
-  assert.equal(config.turnTtlSeconds, 6 * 3600);
+  assert.equal(config.turnTtlSeconds, 3600);
   assert.equal(config.iceTransportPolicy, 'all');
   assert.equal(resolveConfig({ ...turn, iceTransportPolicy: 'relay' }).iceTransportPolicy, 'relay');
   assert.throws(() => resolveConfig({ turnUrls: turn.turnUrls }), /PARLEY_TURN_SECRET/);
   assert.throws(() => resolveConfig({ turnSecret: SECRET }), /PARLEY_TURN_URLS/);
   assert.throws(() => resolveConfig({ iceTransportPolicy: 'relay' }), /relay needs a TURN server/);
   assert.throws(() => resolveConfig({ ...turn, turnUrls: ['stun:127.0.0.1'] }), /PARLEY_TURN_URLS/);
-  assert.throws(() => resolveConfig({ ...turn, turnTtlSeconds: 10 }));
+  assert.throws(() => resolveConfig({ ...turn, turnTtlSeconds: 899 }), 'shorter than three renewals');
   const weak = 'short secret';
   assert.throws(
     () => resolveConfig({ ...turn, turnSecret: weak }),
@@ -58,12 +58,12 @@ test('the environment: PARLEY_TURN_URLS comma-separated, PARLEY_TURN_TTL_SECONDS
   const config = resolveConfig(configFromEnv({
     PARLEY_TURN_URLS: 'turn:turn.example.org:3478?transport=udp, turns:turn.example.org:443?transport=tcp',
     PARLEY_TURN_SECRET: SECRET,
-    PARLEY_TURN_TTL_SECONDS: '900',
+    PARLEY_TURN_TTL_SECONDS: '1800',
     PARLEY_ICE_TRANSPORT_POLICY: 'relay',
   }));
   assert.deepEqual(config.turnUrls, settings.urls);
   assert.equal(config.turnSecret, SECRET);
-  assert.equal(config.turnTtlSeconds, 900);
+  assert.equal(config.turnTtlSeconds, 1800);
   assert.equal(config.iceTransportPolicy, 'relay');
   assert.throws(() => resolveConfig(configFromEnv({ PARLEY_ICE_TRANSPORT_POLICY: 'none' })));
 });

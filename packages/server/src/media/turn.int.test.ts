@@ -91,7 +91,7 @@ test('a server without TURN gives no ICE server and the policy `all`', async () 
 
 test('a real coturn with the same secret grants a relay to the credentials a join hands out, over UDP and TCP, and refuses expired ones', { skip: SKIP_WITHOUT_COTURN }, async () => {
   const coturn = await startCoturn();
-  const withCoturn = await startTestServer({ turnUrls: [`turn:127.0.0.1:${coturn.port}`], turnSecret: coturn.secret, turnTtlSeconds: 60 });
+  const withCoturn = await startTestServer({ turnUrls: [`turn:127.0.0.1:${coturn.port}`], turnSecret: coturn.secret, turnTtlSeconds: 900 });
   try {
     const meeting = await withCoturn.createMeeting({ settings: OPEN_DOORS });
     const alice = await joinAdmitted(withCoturn, meeting, 'Alice');
@@ -101,7 +101,7 @@ test('a real coturn with the same secret grants a relay to the credentials a joi
     assert.equal(await coturnAllocates(coturn, turn.username, turn.credential, 'tcp'), true, 'granted over TCP');
     assert.equal(await coturnAllocates(coturn, turn.username, `x${turn.credential}`), false, 'a forged credential is refused');
     // What the TTL means at coturn: a username whose expiry has passed is refused, even with the right HMAC.
-    const expired = turnIceServer({ urls: [], secret: coturn.secret, ttlSeconds: 60 }, alice.state.self.id, Date.now() - 120_000);
+    const expired = turnIceServer({ urls: [], secret: coturn.secret, ttlSeconds: 900 }, alice.state.self.id, Date.now() - 960_000);
     assert.equal(await coturnAllocates(coturn, expired.username ?? '', expired.credential ?? ''), false, 'an expired credential is refused');
     const granted = coturn.allocations();
     assert.ok(granted.length >= 2 && granted.every((user) => user === turn.username), `only the fresh credential got relays: ${granted.join(', ')}`);

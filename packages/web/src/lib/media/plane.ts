@@ -83,6 +83,11 @@ export class MediaPlane extends Emitter<MediaPlaneEvents> {
     }
   }
 
+  /** An `iceServers` event: fresh TURN credentials for the current transports' next candidates. */
+  updateIceServers(iceServers: RoomState['media']['iceServers']): Promise<void> {
+    return this.#transports?.updateIceServers(iceServers) ?? Promise.resolve();
+  }
+
   /** The track was unpublished. */
   forget(trackId: string): void {
     this.#subscriptions?.forget(trackId);

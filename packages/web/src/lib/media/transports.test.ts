@@ -131,3 +131,19 @@ test('a failed transport asks for new ICE parameters and restarts ICE with the f
   transports.close();
   signaling.close();
 });
+
+test('an iceServers event: both transports take the fresh TURN credentials for their next candidates', async () => {
+  const { transports, signaling } = await setup(true);
+  const seen: string[] = [];
+  for (const transport of [transports.send, transports.recv]) {
+    const handler = (transport as unknown as { handler: { updateIceServers(s: RTCIceServer[]): Promise<void> } }).handler;
+    const update = handler.updateIceServers.bind(handler);
+    handler.updateIceServers = (servers) => (seen.push(`${transport?.direction}:${JSON.stringify(servers)}`), update(servers));
+  }
+  await transports.updateIceServers([FRESH_TURN]);
+  assert.deepEqual(seen.sort(), [`recv:${JSON.stringify([FRESH_TURN])}`, `send:${JSON.stringify([FRESH_TURN])}`]);
+  transports.close();
+  await transports.updateIceServers([FRESH_TURN]);
+  assert.equal(seen.length, 2, 'nothing after close');
+  signaling.close();
+});

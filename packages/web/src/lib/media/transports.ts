@@ -6,7 +6,7 @@
  * restarts ICE with fresh ICE servers (TURN credentials) from the reply (again every RETRY_MS while it stays down). With signaling down it waits: the
  * session's resume sets media up anew. close() closes both, and with them every producer and consumer.
  */
-import type { RequestResult, RoomState, TrackSource } from '@parley/protocol';
+import type { IceServer, RequestResult, RoomState, TrackSource } from '@parley/protocol';
 import type { Device, types } from 'mediasoup-client';
 import type { SignalingClient } from '../signaling.js';
 import { asIceParameters, asIceServers, asTransportOptions, toJson } from './mediasoupTypes.js';
@@ -51,6 +51,22 @@ export class MediaTransports {
         signaling.request('publish', { source, kind, rtpParameters: toJson(rtpParameters) }).then(({ trackId }) => callback({ id: trackId }), errback);
       });
     }
+  }
+
+  /** New ICE servers (fresh TURN credentials) for the candidates both transports gather next. */
+  async updateIceServers(iceServers: readonly IceServer[]): Promise<void> {
+    if (this.#closed) return;
+    const servers = asIceServers(iceServers);
+    await Promise.all(
+      [this.send, this.recv].map(async (transport) => {
+        if (!transport || transport.closed) return;
+        try {
+          await transport.updateIceServers({ iceServers: servers });
+        } catch (err) {
+          if (!this.#closed) console.warn('could not update the ICE servers', err);
+        }
+      }),
+    );
   }
 
   get closed(): boolean {
