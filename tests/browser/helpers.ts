@@ -39,7 +39,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(options: Pick<ParleyOptions, 'resumeSeconds'> = {}): Promise<TestServer> {
+export async function startServer(options: Pick<ParleyOptions, 'resumeSeconds' | 'turnUrls' | 'turnSecret' | 'iceTransportPolicy'> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-browser-'));
   const app = await startParley({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', ...options });
   if (!app.setupUrl) throw new Error('a fresh server should offer a setup link');

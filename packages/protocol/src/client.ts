@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DisplayName, MeetingId, OpaqueId, Passcode } from './ids.js';
 import { MlsBytes } from './e2ee.js';
-import { ChatMessage, MediaKind, MeetingSettingsPatch, Reaction, RoomState, Sensitivity, TrackSource, TransportOptions } from './model.js';
+import { ChatMessage, IceServer, MediaKind, MeetingSettingsPatch, Reaction, RoomState, Sensitivity, TrackSource, TransportOptions } from './model.js';
 
 const RequestId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -292,7 +292,8 @@ export const RESULTS = {
   resume: z.object({ status: z.literal('admitted'), state: RoomState }),
   setupMedia: z.object({ send: TransportOptions.nullable(), recv: TransportOptions }),
   connectTransport: z.object({}),
-  restartIce: z.object({ iceParameters: MediaJson }),
+  /** New ICE parameters, and fresh ICE servers (TURN credentials) to gather the new candidates with. */
+  restartIce: z.object({ iceParameters: MediaJson, iceServers: z.array(IceServer) }),
   publish: z.object({ trackId: OpaqueId }),
   unpublish: z.object({}),
   resumeSubscription: z.object({}),

@@ -160,6 +160,14 @@ export const IceServer = z.object({
 });
 export type IceServer = z.infer<typeof IceServer>;
 
+/**
+ * Which ICE candidates a client may use for media (RTCConfiguration.iceTransportPolicy): `all` (directly to
+ * the media server, or through the operator's TURN server when that is all that gets through), or `relay`
+ * (only through TURN: the media server and other networks never see the client's own addresses).
+ */
+export const IceTransportPolicy = z.enum(['all', 'relay']);
+export type IceTransportPolicy = z.infer<typeof IceTransportPolicy>;
+
 /** What a client needs to create one mediasoup-client transport (its TransportOptions). */
 export const TransportOptions = z.object({
   id: OpaqueId,
@@ -247,8 +255,12 @@ export const RoomState = z.object({
   held: z.array(ChatMessage),
   /** Sent with requests for this participant's files: `x-parley-participant`. A secret: never shown. */
   participantToken: z.string(),
-  /** For the media plane: the room router's RTP capabilities (load a mediasoup-client Device) and ICE servers. */
-  media: z.object({ rtpCapabilities: z.record(z.string(), z.unknown()), iceServers: z.array(IceServer) }),
+  /**
+   * For the media plane: the room router's RTP capabilities (load a mediasoup-client Device), the ICE servers
+   * (TURN credentials minted for this participant at this join or resume) and the ICE transport policy both
+   * transports must use.
+   */
+  media: z.object({ rtpCapabilities: z.record(z.string(), z.unknown()), iceServers: z.array(IceServer), iceTransportPolicy: IceTransportPolicy }),
   /** The participant now speaking loudest, if anyone has. */
   activeSpeaker: OpaqueId.nullable(),
   resume: ResumeCredential,

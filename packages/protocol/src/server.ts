@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { E2eeDelivery } from './e2ee.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { OpaqueId } from './ids.js';
-import { ChatMessage, LobbyEntry, MeetingSettings, ParticipantInfo, Reaction, RemovedEntry, ResumeCredential, RoomState, Sensitivity, SharedFile, TrackInfo } from './model.js';
+import { ChatMessage, IceServer, LobbyEntry, MeetingSettings, ParticipantInfo, Reaction, RemovedEntry, ResumeCredential, RoomState, Sensitivity, SharedFile, TrackInfo } from './model.js';
 
 const ReplyId = z.number().int().positive();
 
@@ -64,6 +64,13 @@ export const ActiveSpeaker = z.object({ type: z.literal('activeSpeaker'), partic
 
 /** A fresh resume credential (the previous one stops working). */
 export const ResumeToken = z.object({ type: z.literal('resumeToken'), resume: ResumeCredential });
+
+/**
+ * Fresh ICE servers (TURN credentials), sent with every `resumeToken` while the server has TURN configured:
+ * the transports gather their next candidates with them (`transport.updateIceServers`), so a transport that
+ * first carries media long after the join does not present expired credentials.
+ */
+export const IceServersEvent = z.object({ type: z.literal('iceServers'), iceServers: z.array(IceServer) });
 
 /** A participant's role changed (promotion, demotion, host hand-over). */
 export const ParticipantUpdated = z.object({ type: z.literal('participantUpdated'), participant: ParticipantInfo });
@@ -201,6 +208,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   Subscription,
   ActiveSpeaker,
   ResumeToken,
+  IceServersEvent,
   ParticipantUpdated,
   HostChanged,
   HandRaised,

@@ -54,6 +54,7 @@ import { loadSbom } from './about/sbom.js';
 import { PostureReporter } from './posture/posture-report.js';
 import { postureSources } from './posture/posture-sources.js';
 import { ReportReview } from './reports/report-review.js';
+import { iceServersFor } from './media/turn-credentials.js';
 
 export interface ParleyServer {
   readonly http: FastifyInstance;
@@ -151,7 +152,8 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     resume,
     resumeWindowMs: config.resumeSeconds * 1000,
     resumeTtlMs: RESUME_TTL_MS,
-    iceServers: () => [],
+    iceServers: iceServersFor(config.turnUrls && config.turnSecret ? { urls: config.turnUrls, secret: config.turnSecret, ttlSeconds: config.turnTtlSeconds } : null),
+    iceTransportPolicy: config.iceTransportPolicy,
     maxParticipants: 100,
     metrics,
   });

@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { turnUriProblem } from './media/turn-credentials.js';
 
 function isAddressOrCidr(value: string): boolean {
   const [address, bits, extra] = value.split('/');
@@ -26,6 +27,12 @@ function trustProxyFromEnv(value: string | undefined): boolean | string[] | unde
 function metricsAllowFromEnv(value: string | undefined): string[] | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   if (value.trim() === 'none') return [];
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+/** PARLEY_TURN_URLS: a comma-separated list of TURN URIs. */
+function listFromEnv(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
   return value.split(',').map((v) => v.trim()).filter(Boolean);
 }
 
@@ -106,6 +113,31 @@ export const ParleyConfig = z.object({
     .string()
     .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'PARLEY_SYSLOG_TARGET must be host:port')
     .optional(),
+  /** The operator's TURN server(s), `turn:` / `turns:` URIs (RFC 7065); unset: no TURN, and no third party either. */
+  turnUrls: z
+    .array(z.string().superRefine((uri, ctx) => {
+      const problem = turnUriProblem(uri);
+      if (problem) ctx.addIssue({ code: 'custom', message: `PARLEY_TURN_URLS: ${JSON.stringify(uri)} ${problem}` });
+    }))
+    .min(1)
+    .max(8)
+    .optional(),
+  /** coturn's `static-auth-secret` (use-auth-secret): signs every participant's TURN credentials. Never logged. */
+  turnSecret: z
+    .string()
+    .min(16, 'PARLEY_TURN_SECRET needs at least 16 characters')
+    .max(512)
+    .regex(/^[\x21-\x7e]+$/, 'PARLEY_TURN_SECRET must be printable ASCII without spaces')
+    .optional(),
+  /**
+   * Seconds a participant's TURN credentials may start new relays (coturn checks only when a relay is
+   * allocated; relays in use go on). Fresh ones come with every join, resume and ICE restart and every
+   * 5 minutes while connected, so an hour covers clock skew and missed renewals while bounding what a
+   * copied credential is worth. At least 15 minutes: three renewals.
+   */
+  turnTtlSeconds: z.number().int().min(900).max(86_400).default(60 * 60),
+  /** `relay`: every client sends media only through TURN (needs turnUrls); `all`: direct or through TURN. */
+  iceTransportPolicy: z.enum(['all', 'relay']).default('all'),
 });
 export type ParleyConfig = z.infer<typeof ParleyConfig>;
 export type ParleyOptions = z.input<typeof ParleyConfig>;
@@ -142,6 +174,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ParleyOptions {
     auditCheckpointFile: env.PARLEY_AUDIT_CHECKPOINT_FILE || undefined,
     auditCheckpointUrl: env.PARLEY_AUDIT_CHECKPOINT_URL || undefined,
     syslogTarget: env.PARLEY_SYSLOG_TARGET || undefined,
+    turnUrls: listFromEnv(env.PARLEY_TURN_URLS),
+    turnSecret: env.PARLEY_TURN_SECRET || undefined,
+    turnTtlSeconds: num('PARLEY_TURN_TTL_SECONDS'),
+    iceTransportPolicy: (env.PARLEY_ICE_TRANSPORT_POLICY || undefined) as ParleyOptions['iceTransportPolicy'],
   };
 }
 
@@ -155,7 +191,18 @@ export function resolveConfig(options: ParleyOptions): ParleyConfig {
     throw new Error('PARLEY_RTC_MIN_PORT is above PARLEY_RTC_MAX_PORT');
   }
   checkOidcConfig(config);
+  checkTurnConfig(config);
   return config;
+}
+
+/** TURN needs its URLs and the shared secret together; `relay` needs TURN. */
+function checkTurnConfig(config: ParleyConfig): void {
+  if ((config.turnUrls === undefined) !== (config.turnSecret === undefined)) {
+    throw new Error('TURN needs PARLEY_TURN_URLS and PARLEY_TURN_SECRET together');
+  }
+  if (config.iceTransportPolicy === 'relay' && config.turnUrls === undefined) {
+    throw new Error('PARLEY_ICE_TRANSPORT_POLICY=relay needs a TURN server: set PARLEY_TURN_URLS and PARLEY_TURN_SECRET');
+  }
 }
 
 /** Single sign-on needs all three of issuer, client ID and secret, and an https issuer unless it is on this machine. */

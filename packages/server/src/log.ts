@@ -1,4 +1,4 @@
-/** The process logger: pino JSON. Secrets (cookies, authorization, passcodes, SDP) are redacted. */
+/** The process logger: pino JSON. Secrets (cookies, authorization, passcodes, SDP, TURN credentials and secret) are redacted. */
 import pino, { type Logger } from 'pino';
 
 export type { Logger };
@@ -7,7 +7,7 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     redact: {
-      paths: ['req.headers.cookie', 'req.headers.authorization', '*.passcode', 'passcode', '*.sdp', 'sdp'],
+      paths: ['req.headers.cookie', 'req.headers.authorization', '*.passcode', 'passcode', '*.sdp', 'sdp', '*.credential', 'credential', '*.turnSecret', 'turnSecret'],
       censor: '[redacted]',
     },
   });

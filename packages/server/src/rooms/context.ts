@@ -4,7 +4,7 @@
  */
 import type { MeetingInfo, MeetingSettings, MeetingSettingsPatch, RoomState, Sensitivity, ServerMessage, TrackInfo } from '@parley/protocol';
 import type { E2eeRelay } from './e2ee-relay.js';
-import type { IceServer } from '@parley/protocol';
+import type { IceServer, IceTransportPolicy } from '@parley/protocol';
 import type { SfuControl } from '@parley/sfu';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -41,6 +41,8 @@ export interface RoomDeps {
   resumeTtlMs: number;
   /** The STUN/TURN servers (with credentials) one participant's client should use. */
   iceServers(participantId: string): IceServer[];
+  /** `relay`: clients send media only through TURN; default `all`. */
+  iceTransportPolicy?: IceTransportPolicy;
   maxParticipants: number;
   /** Counts the alerts raised (monitoring); optional. */
   metrics?: Pick<Metrics, 'alertRaised'>;

@@ -84,7 +84,8 @@ export async function restartIce(room: RoomContext, actor: Participant, request:
   requireMedia(actor);
   const iceParameters = await negotiate(room, () => room.deps.sfu.restartIce(actor.id, request.transportId));
   room.log.info({ participantId: actor.id }, 'ICE restart');
-  reply({ iceParameters });
+  // Fresh TURN credentials: the new candidates may be gathered long after the join's expired.
+  reply({ iceParameters, iceServers: room.deps.iceServers(actor.id) });
 }
 
 export async function publish(room: RoomContext, actor: Participant, request: ClientRequest<'publish'>, reply: Reply<RequestResult<'publish'>>): Promise<void> {

@@ -420,7 +420,11 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
       removed: moderator ? await this.deps.moderation.removed(this.meeting.id) : [],
       held: moderator ? this.chat.held() : [],
       participantToken: participant.token,
-      media: { rtpCapabilities: this.#rtpCapabilities, iceServers: this.deps.iceServers(participant.id) },
+      media: {
+        rtpCapabilities: this.#rtpCapabilities,
+        iceServers: this.deps.iceServers(participant.id),
+        iceTransportPolicy: this.deps.iceTransportPolicy ?? 'all',
+      },
       activeSpeaker: this.activeSpeaker,
       resume: { token, windowSeconds: Math.round(this.deps.resumeWindowMs / 1000) },
     };
@@ -576,6 +580,9 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
       if (participant.reconnecting) continue;
       const token = await this.deps.resume.issue(this.#resumeRecord(participant), this.deps.resumeTtlMs);
       participant.send({ type: 'resumeToken', resume: { token, windowSeconds: Math.round(this.deps.resumeWindowMs / 1000) } });
+      // TURN credentials too: a transport may gather its first candidates hours after the join.
+      const iceServers = this.deps.iceServers(participant.id);
+      if (iceServers.length > 0) participant.send({ type: 'iceServers', iceServers });
     }
   }
 

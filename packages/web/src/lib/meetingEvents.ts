@@ -148,7 +148,7 @@ export function applyEvent(state: MeetingState, event: ServerEvent): MeetingStat
         ? { ...state, waiting: event.status, sensitivity: event.sensitivity ?? state.sensitivity }
         : state;
     default:
-      // `admitted`, `subscription`, `resumeToken` and `bye` are the session's business; events of newer servers are ignored.
+      // `admitted`, `subscription`, `resumeToken`, `iceServers` and `bye` are the session's business; events of newer servers are ignored.
       return state;
   }
 }

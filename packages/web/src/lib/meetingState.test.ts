@@ -41,7 +41,7 @@ const ROOM_EXTRAS = {
   removed: [],
   held: [],
   participantToken: 'secret-token-0123456789',
-  media: { rtpCapabilities: { codecs: [] }, iceServers: [] },
+  media: { rtpCapabilities: { codecs: [] }, iceServers: [], iceTransportPolicy: 'all' as const },
   activeSpeaker: null,
   resume: { token: 'resume-token-0123456789', windowSeconds: 60 },
 };

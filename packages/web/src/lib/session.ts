@@ -341,6 +341,10 @@ export class MeetingSession {
         return this.#onAdmitted(event.state);
       case 'resumeToken':
         return this.#resume.renew(event.resume);
+      case 'iceServers':
+        // Fresh TURN credentials: for the transports now, and for those a later setupMedia creates.
+        if (this.#roomMedia) this.#roomMedia = { ...this.#roomMedia, iceServers: event.iceServers };
+        return this.#plane.updateIceServers(event.iceServers);
       case 'e2ee':
         // Its own queue keeps the deliveries in order; MLS work does not hold up other events.
         void this.#e2ee?.deliver(event.message);

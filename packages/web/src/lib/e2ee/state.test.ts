@@ -35,7 +35,7 @@ const room = (chat: ChatMessage[] = []): RoomState => ({
   removed: [],
   held: [],
   participantToken: 'secret-token-0123456789',
-  media: { rtpCapabilities: { codecs: [] }, iceServers: [] },
+  media: { rtpCapabilities: { codecs: [] }, iceServers: [], iceTransportPolicy: 'all' as const },
   activeSpeaker: null,
   resume: { token: 'resume-token-0123456789', windowSeconds: 60 },
 });

@@ -4,7 +4,7 @@
  * validates in depth; mediasoup-client wants its own structural types. Every cast lives here.
  */
 import type { types } from 'mediasoup-client';
-import type { IceServer, TransportOptions as WireTransportOptions } from '@parley/protocol';
+import type { IceServer, IceTransportPolicy, TransportOptions as WireTransportOptions } from '@parley/protocol';
 
 export type Json = Record<string, unknown>;
 
@@ -20,14 +20,20 @@ export function asIceParameters(json: Json): types.IceParameters {
   return json as unknown as types.IceParameters;
 }
 
-/** A transport's options from `setupMedia`, with the operator's ICE servers (never a public default). */
-export function asTransportOptions(wire: WireTransportOptions, iceServers: readonly IceServer[]): types.TransportOptions {
+/** The operator's ICE servers as the browser takes them (never a public default). */
+export function asIceServers(iceServers: readonly IceServer[]): RTCIceServer[] {
+  return iceServers as RTCIceServer[];
+}
+
+/** A transport's options from `setupMedia`, with the operator's ICE servers and the server's ICE transport policy. */
+export function asTransportOptions(wire: WireTransportOptions, ice: { iceServers: readonly IceServer[]; iceTransportPolicy: IceTransportPolicy }): types.TransportOptions {
   return {
     id: wire.id,
     iceParameters: asIceParameters(wire.iceParameters),
     iceCandidates: wire.iceCandidates as unknown as types.IceCandidate[],
     dtlsParameters: wire.dtlsParameters as unknown as types.DtlsParameters,
-    iceServers: iceServers as RTCIceServer[],
+    iceServers: asIceServers(ice.iceServers),
+    iceTransportPolicy: ice.iceTransportPolicy,
   };
 }
 

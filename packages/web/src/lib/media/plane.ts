@@ -57,7 +57,7 @@ export class MediaPlane extends Emitter<MediaPlaneEvents> {
     const device = this.#device;
     const result = await signaling.request('setupMedia', { rtpCapabilities: toJson(device.rtpCapabilities) });
     if (this.#closed || this.#signaling !== signaling) return null;
-    const transports = new MediaTransports(device, signaling, result, media.iceServers, e2ee?.peerConnectionSettings);
+    const transports = new MediaTransports(device, signaling, result, media, e2ee?.peerConnectionSettings);
     this.#transports = transports;
     const codecs = device.rtpCapabilities.codecs ?? [];
     const subscriptions = new Subscriptions(transports.recv, signaling, e2ee && ((kind, rtpParameters) => e2ee.consumerOptions(kind, rtpParameters)));
@@ -81,6 +81,11 @@ export class MediaPlane extends Emitter<MediaPlaneEvents> {
     } catch (err) {
       if (!this.#closed && this.#subscriptions === subscriptions && !this.#signaling?.closed) console.warn(`could not receive track ${event.trackId}`, err);
     }
+  }
+
+  /** An `iceServers` event: fresh TURN credentials for the current transports' next candidates. */
+  updateIceServers(iceServers: RoomState['media']['iceServers']): Promise<void> {
+    return this.#transports?.updateIceServers(iceServers) ?? Promise.resolve();
   }
 
   /** The track was unpublished. */

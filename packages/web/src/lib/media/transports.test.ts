@@ -15,6 +15,9 @@ import { MediaTransports } from './transports.js';
 type Sent = { id: number; type: string; [k: string]: unknown };
 type Handler = (ev: { data?: unknown; code?: number; reason?: string }) => void;
 
+/** The fresh TURN credentials a `restartIce` reply carries. */
+const FRESH_TURN = { urls: ['turn:127.0.0.1:3478?transport=udp'], username: '1999999999:p_alice', credential: 'fresh' };
+
 /** A server that answers every request at once (publish with a track ID, restartIce with new parameters). */
 class AnsweringSocket {
   sent: Sent[] = [];
@@ -30,7 +33,7 @@ class AnsweringSocket {
       msg.type === 'publish'
         ? { trackId: `t_track${++this.#tracks}` }
         : msg.type === 'restartIce'
-          ? { iceParameters: testFakeParameters.generateTransportRemoteParameters().iceParameters }
+          ? { iceParameters: testFakeParameters.generateTransportRemoteParameters().iceParameters, iceServers: [FRESH_TURN] }
           : {};
     queueMicrotask(() => {
       for (const h of this.#handlers.get('message') ?? []) h({ data: JSON.stringify({ type: 'result', id: msg.id, result }) });
@@ -57,7 +60,7 @@ async function setup(withSend = true): Promise<{ ws: AnsweringSocket; transports
   await device.load({ routerRtpCapabilities: testFakeParameters.generateRouterRtpCapabilities() });
   const ws = new AnsweringSocket();
   const signaling = SignalingClient.attach(ws as unknown as SocketLike);
-  const transports = new MediaTransports(device, signaling, { send: withSend ? wire() : null, recv: wire() }, []);
+  const transports = new MediaTransports(device, signaling, { send: withSend ? wire() : null, recv: wire() }, { iceServers: [], iceTransportPolicy: 'all' });
   return { ws, transports, signaling };
 }
 
@@ -112,12 +115,35 @@ test('subscribing: a consumer with the server’s IDs, reported by track ID, the
   signaling.close();
 });
 
-test('a failed transport asks for new ICE parameters and restarts ICE', async () => {
+test('a failed transport asks for new ICE parameters and restarts ICE with the fresh TURN credentials of the reply', async () => {
   const { ws, transports, signaling } = await setup(false);
+  const calls: string[] = [];
+  const handler = (transports.recv as unknown as { handler: { updateIceServers(s: RTCIceServer[]): Promise<void>; restartIce(p: unknown): Promise<void> } }).handler;
+  const update = handler.updateIceServers.bind(handler);
+  const restart = handler.restartIce.bind(handler);
+  handler.updateIceServers = (servers) => (calls.push(`update:${JSON.stringify(servers)}`), update(servers));
+  handler.restartIce = (params) => (calls.push('restart'), restart(params));
   // The FakeHandler lets a test set the connection state as the browser would.
   (transports.recv as unknown as { handler: { setConnectionState(s: string): void } }).handler.setConnectionState('failed');
   await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(ws.of('restartIce').map((m) => m.transportId), [transports.recv.id]);
+  assert.deepEqual(calls, [`update:${JSON.stringify([FRESH_TURN])}`, 'restart'], 'the new credentials are in place before the new candidates are gathered');
   transports.close();
+  signaling.close();
+});
+
+test('an iceServers event: both transports take the fresh TURN credentials for their next candidates', async () => {
+  const { transports, signaling } = await setup(true);
+  const seen: string[] = [];
+  for (const transport of [transports.send, transports.recv]) {
+    const handler = (transport as unknown as { handler: { updateIceServers(s: RTCIceServer[]): Promise<void> } }).handler;
+    const update = handler.updateIceServers.bind(handler);
+    handler.updateIceServers = (servers) => (seen.push(`${transport?.direction}:${JSON.stringify(servers)}`), update(servers));
+  }
+  await transports.updateIceServers([FRESH_TURN]);
+  assert.deepEqual(seen.sort(), [`recv:${JSON.stringify([FRESH_TURN])}`, `send:${JSON.stringify([FRESH_TURN])}`]);
+  transports.close();
+  await transports.updateIceServers([FRESH_TURN]);
+  assert.equal(seen.length, 2, 'nothing after close');
   signaling.close();
 });

@@ -3,13 +3,13 @@
  * view-only attendees, and recv): it answers their `connect` and `produce` events over signaling
  * and keeps them connected. When a transport's connection fails, or stays disconnected for
  * DISCONNECTED_GRACE_MS, while signaling is up, it asks the server for new ICE parameters and
- * restarts ICE (again every RETRY_MS while it stays down). With signaling down it waits: the
+ * restarts ICE with fresh ICE servers (TURN credentials) from the reply (again every RETRY_MS while it stays down). With signaling down it waits: the
  * session's resume sets media up anew. close() closes both, and with them every producer and consumer.
  */
-import type { IceServer, RequestResult, TrackSource } from '@parley/protocol';
+import type { IceServer, RequestResult, RoomState, TrackSource } from '@parley/protocol';
 import type { Device, types } from 'mediasoup-client';
 import type { SignalingClient } from '../signaling.js';
-import { asIceParameters, asTransportOptions, toJson } from './mediasoupTypes.js';
+import { asIceParameters, asIceServers, asTransportOptions, toJson } from './mediasoupTypes.js';
 
 const DISCONNECTED_GRACE_MS = 2000;
 const RETRY_MS = 4000;
@@ -31,15 +31,15 @@ export class MediaTransports {
     device: Device,
     signaling: SignalingClient,
     setup: RequestResult<'setupMedia'>,
-    iceServers: readonly IceServer[],
+    ice: Pick<RoomState['media'], 'iceServers' | 'iceTransportPolicy'>,
     peerConnection?: Partial<RTCConfiguration>,
   ) {
     this.#signaling = signaling;
     const extra = peerConnection ? { additionalSettings: peerConnection } : {};
-    this.recv = device.createRecvTransport({ ...asTransportOptions(setup.recv, iceServers), ...extra });
+    this.recv = device.createRecvTransport({ ...asTransportOptions(setup.recv, ice), ...extra });
     this.#wire(this.recv);
     try {
-      this.send = setup.send ? device.createSendTransport({ ...asTransportOptions(setup.send, iceServers), ...extra }) : null;
+      this.send = setup.send ? device.createSendTransport({ ...asTransportOptions(setup.send, ice), ...extra }) : null;
     } catch (err) {
       this.close();
       throw err;
@@ -51,6 +51,22 @@ export class MediaTransports {
         signaling.request('publish', { source, kind, rtpParameters: toJson(rtpParameters) }).then(({ trackId }) => callback({ id: trackId }), errback);
       });
     }
+  }
+
+  /** New ICE servers (fresh TURN credentials) for the candidates both transports gather next. */
+  async updateIceServers(iceServers: readonly IceServer[]): Promise<void> {
+    if (this.#closed) return;
+    const servers = asIceServers(iceServers);
+    await Promise.all(
+      [this.send, this.recv].map(async (transport) => {
+        if (!transport || transport.closed) return;
+        try {
+          await transport.updateIceServers({ iceServers: servers });
+        } catch (err) {
+          if (!this.#closed) console.warn('could not update the ICE servers', err);
+        }
+      }),
+    );
   }
 
   get closed(): boolean {
@@ -93,8 +109,12 @@ export class MediaTransports {
       if (this.#signaling.closed) return;
       restarting = true;
       try {
-        const { iceParameters } = await this.#signaling.request('restartIce', { transportId: transport.id });
-        if (!this.#closed) await transport.restartIce({ iceParameters: asIceParameters(iceParameters) });
+        const { iceParameters, iceServers } = await this.#signaling.request('restartIce', { transportId: transport.id });
+        if (!this.#closed) {
+          // Fresh TURN credentials first: the ones from the join may have expired by now.
+          await transport.updateIceServers({ iceServers: asIceServers(iceServers) });
+          await transport.restartIce({ iceParameters: asIceParameters(iceParameters) });
+        }
         console.info(`Parley media: ICE restarted on the ${transport.direction} transport`);
       } catch (err) {
         if (!this.#closed) console.warn('ICE restart failed', err);
