@@ -64,7 +64,7 @@ function joined(role: Role): MeetingState {
     removed: [],
     held: [],
     participantToken: 'secret-token-0123456789',
-    media: { rtpCapabilities: { codecs: [] }, iceServers: [] },
+    media: { rtpCapabilities: { codecs: [] }, iceServers: [], iceTransportPolicy: 'all' },
     activeSpeaker: null,
     resume: { token: 'resume-token-0123456789', windowSeconds: 60 },
   };
