@@ -120,6 +120,18 @@ describe('a three-person meeting in Chromium', { timeout: 180_000 }, () => {
       assert.equal(audio.length, 2, `${p.name} receives exactly the two other microphones`);
     }
 
+    // A camera shows whole (letterboxed) by default; one tile can be set to fill, and back.
+    const fitOf = (video: HTMLVideoElement): string => getComputedStyle(video).objectFit;
+    const hostId = await selfId(host!.page);
+    const remote = host!.page.locator(`[data-testid="tile"][data-source="camera"][data-participant-id="${ids.find((id) => id !== hostId) ?? ''}"]`);
+    assert.equal(await remote.locator('video').evaluate(fitOf), 'contain');
+    await remote.hover();
+    await remote.getByTestId('tile-fit').click();
+    assert.equal(await remote.getByTestId('tile-fit').getAttribute('aria-pressed'), 'true');
+    assert.equal(await remote.locator('video').evaluate(fitOf), 'cover');
+    await remote.getByTestId('tile-fit').click();
+    assert.equal(await remote.locator('video').evaluate(fitOf), 'contain');
+
     await host!.page.screenshot({ path: '/tmp/parley-meeting.png' });
     for (const p of people) {
       assert.deepEqual(await cspViolations(p.page), [], `${p.name}: no CSP violations`);

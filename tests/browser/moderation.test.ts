@@ -139,6 +139,7 @@ describe('moderation and collaboration controls in Chromium', { timeout: 150_000
     const refusal = mallory.page.locator('[data-testid="chat-error"][data-code="link_blocked"]');
     await refusal.waitFor({ timeout: 15_000 });
     assert.equal(await refusal.textContent(), 'Links aren’t allowed in this meeting’s chat.');
+    assert.equal(await mallory.page.getByTestId('chat-link-hint').count(), 0, 'one notice: the refusal replaces the hint');
     assert.equal(await mallory.page.getByTestId('chat-message').count(), 0, 'the blocked message went nowhere');
 
     const alert = host.page.locator('[data-testid="alert"][data-kind="untrusted-activity"][data-attempted="link"]');

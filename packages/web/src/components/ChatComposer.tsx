@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactElement } from 'react';
 import { MAX_CHAT_CHARS, type LinkPolicy, type ParticipantInfo, type SharedFile } from '@parley/protocol';
 import { LINK_HINT_TEXT, linkHint } from '../lib/chatLinks.js';
+import { draftAfterSend } from '../lib/chatDraft.js';
 import type { Outcome } from '../lib/session.js';
 
 /** What the server takes (checked by extension and content there). */
@@ -54,7 +55,8 @@ export function ChatComposer(p: ComposerProps): ReactElement {
 
   const send = async (e?: FormEvent): Promise<void> => {
     e?.preventDefault();
-    const body = text.trim();
+    const typed = text;
+    const body = typed.trim();
     if (!body || busy) return;
     setBusy(true);
     setError(null);
@@ -62,7 +64,7 @@ export function ChatComposer(p: ComposerProps): ReactElement {
     setBusy(false);
     // A held message shows in the stream, marked as waiting for approval.
     if (!outcome.ok) return fail(outcome.code, outcome.message);
-    setText('');
+    setText((current) => draftAfterSend(typed, current));
   };
 
   const attach = async (file: File | undefined): Promise<void> => {
@@ -87,7 +89,8 @@ export function ChatComposer(p: ComposerProps): ReactElement {
     }
   };
 
-  const hint = linkHint(text, p.linkPolicy, p.trusted);
+  // One notice, not two: once the server has refused the link, its refusal replaces the hint.
+  const hint = error?.code === 'link_blocked' ? null : linkHint(text, p.linkPolicy, p.trusted);
   return (
     <form className="composer" onSubmit={(e) => void send(e)} data-testid="chat-composer">
       {p.privateChat && (
@@ -110,7 +113,11 @@ export function ChatComposer(p: ComposerProps): ReactElement {
         maxLength={MAX_CHAT_CHARS}
         placeholder={to ? 'Private message…' : 'Message everyone…'}
         aria-label="Chat message"
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          setText(e.target.value);
+          // Editing after a refused link: the hint speaks again (for the new text) instead of the old refusal.
+          if (error?.code === 'link_blocked') setError(null);
+        }}
         onKeyDown={onKeyDown}
         data-testid="chat-input"
       />

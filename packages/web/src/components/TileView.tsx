@@ -1,9 +1,10 @@
 /**
  * One tile of the meeting: a participant's camera (or avatar) or a screen share, with a name plate
  * (name, badge, role, raised hand), a highlight while they speak, "Reconnecting…" while their
- * connection is down, a Pin button, and, for a few seconds after someone reacts, their emoji.
+ * connection is down, a Pin button, a Fill/Fit button (a camera shows whole, letterboxed, unless its
+ * tile is set to fill), and, for a few seconds after someone reacts, their emoji.
  */
-import type { ReactElement } from 'react';
+import { useState, type ReactElement } from 'react';
 import type { Tile } from '../lib/tiles.js';
 import { Avatar } from './Avatar.js';
 import { IdentityBadge, RoleTag } from './Badge.js';
@@ -24,6 +25,9 @@ export function TileView({
   const hand = source === 'camera' && participant.handRaised;
   const label = source === 'screen' ? `${participant.displayName}’s screen` : participant.displayName;
   const highlight = speaking && source === 'camera';
+  // Whole video by default (cropping cut up to 60 % of a camera's width); a person may fill one tile.
+  const [fill, setFill] = useState(false);
+  const fit = source === 'camera' && fill ? 'cover' : 'contain';
   return (
     <div
       className={`tile tile-${variant} tile-${source}${highlight ? ' tile-speaking' : ''}${reconnecting ? ' tile-reconnecting' : ''}`}
@@ -41,7 +45,7 @@ export function TileView({
       data-hand={hand ? 'raised' : undefined}
     >
       {video ? (
-        <VideoView track={video} mirrored={isSelf && source === 'camera'} fit={source === 'screen' ? 'contain' : 'cover'} />
+        <VideoView track={video} mirrored={isSelf && source === 'camera'} fit={fit} />
       ) : source === 'screen' ? (
         <div className="tile-placeholder">Waiting for the shared screen…</div>
       ) : (
@@ -65,6 +69,22 @@ export function TileView({
           data-testid="tile-pin"
         >
           <PinIcon className="icon icon-small" />
+        </button>
+      )}
+      {video && source === 'camera' && (
+        <button
+          type="button"
+          className={`tile-fit${fill ? ' tile-fit-on' : ''}`}
+          onClick={() => setFill((on) => !on)}
+          aria-pressed={fill}
+          aria-label={fill ? `Show all of ${label}’s video` : `Fill the tile with ${label}’s video`}
+          title={fill ? 'Show whole video' : 'Fill tile'}
+          data-testid="tile-fit"
+          data-fit={fit}
+        >
+          <svg className="icon icon-small" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+            {fill ? <path d="M9 4v5H4M15 4v5h5M9 20v-5H4M15 20v-5h5" /> : <path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" />}
+          </svg>
         </button>
       )}
       {hand && (
