@@ -1,28 +1,14 @@
 /** The meeting reducer: server events in, state out. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { LobbyEntry, MeetingSettings, ParticipantInfo, Role, RoomState, TrackInfo } from '@parley/protocol';
+import type { LobbyEntry, ParticipantInfo, Role, RoomState, TrackInfo } from '@parley/protocol';
 import { hasNewcomer, initialMeetingState, meetingReducer, selfOf, type MeetingState } from './meetingState.js';
 import { tilesOf } from './tiles.js';
+import { TEST_SETTINGS } from './test-settings.js';
 
 const track = (id: string): MediaStreamTrack => ({ id }) as unknown as MediaStreamTrack;
 
-export const SETTINGS: MeetingSettings = {
-  access: 'anyone',
-  lobby: true,
-  joinBeforeHost: false,
-  membersSkipLobby: false,
-  public: false,
-  features: { chat: false, privateChat: false, screenShare: 'hosts', fileSharing: false, reactions: false, raiseHand: true, renameSelf: false, unmuteSelf: true, startVideo: true },
-  linkPolicy: 'block',
-  linkAllowList: [],
-  autoLockOnDisruption: false,
-  locked: false,
-  sensitivity: 'standard',
-  e2ee: false,
-  forcedBySensitivity: [],
-  lockedByPolicy: [],
-};
+const SETTINGS = TEST_SETTINGS;
 const LOCAL = { micOn: true, camOn: false, screenOn: false, cameraTrack: null, screenTrack: null, speakerId: '', deviceError: null };
 
 const me = (role: Role): ParticipantInfo => ({ id: 'p_self00', displayName: 'Me', role, identity: 'member', handRaised: false, connection: 'connected', joinedAt: 3 });

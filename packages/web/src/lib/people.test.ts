@@ -1,26 +1,12 @@
 /** The host's departure and raised hands in the client: who is offered as next host, the order of hands, the notices. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { MeetingSettings, ParticipantInfo, Role, RoomState } from '@parley/protocol';
+import type { ParticipantInfo, Role, RoomState } from '@parley/protocol';
 import { initialMeetingState, meetingReducer, type MeetingState } from './meetingState.js';
 import { handoverCandidates, raisedFirst } from './people.js';
+import { TEST_SETTINGS } from './test-settings.js';
 
-const SETTINGS: MeetingSettings = {
-  access: 'anyone',
-  lobby: true,
-  joinBeforeHost: false,
-  membersSkipLobby: false,
-  public: false,
-  features: { chat: false, privateChat: false, screenShare: 'hosts', fileSharing: false, reactions: false, raiseHand: true, renameSelf: false, unmuteSelf: true, startVideo: true },
-  linkPolicy: 'block',
-  linkAllowList: [],
-  autoLockOnDisruption: false,
-  locked: false,
-  sensitivity: 'standard',
-  e2ee: false,
-  forcedBySensitivity: [],
-  lockedByPolicy: [],
-};
+const SETTINGS = TEST_SETTINGS;
 
 const person = (id: string, role: Role, identity: ParticipantInfo['identity'], joinedAt: number, handRaisedAt?: number): ParticipantInfo => ({
   id,
