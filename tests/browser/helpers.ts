@@ -39,7 +39,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(options: Pick<ParleyOptions, 'resumeSeconds' | 'turnUrls' | 'turnSecret' | 'iceTransportPolicy'> = {}): Promise<TestServer> {
+export async function startServer(options: Pick<ParleyOptions, 'resumeSeconds' | 'turnUrls' | 'turnSecret' | 'iceTransportPolicy' | 'rtcListenAddress'> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-browser-'));
   const app = await startParley({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', ...options });
   if (!app.setupUrl) throw new Error('a fresh server should offer a setup link');
@@ -110,8 +110,8 @@ export async function signInViaUi(page: Page, baseUrl: string, email: string, pa
 }
 
 /** One Chromium for the whole file; each participant gets its own (fresh, isolated) context. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 declare global {
