@@ -85,6 +85,9 @@ export class ParleyPeer {
         await send.produce({
           track: video.track,
           appData: { source: 'camera' },
+          // As the web client publishes a camera (packages/web/src/lib/media/publications.ts): start the
+          // bandwidth estimate at 1 Mbit/s instead of libwebrtc's 300 kbit/s.
+          codecOptions: { videoGoogleStartBitrate: 1000 },
           encodings: [
             { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
             { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
