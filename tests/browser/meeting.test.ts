@@ -120,6 +120,13 @@ describe('a three-person meeting in Chromium', { timeout: 180_000 }, () => {
       assert.equal(audio.length, 2, `${p.name} receives exactly the two other microphones`);
     }
 
+    // Each client told the server when it decoded its first remote frame: /metrics times join to first frame.
+    await eventually('three join-to-first-frame times in /metrics', async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const count = /^parley_join_first_frame_seconds_count\{after="join"\} (\d+)$/m.exec(text);
+      return Number(count?.[1] ?? 0) >= 3;
+    });
+
     // A camera shows whole (letterboxed) by default; one tile can be set to fill, and back.
     const fitOf = (video: HTMLVideoElement): string => getComputedStyle(video).objectFit;
     const hostId = await selfId(host!.page);

@@ -224,6 +224,13 @@ export const E2eeCommit = z.object({ type: z.literal('e2eeCommit'), id: RequestI
 /** An encrypted chat message (an MLS application message) for every member. */
 export const E2eeChat = z.object({ type: z.literal('e2eeChat'), id: RequestId, message: MlsBytes });
 
+/**
+ * This client decoded its first remote video frame since it was admitted (joined or resumed). The
+ * server times it on its own clock, from the admission to this message, once per admission: the
+ * join-to-first-frame metric. It carries no number a client could inflate.
+ */
+export const FirstFrame = z.object({ type: z.literal('firstFrame'), id: RequestId });
+
 export const ClientMessage = z.discriminatedUnion('type', [
   Hello,
   Join,
@@ -266,6 +273,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   E2eeGroupCreated,
   E2eeCommit,
   E2eeChat,
+  FirstFrame,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -332,5 +340,6 @@ export const RESULTS = {
   e2eeGroupCreated: z.object({}),
   e2eeCommit: z.object({}),
   e2eeChat: z.object({}),
+  firstFrame: z.object({}),
 } satisfies Record<ClientMessageType, z.ZodType>;
 export type RequestResult<T extends ClientMessageType> = z.infer<(typeof RESULTS)[T]>;

@@ -32,7 +32,7 @@ test('client messages parse by type and require an id', () => {
     'admit', 'deny', 'admitAll', 'lock', 'setRole', 'updateSettings', 'setSensitivity', 'endMeeting',
     'chat', 'approveMessage', 'rejectMessage', 'remove', 'allowBack', 'mute', 'muteAll', 'askToUnmute',
     'stopVideo', 'stopScreenShare', 'rename', 'raiseHand', 'lowerAllHands', 'lowerHand', 'react', 'suspend', 'report',
-    'e2eeReady', 'e2eeGroupCreated', 'e2eeCommit', 'e2eeChat',
+    'e2eeReady', 'e2eeGroupCreated', 'e2eeCommit', 'e2eeChat', 'firstFrame',
   ]);
 });
 

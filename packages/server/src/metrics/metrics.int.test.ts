@@ -112,6 +112,7 @@ test('from 127.0.0.1: 200 Prometheus text that parses and counts meetings, parti
     assert.equal(empty.types.get('parley_throttled_total'), 'counter');
     assert.equal(empty.types.get('parley_meetings_live'), 'gauge');
     assert.equal(empty.types.get('parley_media_setup_seconds'), 'histogram');
+    assert.equal(empty.types.get('parley_join_first_frame_seconds'), 'histogram');
     assert.ok((valueOf(empty, 'parley_process_cpu_user_seconds_total') ?? -1) >= 0, 'process metrics, prefixed parley_');
     assert.equal(valueOf(empty, 'parley_sfu_up'), 1);
     assert.equal(valueOf(empty, 'parley_sfu_workers'), 1);
@@ -162,6 +163,13 @@ test('from 127.0.0.1: 200 Prometheus text that parses and counts meetings, parti
     assert.equal(valueOf(flowing, 'parley_sfu_tracks'), 1);
     assert.equal(valueOf(flowing, 'parley_sfu_subscriptions'), 1);
     assert.equal(valueOf(flowing, 'parley_media_setup_seconds_count', { after: 'join' }), 2);
+    // Join to first frame: timed on the server when the client reports it, once per admission.
+    assert.equal(valueOf(flowing, 'parley_join_first_frame_seconds_count', { after: 'join' }) ?? 0, 0);
+    await guest.client.request('firstFrame', {});
+    await guest.client.request('firstFrame', {});
+    const framed = await metrics(server);
+    assert.equal(valueOf(framed, 'parley_join_first_frame_seconds_count', { after: 'join' }), 1, 'a second report is not counted');
+    assert.ok((valueOf(framed, 'parley_join_first_frame_seconds_sum', { after: 'join' }) ?? 0) > 0);
     assert.ok((valueOf(flowing, 'parley_sfu_forwarded_bytes_total') ?? 0) > (valueOf(flowing, 'parley_sfu_forwarded_packets_total') ?? 0), 'bytes exceed packets');
     // Totals only grow between scrapes.
     await guestMedia.waitForMedia(mic.trackId, 20);

@@ -32,6 +32,8 @@ export interface Metrics {
   errorSent(code: ErrorCode): void;
   /** Seconds from admission (joined or resumed) to the socket's first completed setupMedia. */
   mediaSetUp(after: EntryKind, seconds: number): void;
+  /** Seconds from admission (joined or resumed) to the client's report of its first decoded remote video frame. */
+  firstFrame(after: EntryKind, seconds: number): void;
 }
 
 export const NO_METRICS: Metrics = {
@@ -41,4 +43,5 @@ export const NO_METRICS: Metrics = {
   messageReceived: () => undefined,
   errorSent: () => undefined,
   mediaSetUp: () => undefined,
+  firstFrame: () => undefined,
 };

@@ -72,6 +72,7 @@ export class PrometheusMetrics implements Metrics {
   readonly #messages: Counter<'type'>;
   readonly #errors: Counter<'code'>;
   readonly #mediaSetup: Histogram<'after'>;
+  readonly #firstFrame: Histogram<'after'>;
 
   constructor() {
     const registers = [this.registry];
@@ -207,6 +208,13 @@ export class PrometheusMetrics implements Metrics {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
       registers,
     });
+    this.#firstFrame = new Histogram({
+      name: 'parley_join_first_frame_seconds',
+      help: "Seconds from a socket's admission (after join or resume) to its client's report of the first decoded remote video frame, timed on the server's clock; once per admission, only when someone shows video.",
+      labelNames: ['after'],
+      buckets: [0.25, 0.5, 1, 2, 3, 5, 10, 30, 60],
+      registers,
+    });
   }
 
   /** Where the scrape-time metrics come from (the rooms, the SFU, the sockets). */
@@ -246,6 +254,10 @@ export class PrometheusMetrics implements Metrics {
 
   mediaSetUp(after: EntryKind, seconds: number): void {
     this.#mediaSetup.observe({ after }, seconds);
+  }
+
+  firstFrame(after: EntryKind, seconds: number): void {
+    this.#firstFrame.observe({ after }, seconds);
   }
 
   /**

@@ -79,7 +79,7 @@ test('every client message maps to one action or is a self-service message', () 
     muteAll: 'moderate.participants', askToUnmute: 'moderate.participants', stopVideo: 'moderate.participants',
     stopScreenShare: 'moderate.participants', rename: 'self.rename', raiseHand: 'hand.raise',
     lowerAllHands: 'moderate.participants', lowerHand: 'moderate.participants', react: 'reaction.send', suspend: 'meeting.suspend', report: 'participant.report',
-    e2eeReady: null, e2eeGroupCreated: null, e2eeCommit: null, e2eeChat: 'chat.send',
+    e2eeReady: null, e2eeGroupCreated: null, e2eeCommit: null, e2eeChat: 'chat.send', firstFrame: null,
   };
   for (const type of CLIENT_MESSAGE_TYPES) {
     const message = samples[type] ?? ({ type, id: 1 } as ClientMessage);

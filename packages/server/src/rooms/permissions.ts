@@ -157,6 +157,7 @@ export function actionFor(message: ClientMessage): Action | null {
     case 'e2eeReady':
     case 'e2eeGroupCreated':
     case 'e2eeCommit':
+    case 'firstFrame':
       return null;
   }
 }

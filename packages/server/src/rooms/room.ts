@@ -55,7 +55,7 @@ export interface RoomEvents {
 export class RoomClosedError extends Error {}
 
 /** Messages an admitted participant sends into the room. */
-export type RoomMessage = Exclude<ClientMessage, { type: 'hello' | 'join' | 'resume' | 'leave' }>;
+export type RoomMessage = Exclude<ClientMessage, { type: 'hello' | 'join' | 'resume' | 'leave' | 'firstFrame' }>;
 
 export interface RoomInit {
   meeting: MeetingInfo;

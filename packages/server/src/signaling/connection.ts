@@ -43,7 +43,7 @@ export interface ConnectionDeps {
   /** How long a socket may take to send `hello`, and then `join`. */
   handshakeTimeoutMs: number;
   /** Counts frames, errors and the time to media (monitoring); optional. */
-  metrics?: Pick<Metrics, 'messageReceived' | 'errorSent' | 'mediaSetUp'>;
+  metrics?: Pick<Metrics, 'messageReceived' | 'errorSent' | 'mediaSetUp' | 'firstFrame'>;
 }
 
 type State = 'new' | 'ready' | 'joining' | 'waiting' | 'joined' | 'closed';
@@ -73,6 +73,8 @@ export class SignalingConnection implements ParticipantSink {
   /** How this socket got in, and when (until its first setupMedia completes). */
   #entry: EntryKind | undefined;
   #admittedAt: number | undefined;
+  /** When this socket was admitted, until its client reports its first decoded remote video frame. */
+  #awaitingFirstFrameSince: number | undefined;
   /** What the client said it is (build) and what its User-Agent says; set at hello. */
   readonly #browser: BrowserVersion;
   #clientBuild: string | undefined;
@@ -151,6 +153,7 @@ export class SignalingConnection implements ParticipantSink {
   admitted(participantId: string): void {
     this.#participantId = participantId;
     this.#admittedAt = performance.now();
+    this.#awaitingFirstFrameSince = this.#admittedAt;
     if (this.#state === 'waiting' || this.#state === 'joining') this.#state = 'joined';
   }
 
@@ -183,6 +186,7 @@ export class SignalingConnection implements ParticipantSink {
     if (message.type === 'leave') return this.#leave(message);
     if (this.#state === 'waiting') throw new ParleyError('wrong_state', 'waiting in the lobby');
     if (this.#state !== 'joined' || !this.#room || !this.#participantId) throw new ParleyError('wrong_state', 'join a meeting first');
+    if (message.type === 'firstFrame') return this.#firstFrame(message);
     return this.#room.handle(this.#participantId, message, this.#replier(message.id, message.type === 'setupMedia'));
   }
 
@@ -325,6 +329,14 @@ export class SignalingConnection implements ParticipantSink {
       if (mediaSetup) this.#mediaSetUp();
       this.send({ type: 'result', id, result });
     };
+  }
+
+  /** The client's first decoded remote video frame since admission: timed once, later reports ignored. */
+  #firstFrame(message: ClientRequest<'firstFrame'>): void {
+    const since = this.#awaitingFirstFrameSince;
+    this.#awaitingFirstFrameSince = undefined;
+    if (since !== undefined && this.#entry !== undefined) this.#deps.metrics?.firstFrame(this.#entry, (performance.now() - since) / 1000);
+    this.send({ type: 'result', id: message.id, result: {} });
   }
 
   /** The first setupMedia since admission completed: how long it took (later ones are fresh starts, not counted). */

@@ -11,6 +11,7 @@ import type { MediaE2ee } from '../e2ee/transforms.js';
 import type { Need } from '../layout.js';
 import type { SignalingClient } from '../signaling.js';
 import { loadDevice } from './device.js';
+import { FirstFrameWatch } from './firstFrame.js';
 import { toJson } from './mediasoupTypes.js';
 import { NeedsSender } from './needs.js';
 import { Publications } from './publications.js';
@@ -30,6 +31,7 @@ export class MediaPlane extends Emitter<MediaPlaneEvents> {
   #transports: MediaTransports | null = null;
   #subscriptions: Subscriptions | null = null;
   #publications: Publications | null = null;
+  #firstFrame: FirstFrameWatch | null = null;
   readonly #needs = new NeedsSender({
     send: async (trackId, need) => {
       const signaling = this.#signaling;
@@ -61,7 +63,10 @@ export class MediaPlane extends Emitter<MediaPlaneEvents> {
     this.#transports = transports;
     const codecs = device.rtpCapabilities.codecs ?? [];
     const subscriptions = new Subscriptions(transports.recv, signaling, e2ee && ((kind, rtpParameters) => e2ee.consumerOptions(kind, rtpParameters)));
+    const firstFrame = new FirstFrameWatch(() => transports.recv.getStats(), () => signaling.request('firstFrame', {}));
+    this.#firstFrame = firstFrame;
     subscriptions.on('track', (trackId, track) => {
+      if (track.kind === 'video') firstFrame.start();
       this.emit('track', trackId, track);
       this.#needs.poke();
     });
@@ -107,6 +112,8 @@ export class MediaPlane extends Emitter<MediaPlaneEvents> {
   }
 
   #teardown(): void {
+    this.#firstFrame?.stop();
+    this.#firstFrame = null;
     this.#publications?.close();
     this.#subscriptions?.close();
     this.#transports?.close();
