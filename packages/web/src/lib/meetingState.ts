@@ -8,6 +8,7 @@ import { chatFromRoom, chatSent, e2eeChatReceived, EMPTY_CHAT, setChatOpen, type
 import type { E2eeView } from './e2ee/session.js';
 import { INITIAL_VIEW, type ViewMode, type ViewState } from './layout.js';
 import { applyEvent, withSpeaker } from './meetingEvents.js';
+import type { PersonQuality } from './networkQuality.js';
 import { withNotice, withQueueNotice } from './notices.js';
 
 export { hasNewcomer } from './notices.js';
@@ -102,6 +103,8 @@ export interface MeetingState {
   reconnecting: boolean;
   /** End-to-end encryption, in an end-to-end encrypted meeting; null in a standard one. */
   e2ee: E2eeState | null;
+  /** Each participant's connection quality, as the server last told it (the tiles' bars). */
+  quality: Record<string, PersonQuality>;
 }
 
 export type MeetingAction =
@@ -165,6 +168,7 @@ export function initialMeetingState(local: LocalMedia): MeetingState {
     view: INITIAL_VIEW,
     reconnecting: false,
     e2ee: null,
+    quality: {},
   };
 }
 
