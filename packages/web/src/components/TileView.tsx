@@ -101,6 +101,7 @@ export function TileView({
         </span>
       )}
       <div className="nameplate">
+        {source === 'camera' && tile.quality && <QualityBars quality={tile.quality} isSelf={isSelf} />}
         {source === 'camera' && micMuted && <MuteIndicator byHost={tile.micMutedByHost ?? false} />}
         <span className="nameplate-name">{label}</span>
         {isSelf && source === 'camera' && <span className="nameplate-you">(you)</span>}
@@ -108,7 +109,6 @@ export function TileView({
           <>
             <IdentityBadge identity={participant.identity} />
             <RoleTag role={participant.role} />
-            {tile.quality && <QualityBars quality={tile.quality} isSelf={isSelf} />}
           </>
         )}
       </div>
