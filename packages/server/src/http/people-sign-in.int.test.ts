@@ -59,3 +59,12 @@ test('an account linked to a single sign-on identity says so, and its provider s
   assert.equal(listedOlga?.sso, true);
   assert.equal(listedOlga?.lastSignInMethod, 'oidc');
 });
+
+test('the list, with these facts, is for administrators only: a member and a guest are refused', async () => {
+  const member = await server.createUser('mona@parley.test', 'member', 'Mona Member');
+  const asMember = await server.api('GET', '/api/admin/users', undefined, member);
+  assert.equal(asMember.status, 403);
+  const asGuest = await server.api('GET', '/api/admin/users');
+  assert.equal(asGuest.status, 401);
+  for (const res of [asMember, asGuest]) assert.doesNotMatch(await res.text(), /lastSignIn|@parley\.test/);
+});
