@@ -163,6 +163,13 @@ describe('tile indicators, the Activity list and the People page in Chromium', {
     const button = host.page.getByTestId('activity-button');
     assert.equal(await button.getByTestId('activity-count').textContent(), '1');
     assert.equal(await button.getAttribute('aria-label'), 'Activity, 1 new');
+    // The rest at phone size: the list fits the screen and its actions work there. (A phone opens
+    // the meeting without the people panel, which would cover the screen: close it as a phone has it.)
+    const closePeople = host.page.getByRole('button', { name: 'Close participants' });
+    if (await closePeople.isVisible()) await closePeople.click();
+    await host.page.setViewportSize({ width: 390, height: 844 });
+    const buttonBox = await button.boundingBox();
+    assert.ok(buttonBox && buttonBox.x >= 0 && buttonBox.x + buttonBox.width <= 390, `the Activity button is on screen: ${JSON.stringify(buttonBox)}`);
     await button.click();
     const list = host.page.getByTestId('activity-list');
     await list.waitFor();
@@ -173,6 +180,9 @@ describe('tile indicators, the Activity list and the People page in Chromium', {
     assert.match((await item.getByTestId('activity-time').getAttribute('datetime')) ?? '', /^\d{4}-\d\d-\d\dT/);
     assert.match((await item.getByTestId('activity-time').textContent()) ?? '', /\d/);
     assert.equal(await button.getByTestId('activity-count').count(), 0, 'seen once opened');
+    const listBox = await list.boundingBox();
+    assert.ok(listBox && listBox.x >= 0 && listBox.x + listBox.width <= 390, `the list fits the phone screen: ${JSON.stringify(listBox)}`);
+    await host.page.screenshot({ path: '/tmp/parley-activity-phone.png' });
     await list.screenshot({ path: '/tmp/parley-activity.png' });
 
     await item.getByTestId('activity-lock').click();
@@ -182,6 +192,7 @@ describe('tile indicators, the Activity list and the People page in Chromium', {
     await item.getByTestId('activity-remove').click();
     await mallory.page.locator('[data-testid="error-screen"][data-code="removed"]').waitFor({ timeout: 15_000 });
     await item.getByTestId('activity-removed').waitFor({ timeout: 10_000 });
+    await host.page.setViewportSize({ width: 1280, height: 720 });
   });
 
   test('the People page lists the seeded accounts page by page, with role, status, sign-in method and last sign-in', async () => {
