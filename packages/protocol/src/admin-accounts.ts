@@ -28,6 +28,11 @@ export const AdminUser = z.object({
   orgRole: OrgRole,
   disabled: z.boolean(),
   createdAt: z.number(),
+  /** The last sign-in the audit log recorded (ms since the epoch), and how; null: never signed in. */
+  lastSignInAt: z.number().nullable(),
+  lastSignInMethod: z.enum(['password', 'oidc']).nullable(),
+  /** Linked to a single sign-on identity (signs in through the organization's provider). */
+  sso: z.boolean(),
 });
 export type AdminUser = z.infer<typeof AdminUser>;
 

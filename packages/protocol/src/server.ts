@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { E2eeDelivery } from './e2ee.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { OpaqueId } from './ids.js';
+import { NetworkQualityEvent } from './network-quality.js';
 import { ChatMessage, IceServer, LobbyEntry, MeetingSettings, ParticipantInfo, Reaction, RemovedEntry, ResumeCredential, RoomState, Sensitivity, SharedFile, TrackInfo } from './model.js';
 
 const ReplyId = z.number().int().positive();
@@ -229,6 +230,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   E2eeEvent,
   Bye,
   ClientBuildEvent,
+  NetworkQualityEvent,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerMessageType = ServerMessage['type'];

@@ -4,9 +4,10 @@
  * peer closes all of them, silently.
  */
 import type { types as ms } from 'mediasoup';
-import type { ConnectionState, TrackSource, TransportDirection } from './types.js';
+import type { ConnectionState, PeerNetworkScore, TrackSource, TransportDirection } from './types.js';
 import type { WorkerSlot } from './worker-pool.js';
 import { MediaTransport } from './media-transport.js';
+import { PeerScore } from './network-score.js';
 import { Subscription } from './subscription.js';
 import { SfuError, untrusted } from './errors.js';
 import type { CheckedSpec } from './validate.js';
@@ -19,6 +20,8 @@ export interface PeerTransportSettings {
   maxIncomingBitrate: number;
   connectTimeoutMs: number;
   onState: (peerId: string, direction: TransportDirection, state: ConnectionState) => void;
+  /** Its network scores changed (see PeerScore). */
+  onScore?: (peerId: string, score: PeerNetworkScore) => void;
 }
 
 /** A track this peer publishes. */
@@ -39,6 +42,7 @@ export class MediaPeer {
   readonly pendingSubscriptions = new Map<string, Promise<Subscription>>();
   readonly #settings: PeerTransportSettings;
   readonly #transports: { send?: MediaTransport; recv?: MediaTransport } = {};
+  readonly #score: PeerScore;
   #closed = false;
 
   constructor(id: string, router: ms.Router, slot: WorkerSlot, rtpCapabilities: ms.RtpCapabilities, settings: PeerTransportSettings) {
@@ -47,6 +51,7 @@ export class MediaPeer {
     this.slot = slot;
     this.rtpCapabilities = rtpCapabilities;
     this.#settings = settings;
+    this.#score = new PeerScore((score) => settings.onScore?.(id, score));
   }
 
   get closed(): boolean {
@@ -108,6 +113,7 @@ export class MediaPeer {
       throw error;
     }
     const publication: Publication = { trackId: spec.trackId, source: spec.source, producer };
+    this.#score.watchProducer(producer);
     this.publications.set(spec.trackId, publication);
     return publication;
   }
@@ -127,6 +133,7 @@ export class MediaPeer {
       throw new SfuError('invalid-state', `subscription to ${trackId} ended while it was set up`);
     }
     const sub = new Subscription(trackId, consumer);
+    this.#score.watchConsumer(consumer);
     this.subscriptions.set(trackId, sub);
     consumer.observer.once('close', () => {
       if (this.subscriptions.get(trackId) === sub) this.subscriptions.delete(trackId);
@@ -138,6 +145,7 @@ export class MediaPeer {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#score.close();
     for (const sub of this.subscriptions.values()) sub.close();
     this.subscriptions.clear();
     for (const pub of this.publications.values()) pub.producer.close();

@@ -105,6 +105,7 @@ export class Sfu implements SfuControl {
         maxIncomingBitrate: this.#options.maxIncomingBitrate,
         connectTimeoutMs: this.#options.connectTimeoutMs,
         onState: (id, direction, state) => this.#events.emit('connectionState', id, direction, state),
+        onScore: (id, score) => this.#events.emit('networkScore', id, score),
       });
       room.peers.set(peerId, peer);
       this.#peers.set(peerId, peer);

@@ -176,6 +176,22 @@ export interface SfuEvents {
    * ...). A replacement worker is started. Emitted with an empty list if the worker had no room.
    */
   workerDied: [roomIds: string[]];
+  /**
+   * A peer's network scores changed (see PeerNetworkScore). mediasoup re-scores a stream at most
+   * about once a second; a busy room emits often, so listeners throttle.
+   */
+  networkScore: [peerId: string, score: PeerNetworkScore];
+}
+
+/**
+ * A peer's connection as the SFU measures it, 0 (unusable) to 10 (no loss), from RTP sequence
+ * numbers and RTCP receiver reports; null when there is nothing to measure. `uplink`: the worst of
+ * its live tracks (each at its best simulcast layer). `downlink`: the worst of its live
+ * subscriptions, less what the publisher's own stream already lacked.
+ */
+export interface PeerNetworkScore {
+  uplink: number | null;
+  downlink: number | null;
 }
 
 export interface SfuControl {

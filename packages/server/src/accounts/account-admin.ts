@@ -7,6 +7,7 @@
 import { ParleyError, type AdminUser, type AdminUsersQuery, type OrgRole } from '@parley/protocol';
 import type { AuditLog } from '../storage/audit.js';
 import type { SessionStore } from './sessions.js';
+import { NO_SIGN_IN, type SignInFacts } from './sign-in-facts.js';
 import type { UserDirectory } from './user-directory.js';
 import type { UserRecord } from './users.js';
 
@@ -18,8 +19,8 @@ export interface AdminActor {
   clientAddress: string;
 }
 
-export function adminUser(user: UserRecord): AdminUser {
-  return { id: user.id, email: user.email, displayName: user.display_name, orgRole: user.org_role, disabled: user.disabled !== 0, createdAt: user.created_at };
+export function adminUser(user: UserRecord, facts: SignInFacts = NO_SIGN_IN): AdminUser {
+  return { id: user.id, email: user.email, displayName: user.display_name, orgRole: user.org_role, disabled: user.disabled !== 0, createdAt: user.created_at, ...facts };
 }
 
 /** What the audit log keeps of an account's state (never its password hash). */
@@ -42,7 +43,13 @@ export class AccountAdmin {
 
   async list(query: AdminUsersQuery): Promise<{ users: AdminUser[]; nextCursor: string | null }> {
     const page = await this.#directory.search(query);
-    return { users: page.users.map(adminUser), nextCursor: page.nextCursor };
+    const facts = await this.#directory.signInFacts(page.users.map((u) => u.id));
+    return { users: page.users.map((u) => adminUser(u, facts.get(u.id))), nextCursor: page.nextCursor };
+  }
+
+  /** The account as the list shows it (with its sign-in facts), after a change. */
+  async #shown(user: UserRecord): Promise<AdminUser> {
+    return adminUser(user, (await this.#directory.signInFacts([user.id])).get(user.id));
   }
 
   async disable(actor: AdminActor, id: string): Promise<{ user: AdminUser; sessionsEnded: number; disconnected: number }> {
@@ -61,7 +68,7 @@ export class AccountAdmin {
       clientAddress: actor.clientAddress,
       details: { email: after.email, before: state(before), after: state(after), sessionsEnded, disconnected },
     });
-    return { user: adminUser(after), sessionsEnded, disconnected };
+    return { user: await this.#shown(after), sessionsEnded, disconnected };
   }
 
   async enable(actor: AdminActor, id: string): Promise<{ user: AdminUser }> {
@@ -73,7 +80,7 @@ export class AccountAdmin {
       clientAddress: actor.clientAddress,
       details: { email: after.email, before: state(before), after: state(after) },
     });
-    return { user: adminUser(after) };
+    return { user: await this.#shown(after) };
   }
 
   async changeRole(actor: AdminActor, id: string, orgRole: OrgRole): Promise<{ user: AdminUser }> {
@@ -88,7 +95,7 @@ export class AccountAdmin {
       clientAddress: actor.clientAddress,
       details: { email: after.email, before: state(before), after: state(after) },
     });
-    return { user: adminUser(after) };
+    return { user: await this.#shown(after) };
   }
 
   /** A new initial password (already checked against the creation rules); every session of the account ends. */
@@ -102,7 +109,7 @@ export class AccountAdmin {
       clientAddress: actor.clientAddress,
       details: { email: user.email, sessionsEnded },
     });
-    return { user: adminUser(user), sessionsEnded };
+    return { user: await this.#shown(user), sessionsEnded };
   }
 
   /** Runs a change; a refusal (last administrator) is audited as a refused attempt and rethrown. */

@@ -8,6 +8,7 @@ import { ParleyError, type AdminUsersQuery, type OrgRole } from '@parley/protoco
 import { sql } from 'kysely';
 import type { Db } from '../storage/db.js';
 import { hashSecret } from '../util/secrets.js';
+import { signInFacts, type SignInFacts } from './sign-in-facts.js';
 import type { UserRecord } from './users.js';
 
 export interface UsersPage {
@@ -45,6 +46,11 @@ export class UserDirectory {
     const users = rows.slice(0, query.limit);
     const last = users.at(-1);
     return { users, nextCursor: rows.length > query.limit && last ? `${last.created_at}:${last.id}` : null };
+  }
+
+  /** How the accounts of `ids` sign in (see sign-in-facts.ts). */
+  signInFacts(ids: readonly string[]): Promise<Map<string, SignInFacts>> {
+    return signInFacts(this.#db, ids);
   }
 
   async find(id: string): Promise<UserRecord | undefined> {

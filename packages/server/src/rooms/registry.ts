@@ -4,7 +4,7 @@
  * alerts to the right room, and reopens a meeting's room when someone resumes after a restart.
  */
 import { ParleyError, type RequestResult } from '@parley/protocol';
-import type { ConnectionState, SfuControl, TransportDirection } from '@parley/sfu';
+import type { ConnectionState, PeerNetworkScore, SfuControl, TransportDirection } from '@parley/sfu';
 import type { ResumeStore } from '../storage/resume.js';
 import type { Entrant } from './participant.js';
 import { Room, RoomClosedError, type Reply, type RoomDeps, type RoomInit } from './room.js';
@@ -19,12 +19,16 @@ export class RoomRegistry {
   readonly #onActiveSpeaker = (roomId: string, peerId: string): void => {
     this.#rooms.get(roomId)?.speakerChanged(peerId);
   };
+  readonly #onNetworkScore = (peerId: string, score: PeerNetworkScore): void => {
+    this.#peerRooms.get(peerId)?.networkScoreChanged(peerId, score);
+  };
   #closed = false;
 
   constructor(deps: RoomDeps) {
     this.#deps = deps;
     deps.sfu.on('connectionState', this.#onConnectionState);
     deps.sfu.on('activeSpeaker', this.#onActiveSpeaker);
+    deps.sfu.on('networkScore', this.#onNetworkScore);
   }
 
   get sfu(): SfuControl {
@@ -92,6 +96,7 @@ export class RoomRegistry {
     this.#closed = true;
     this.#deps.sfu.off('connectionState', this.#onConnectionState);
     this.#deps.sfu.off('activeSpeaker', this.#onActiveSpeaker);
+    this.#deps.sfu.off('networkScore', this.#onNetworkScore);
     await Promise.all([...this.#rooms.values()].map((room) => room.close(message)));
     this.#rooms.clear();
   }

@@ -19,7 +19,7 @@ import {
   type ServerMessage,
   type SharedFile,
 } from '@parley/protocol';
-import type { ConnectionState, MediaJson, TransportDirection } from '@parley/sfu';
+import type { ConnectionState, MediaJson, PeerNetworkScore, TransportDirection } from '@parley/sfu';
 import type { Logger } from '../log.js';
 import type { ResumedParticipant } from '../storage/resume.js';
 import { resolveSettings } from '../meetings/settings.js';
@@ -38,6 +38,7 @@ import { Lobby, entryOf, type Waiter } from './lobby.js';
 import * as lobbyActions from './lobby-actions.js';
 import * as media from './media-actions.js';
 import * as moderation from './moderation-actions.js';
+import { NetworkQualityRelay } from './network-quality.js';
 import { Participant, type Entrant, type ParticipantSink } from './participant.js';
 import { actionFor, isModerator } from './permissions.js';
 
@@ -77,6 +78,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   readonly files = new FileBox();
   readonly disruption = new DisruptionDetector();
   readonly e2ee: E2eeRelay;
+  readonly quality = new NetworkQualityRelay({ broadcast: (event) => this.broadcast(event) });
   meetingSettings: MeetingSettingsPatch;
   sensitivity: Sensitivity;
   closed = false;
@@ -220,6 +222,11 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     if (state === 'failed' || state === 'disconnected') this.log.info({ participantId, direction, state }, 'media connection down');
   }
 
+  /** The SFU re-scored a participant's connection (relayed throttled, see NetworkQualityRelay). */
+  networkScoreChanged(participantId: string, score: PeerNetworkScore): void {
+    if (this.participants.has(participantId)) this.quality.update(participantId, score);
+  }
+
   /** The SFU's dominant speaker changed. */
   speakerChanged(participantId: string): void {
     void this.#queue.push(async () => {
@@ -282,6 +289,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
       // A fresh start for media: the client sets it up again on its new page or connection.
       if (existing.mediaReady) await media.closeMedia(this, existing);
       reply({ status: 'admitted', state: await this.stateFor(existing) });
+      for (const event of this.quality.briefing()) existing.send(event);
       this.broadcast({ type: 'participantUpdated', participant: existing.info() }, existing.id);
       this.log.info({ participantId: existing.id }, 'participant resumed');
       await this.audit('participant.resumed', entrant, existing.id, {});
@@ -343,6 +351,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     this.closed = true;
     clearInterval(this.#rotation);
     clearInterval(this.#e2eeTick);
+    this.quality.close();
     this.#closing ??= (async () => {
       await this.#queue.push(() => this.closeAll(message, reason));
       await this.#queue.close();
@@ -362,6 +371,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     entrant.sink.admitted(participant.id);
     this.emit('participantAdded', participant.id);
     deliver(await this.stateFor(participant));
+    for (const event of this.quality.briefing()) participant.send(event);
     this.broadcast({ type: 'participantJoined', participant: participant.info() }, participant.id);
     this.log.info({ participantId: participant.id, role, participants: this.participants.size }, 'participant admitted');
     await this.audit('participant.joined', entrant, participant.id, { role });
@@ -511,6 +521,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     // Out of the encryption group at once: the next epoch's keys never reach them.
     await this.e2ee.gone(participantId).catch((err: unknown) => this.log.error({ err }, 'e2ee removal failed'));
     if (this.activeSpeaker === participantId) this.activeSpeaker = null;
+    this.quality.forget(participantId);
     this.broadcast({ type: 'participantLeft', participantId, reason });
     this.emit('participantRemoved', participantId);
     this.disruption.forget(participantId);

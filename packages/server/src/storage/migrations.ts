@@ -211,4 +211,10 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0011_audit_signin_index': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // The People list reads each account's last `signin` event (accounts/sign-in-facts.ts).
+      await db.schema.createIndex('audit_events_actor_action').on('audit_events').columns(['actor', 'action', 'seq']).execute();
+    },
+  },
 };

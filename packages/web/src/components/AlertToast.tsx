@@ -1,9 +1,10 @@
 /**
  * A security alert for moderators (control C6): who did what, how often, whether the meeting locked
- * itself, and a one-click Remove for the person named. It stays until dismissed.
+ * itself, and a one-click Remove for the person named. After ALERT_TOAST_MS (not while pointed at or
+ * focused), or when dismissed, it collapses into the Activity list (ActivityMenu), actions and all.
  */
-import type { ReactElement } from 'react';
-import { ALERT_TITLE, ATTEMPT_LABEL, type MeetingAlert } from '../lib/alerts.js';
+import { useEffect, useState, type ReactElement } from 'react';
+import { ALERT_TITLE, ALERT_TOAST_MS, ATTEMPT_LABEL, type MeetingAlert } from '../lib/alerts.js';
 
 export function AlertToast({
   alert,
@@ -17,10 +18,21 @@ export function AlertToast({
   onRemove: () => void;
   onDismiss: () => void;
 }): ReactElement {
+  const [held, setHeld] = useState(false);
+  useEffect(() => {
+    if (held) return;
+    const timer = setTimeout(onDismiss, ALERT_TOAST_MS);
+    return () => clearTimeout(timer);
+    // One timer per alert (a repeat starts it again), whatever the parent re-renders.
+  }, [alert.id, alert.count, held]);
   return (
     <div
       className="toast toast-alert"
       role="alert"
+      onPointerEnter={() => setHeld(true)}
+      onPointerLeave={() => setHeld(false)}
+      onFocus={() => setHeld(true)}
+      onBlur={() => setHeld(false)}
       data-testid="alert"
       data-kind={alert.kind}
       data-attempted={alert.attempted ?? undefined}
@@ -54,7 +66,7 @@ export function AlertToast({
             </button>
           )
         )}
-        <button type="button" className="btn btn-small btn-ghost" onClick={onDismiss} aria-label="Dismiss alert" data-testid="alert-dismiss">
+        <button type="button" className="btn btn-small btn-ghost" onClick={onDismiss} aria-label="Dismiss alert (it stays in Activity)" title="Move to Activity" data-testid="alert-dismiss">
           ✕
         </button>
       </span>

@@ -8,7 +8,8 @@ import { useState, type ReactElement } from 'react';
 import type { Tile } from '../lib/tiles.js';
 import { Avatar } from './Avatar.js';
 import { IdentityBadge, RoleTag } from './Badge.js';
-import { HandIcon, MicOffIcon, PinIcon } from './Icons.js';
+import { HandIcon, PinIcon } from './Icons.js';
+import { MuteIndicator, QualityBars } from './TileIndicators.js';
 import { VideoView } from './VideoView.js';
 
 export function TileView({
@@ -32,7 +33,7 @@ export function TileView({
     <div
       className={`tile tile-${variant} tile-${source}${highlight ? ' tile-speaking' : ''}${reconnecting ? ' tile-reconnecting' : ''}`}
       role="group"
-      aria-label={`${label}${highlight ? ', speaking' : ''}${reconnecting ? ', reconnecting' : ''}`}
+      aria-label={`${label}${source === 'camera' && micMuted ? (tile.micMutedByHost ? ', muted by host' : ', muted') : ''}${highlight ? ', speaking' : ''}${reconnecting ? ', reconnecting' : ''}`}
       data-speaking={highlight ? 'true' : undefined}
       data-connection={participant.connection}
       data-pinned={pinned ? 'true' : undefined}
@@ -100,11 +101,8 @@ export function TileView({
         </span>
       )}
       <div className="nameplate">
-        {source === 'camera' && micMuted && (
-          <span className="nameplate-muted" title="Microphone off" aria-label="Microphone off">
-            <MicOffIcon className="icon icon-small" />
-          </span>
-        )}
+        {source === 'camera' && tile.quality && <QualityBars quality={tile.quality} isSelf={isSelf} />}
+        {source === 'camera' && micMuted && <MuteIndicator byHost={tile.micMutedByHost ?? false} />}
         <span className="nameplate-name">{label}</span>
         {isSelf && source === 'camera' && <span className="nameplate-you">(you)</span>}
         {source === 'camera' && (

@@ -1,10 +1,10 @@
 /**
- * Notices over the meeting: security alerts for moderators first (they stay until dismissed, with
- * a one-click Remove), then someone knocking (with a shortcut to the waiting room), role changes,
+ * Notices over the meeting: security alerts for moderators first (until they collapse into the
+ * Activity list, with a one-click Remove), then someone knocking (with a shortcut to the waiting room), role changes,
  * moderators' actions on this person, and failed requests with their code.
  */
 import { useEffect, type ReactElement } from 'react';
-import type { MeetingAlert } from '../lib/alerts.js';
+import { toastAlerts, type MeetingAlert } from '../lib/alerts.js';
 import type { Notice } from '../lib/meetingState.js';
 import { AlertToast } from './AlertToast.js';
 
@@ -58,7 +58,7 @@ export interface ToastsProps {
 export function Toasts(p: ToastsProps): ReactElement {
   return (
     <div className="toasts" data-testid="toasts">
-      {p.alerts.map((a) => (
+      {toastAlerts(p.alerts).map((a) => (
         <AlertToast
           key={a.id}
           alert={a}

@@ -5,6 +5,7 @@
 import type { LobbyEntry, ParticipantInfo, ServerEvent } from '@parley/protocol';
 import { addAlert, markRemoved } from './alerts.js';
 import { applyChatEvent } from './chatState.js';
+import { withQuality } from './networkQuality.js';
 import type { FloatingReaction, MeetingState } from './meetingState.js';
 import { withNotice, withQueueNotice } from './notices.js';
 import { isModerator } from './roles.js';
@@ -136,6 +137,10 @@ export function applyEvent(state: MeetingState, event: ServerEvent): MeetingStat
       return isModerator(state.participants.find((p) => p.id === state.selfId)?.role) ? withNotice(state, 'info', `${event.displayName} raised a hand.`) : state;
     case 'activeSpeaker':
       return withSpeaker(state, event.participantId);
+    case 'networkQuality': {
+      const quality = withQuality(state.quality, state.participants, event);
+      return quality === state.quality ? state : { ...state, quality };
+    }
     case 'chatMessage':
     case 'chatHeld':
     case 'chatHeldResolved':

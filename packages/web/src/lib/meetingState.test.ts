@@ -140,12 +140,13 @@ test('people who waited for the host are announced when they reach the queue, to
   assert.equal(joined('host', [gina]).notices[0]?.text, 'Gina is waiting in the waiting room', 'a queue found on joining is announced');
 });
 
-test('a security alert is kept until dismissed; settings updates replace the settings (the lock)', () => {
+test('a dismissed security alert collapses into the Activity list; settings updates replace the settings (the lock)', () => {
   let s = joined('cohost');
   s = meetingReducer(s, { type: 'event', event: { type: 'alert', kind: 'passcode-guessing', message: 'Many wrong passcodes' } });
   assert.equal(s.alerts[0]?.kind, 'passcode-guessing');
+  assert.equal(s.alerts[0]?.collapsed, false);
   s = meetingReducer(s, { type: 'dismissAlert', id: s.alerts[0]?.id ?? 0 });
-  assert.deepEqual(s.alerts, []);
+  assert.deepEqual(s.alerts.map((a) => [a.kind, a.collapsed]), [['passcode-guessing', true]]);
   s = meetingReducer(s, { type: 'event', event: { type: 'settingsUpdated', settings: { ...SETTINGS, locked: true } } });
   assert.equal(s.settings?.locked, true);
 });

@@ -3,11 +3,12 @@
  * media and local device changes all arrive here as actions; components read, never write.
  */
 import type { ChatMessage, LobbyEntry, MeetingInfo, MeetingSettings, ParticipantInfo, RemovedEntry, RoomState, Sensitivity, ServerEvent, TrackInfo } from '@parley/protocol';
-import type { MeetingAlert } from './alerts.js';
+import { collapseAlert, type MeetingAlert } from './alerts.js';
 import { chatFromRoom, chatSent, e2eeChatReceived, EMPTY_CHAT, setChatOpen, type ChatState } from './chatState.js';
 import type { E2eeView } from './e2ee/session.js';
 import { INITIAL_VIEW, type ViewMode, type ViewState } from './layout.js';
 import { applyEvent, withSpeaker } from './meetingEvents.js';
+import type { PersonQuality } from './networkQuality.js';
 import { withNotice, withQueueNotice } from './notices.js';
 
 export { hasNewcomer } from './notices.js';
@@ -73,7 +74,7 @@ export interface MeetingState {
   /** The lobby queue; filled for hosts and co-hosts only. */
   lobby: LobbyEntry[];
   notices: Notice[];
-  /** Moderators: security alerts, until dismissed. */
+  /** Moderators: security alerts (toasts until collapsed, then the Activity list). */
   alerts: MeetingAlert[];
   /** Moderators: people removed from the meeting (they stay out until allowed back). */
   removed: RemovedEntry[];
@@ -102,6 +103,8 @@ export interface MeetingState {
   reconnecting: boolean;
   /** End-to-end encryption, in an end-to-end encrypted meeting; null in a standard one. */
   e2ee: E2eeState | null;
+  /** Each participant's connection quality, as the server last told it (the tiles' bars). */
+  quality: Record<string, PersonQuality>;
 }
 
 export type MeetingAction =
@@ -165,6 +168,7 @@ export function initialMeetingState(local: LocalMedia): MeetingState {
     view: INITIAL_VIEW,
     reconnecting: false,
     e2ee: null,
+    quality: {},
   };
 }
 
@@ -197,7 +201,7 @@ export function meetingReducer(state: MeetingState, action: MeetingAction): Meet
     case 'dismiss':
       return { ...state, notices: state.notices.filter((n) => n.id !== action.id) };
     case 'dismissAlert':
-      return { ...state, alerts: state.alerts.filter((a) => a.id !== action.id) };
+      return { ...state, alerts: collapseAlert(state.alerts, action.id) };
     case 'chatSent':
       return { ...state, chat: chatSent(state.chat, action.message, action.status, state.selfId) };
     case 'chatOpen': {

@@ -5,6 +5,7 @@
  */
 import type { ParticipantInfo, TrackInfo } from '@parley/protocol';
 import type { FloatingReaction, MeetingState } from './meetingState.js';
+import type { PersonQuality } from './networkQuality.js';
 
 /** A video to show: a participant's camera (or their avatar) or a screen share. */
 export interface Tile {
@@ -15,6 +16,10 @@ export interface Tile {
   /** The track to render, or null to show the avatar. */
   video: MediaStreamTrack | null;
   micMuted: boolean;
+  /** The microphone is off because a moderator muted it (the protocol's `mutedByModerator`). */
+  micMutedByHost?: boolean;
+  /** Their connection quality, once the server has measured it. */
+  quality?: PersonQuality | null;
   /** The camera is on (its video may not have arrived yet). */
   camOn: boolean;
   /** The latest reaction floating over this camera tile. */
@@ -53,7 +58,8 @@ export function tilesOf(state: MeetingState): { cameras: Tile[]; screens: Tile[]
       : cam && !cam.muted ? (state.media[cam.id] ?? null) : null;
     const reaction = latestReaction.get(p.id) ?? null;
     const camOn = isSelf ? state.local.camOn : cam !== undefined && !cam.muted;
-    const common = { participant: p, isSelf, micMuted, camOn, speaking: p.id === state.activeSpeaker, reconnecting: p.connection === 'reconnecting' };
+    const micMutedByHost = micMuted && mic !== undefined && mic.muted && mic.mutedByModerator;
+    const common = { participant: p, isSelf, micMuted, micMutedByHost, quality: state.quality[p.id] ?? null, camOn, speaking: p.id === state.activeSpeaker, reconnecting: p.connection === 'reconnecting' };
     const camKey = `${p.id}:camera`;
     cameras.push({ ...common, key: camKey, source: 'camera', video: camVideo, reaction, trackId: isSelf ? null : (cam?.id ?? null), pinned: state.view.pinned === camKey });
     const screenVideo = isSelf ? state.local.screenTrack : screen && !screen.muted ? (state.media[screen.id] ?? null) : null;

@@ -6,6 +6,7 @@
  * forwarded. Before admission it is the waiting screen; after the end, the reason.
  */
 import { useCallback, useEffect, useMemo, useState, type ReactElement } from 'react';
+import { ActivityMenu } from '../components/ActivityMenu.js';
 import { ChatPanel } from '../components/ChatPanel.js';
 import { Controls } from '../components/Controls.js';
 import { E2eeStatus } from '../components/e2ee/E2eeStatus.js';
@@ -141,6 +142,15 @@ export function Meeting({
           <span className="locked-pill" data-testid="locked-indicator" title="Nobody new can join">
             <LockIcon className="icon icon-small" /> Locked
           </span>
+        )}
+        {moderator && (
+          <ActivityMenu
+            alerts={state.alerts}
+            removable={removable}
+            locked={settings?.locked ?? false}
+            onRemove={(participantId) => void session.requests.act('remove', { participantId })}
+            onLock={() => securityActions.lock(true)}
+          />
         )}
         <span hidden data-testid="self-id">
           {state.selfId}

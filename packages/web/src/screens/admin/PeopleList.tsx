@@ -1,5 +1,5 @@
 /**
- * The People section's accounts list: search by email or name, filter by role and status, page on,
+ * The People section's accounts list (name, email, role, status, sign-in method, last sign-in): search by email or name, filter by role and status, page on,
  * and per account Disable/Enable, Reset password and Change role. The server decides every rule
  * (no self-disable, the last administrator stays); this list shows its answer.
  */
@@ -12,6 +12,13 @@ import { changeRole, listUsers, resetPassword, setDisabled, type UsersFilter } f
 
 const PAGE = 25;
 const ROLES: OrgRole[] = ['admin', 'member', 'external'];
+
+/** When and how the account last signed in, as the audit log recorded it. */
+function lastSignIn(u: AdminUser): string {
+  if (u.lastSignInAt === null) return 'Never';
+  const when = new Date(u.lastSignInAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return u.lastSignInMethod === 'oidc' ? `${when} (single sign-on)` : u.lastSignInMethod === 'password' ? `${when} (password)` : when;
+}
 
 function messageOf(err: unknown, fallback: string): string {
   return err instanceof ApiRequestError ? err.message : fallback;
@@ -157,6 +164,8 @@ export function PeopleList({ refreshKey }: { refreshKey: number }): ReactElement
               <th scope="col">Email</th>
               <th scope="col">Role</th>
               <th scope="col">Status</th>
+              <th scope="col">Sign-in</th>
+              <th scope="col">Last sign-in</th>
               <th scope="col">Created</th>
               <th scope="col">Actions</th>
             </tr>
@@ -188,6 +197,12 @@ export function PeopleList({ refreshKey }: { refreshKey: number }): ReactElement
                     </select>
                   </td>
                   <td>{u.disabled ? <span className="status-pill status-off">Disabled</span> : <span className="status-pill status-on">Active</span>}</td>
+                  <td className="small" data-testid="people-auth">
+                    {u.sso ? 'Single sign-on' : 'Password'}
+                  </td>
+                  <td className="small" data-testid="people-last-sign-in">
+                    {lastSignIn(u)}
+                  </td>
                   <td className="small">{new Date(u.createdAt).toLocaleDateString()}</td>
                   <td className="row">
                     <button
