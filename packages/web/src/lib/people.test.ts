@@ -39,7 +39,7 @@ test('raised hands come first, earliest raised on top; the rest keep join order'
 
 function joined(role: Role): MeetingState {
   const state: RoomState = {
-    meeting: { id: 'k7qm-x2hd-9tfa-wr3p', title: 'T' },
+    meeting: { id: 'k7qm-x2hd-9tfa-wr3p', title: 'T', startedAt: 0 },
     self: person('p_self00', role, 'member', 3),
     participants: [person('p_bob000', 'participant', 'member', 1)],
     tracks: [],
