@@ -9,7 +9,7 @@ import { TEST_SETTINGS } from './test-settings.js';
 const track = (id: string): MediaStreamTrack => ({ id }) as unknown as MediaStreamTrack;
 
 const SETTINGS = TEST_SETTINGS;
-const LOCAL = { micOn: true, camOn: false, screenOn: false, cameraTrack: null, screenTrack: null, speakerId: '', deviceError: null };
+const LOCAL = { micOn: true, camOn: false, screenOn: false, cameraTrack: null, micTrack: null, cameraId: '', micId: '', screenTrack: null, speakerId: '', deviceError: null };
 
 const me = (role: Role): ParticipantInfo => ({ id: 'p_self00', displayName: 'Me', role, identity: 'member', handRaised: false, connection: 'connected', joinedAt: 3 });
 const bob: ParticipantInfo = { id: 'p_bob000', displayName: 'Bob', role: 'host', identity: 'member', handRaised: false, connection: 'connected', joinedAt: 1 };

@@ -18,6 +18,11 @@ export interface LocalMedia {
   screenOn: boolean;
   /** The live camera track while the camera is on (for the self tile). */
   cameraTrack: MediaStreamTrack | null;
+  /** The microphone track while one is open (muted or not), for the device settings' level meter. */
+  micTrack: MediaStreamTrack | null;
+  /** The chosen camera and microphone ('' = the browser's default). */
+  cameraId: string;
+  micId: string;
   /** The live screen capture track while sharing. */
   screenTrack: MediaStreamTrack | null;
   speakerId: string;

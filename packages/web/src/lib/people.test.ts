@@ -54,7 +54,7 @@ function joined(role: Role): MeetingState {
     activeSpeaker: null,
     resume: { token: 'resume-token-0123456789', windowSeconds: 60 },
   };
-  return meetingReducer(initialMeetingState({ micOn: false, camOn: false, screenOn: false, cameraTrack: null, screenTrack: null, speakerId: '', deviceError: null }), { type: 'joined', state });
+  return meetingReducer(initialMeetingState({ micOn: false, camOn: false, screenOn: false, cameraTrack: null, micTrack: null, cameraId: '', micId: '', screenTrack: null, speakerId: '', deviceError: null }), { type: 'joined', state });
 }
 
 const texts = (s: MeetingState): string[] => s.notices.map((n) => n.text);
