@@ -164,6 +164,9 @@ export class LocalMedia {
       this.#mic = track;
       const pub = this.#published.get('microphone');
       if (pub) await (await pub).replaceTrack(track);
+      // mediasoup-client enables the new track of a producer that is not paused (Parley mutes by
+      // disabling the track): a muted microphone must not go live by being switched.
+      track.enabled = this.#hooks.read().micOn && this.#mic === track;
       old.stop();
       this.#hooks.update({ micTrack: track, micId: deviceId, deviceError: null });
     });

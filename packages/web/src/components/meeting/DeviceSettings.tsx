@@ -60,10 +60,15 @@ export function DeviceSettings(p: DeviceSettingsProps): ReactElement {
   const preview = useDeviceTrack(openCamera, !p.camOn, p.cameraId, notHandedOver, noop, failed);
   const shown = p.camOn ? p.cameraTrack : preview;
 
+  // Closing returns focus to what opened it (the gear), whichever way it closes.
   useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    return () => {
+      dialog?.close();
+      opener?.focus();
+    };
   }, []);
 
   const choose = (kind: DeviceKind) => (deviceId: string) => {
