@@ -138,6 +138,39 @@ describe('device settings, Meeting info and My meetings in Chromium', { timeout:
     await eventually('the guest to keep decoding the host’s video', async () => (await flowingStreams(guest.page, 'video')).length >= 1, 20_000);
   });
 
+  test('unplugging the camera in use falls back to the default one and says so; a plugged-in camera appears in the list', async () => {
+    // Fake devices cannot be unplugged: the page's device list is made to lack fake_device_2, as after
+    // unplugging it, and the browser's `devicechange` event is fired; everything after that is the app's.
+    await host.page.evaluate(() => {
+      const md = navigator.mediaDevices as MediaDevices & { __realEnumerate?: () => Promise<MediaDeviceInfo[]> };
+      const real = md.enumerateDevices.bind(md);
+      md.__realEnumerate = real;
+      md.enumerateDevices = async () => (await real()).filter((d) => d.label !== 'fake_device_2');
+      md.dispatchEvent(new Event('devicechange'));
+    });
+    await host.page.locator('[data-testid="toast"]', { hasText: 'camera was disconnected' }).waitFor({ timeout: 15_000 });
+    await eventually('the host to send the default camera', async () => {
+      const sent = await sentLabels(host.page, 'video');
+      return sent.length === 1 && sent[0]?.label === 'fake_device_0';
+    });
+    await eventually('the guest to decode the default camera', async () => (await flowingStreams(guest.page, 'video')).length >= 1, 20_000);
+    // The remembered choice stays, for when the camera is back.
+    const prefs = await host.page.evaluate(() => JSON.parse(localStorage.getItem('parley.prefs.v1') ?? '{}') as { cameraId?: string });
+    assert.ok(prefs.cameraId);
+
+    await host.page.getByTestId('device-settings-button').click();
+    await host.page.getByTestId('device-settings').waitFor();
+    await eventually('two cameras listed', async () => (await host.page.getByTestId('settings-camera-select').locator('option', { hasText: 'fake_device' }).count()) === 2);
+    await host.page.evaluate(() => {
+      const md = navigator.mediaDevices as MediaDevices & { __realEnumerate?: () => Promise<MediaDeviceInfo[]> };
+      if (md.__realEnumerate) md.enumerateDevices = md.__realEnumerate;
+      md.dispatchEvent(new Event('devicechange'));
+    });
+    await eventually('the plugged-in camera listed again', async () => (await host.page.getByTestId('settings-camera-select').locator('option', { hasText: 'fake_device_2' }).count()) === 1);
+    await host.page.getByTestId('device-settings-done').click();
+    await host.page.getByTestId('device-settings').waitFor({ state: 'hidden' });
+  });
+
   test('Meeting info: ID, host and class for everyone; the link and Copy invite for the host only; Escape returns focus', async () => {
     await host.page.getByTestId('meeting-info-button').click();
     const info = host.page.getByTestId('meeting-info');
