@@ -77,8 +77,8 @@ export class MeetingSession {
     this.store = new Store(meetingReducer, initialMeetingState(this.#local.initialState(opts.speakerId)));
     this.ui = uiActions(this.store);
     this.#plane.on('track', (trackId, track) => this.store.dispatch({ type: 'remoteTrack', trackId, track }));
-    const { meetingId, cameraId, micId, displayName } = opts;
-    const devices = (): { micOn: boolean; camOn: boolean; speakerId: string } => this.store.getState().local;
+    const { meetingId, displayName } = opts;
+    const devices = (): { micOn: boolean; camOn: boolean; cameraId: string; micId: string; speakerId: string } => this.store.getState().local;
     this.requests = new MeetingRequests({
       store: this.store,
       api,
@@ -92,12 +92,12 @@ export class MeetingSession {
       fallBack: (kind) => this.setDevice(kind, ''),
       notice: (text) => this.store.dispatch({ type: 'notice', kind: 'info', text }),
     });
-    this.#resume = new ResumeKeeper({ meetingId, cameraId, micId, displayName, devices }, opts.resume);
+    this.#resume = new ResumeKeeper({ meetingId, displayName, devices }, opts.resume);
     // A reload comes back with the devices as they are now.
     let saved = devices();
     this.store.subscribe(() => {
       const now = devices();
-      if (now.micOn === saved.micOn && now.camOn === saved.camOn) return;
+      if (now.micOn === saved.micOn && now.camOn === saved.camOn && now.cameraId === saved.cameraId && now.micId === saved.micId && now.speakerId === saved.speakerId) return;
       saved = now;
       this.#resume.save();
     });
