@@ -179,8 +179,11 @@ describe('device settings, Meeting info and My meetings in Chromium', { timeout:
     assert.match((await host.page.getByTestId('meeting-info-hosts').textContent()) ?? '', /Alice Host/);
     assert.equal(await host.page.getByTestId('meeting-info-class').textContent(), 'Standard');
     assert.match((await host.page.getByTestId('meeting-info-elapsed').textContent()) ?? '', /^\d+:\d\d$/);
-    // The host created the meeting in this tab: the passcode is known and in the link.
-    assert.equal(await host.page.getByTestId('meeting-info-link').textContent(), joinUrl);
+    // The host created the meeting in this tab: the passcode is known, masked on screen, and copied in full.
+    const shown = (await host.page.getByTestId('meeting-info-link').textContent()) ?? '';
+    assert.equal(shown, `${server.url}/m/${meetingId}#pwd=••••••`);
+    const passcode = new URL(joinUrl).hash.replace('#pwd=', '');
+    assert.ok(!((await host.page.getByTestId('meeting-info').textContent()) ?? '').includes(passcode), 'the passcode is not on screen');
     await host.page.getByTestId('meeting-info-copy').click();
     await eventually('the invite on the clipboard', async () => (await host.page.getByTestId('meeting-info-copy').textContent())?.includes('copied'));
     const invite = await host.page.evaluate(() => navigator.clipboard.readText());

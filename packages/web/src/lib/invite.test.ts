@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inviteLink, inviteText, knownPasscode, onPasscodeRemembered, rememberPasscode, type InviteFacts } from './invite.js';
+import { inviteLink, inviteText, knownPasscode, onPasscodeRemembered, rememberPasscode, shownLink, type InviteFacts } from './invite.js';
 
 const FACTS: InviteFacts = { origin: 'https://meet.example', meetingId: 'k7qm-x2hd-9tfa-wr3p', title: 'Budget', sensitive: false, hasPasscode: true, passcode: 'ab+cd ef' };
 
@@ -10,6 +10,12 @@ test('a known passcode rides in the link fragment, encoded, and is spelled out',
   assert.match(text, /Meeting ID: k7qm-x2hd-9tfa-wr3p/);
   assert.match(text, /Passcode: ab\+cd ef/);
   assert.match(text, /“Budget”/);
+});
+
+test('the link shown on screen masks the passcode; one without a passcode shows as is', () => {
+  assert.equal(shownLink(FACTS), 'https://meet.example/m/k7qm-x2hd-9tfa-wr3p#pwd=••••••');
+  assert.equal(shownLink({ ...FACTS, sensitive: true }), 'https://meet.example/m/k7qm-x2hd-9tfa-wr3p#pwd=••••••&sensitive');
+  assert.equal(shownLink({ ...FACTS, passcode: null }), 'https://meet.example/m/k7qm-x2hd-9tfa-wr3p');
 });
 
 test('an unknown passcode is never invented: the link has none and the text says to ask the host', () => {

@@ -25,6 +25,11 @@ export function inviteLink(f: InviteFacts): string {
   return `${base}#pwd=${encodeURIComponent(f.passcode)}${f.sensitive ? '&sensitive' : ''}`;
 }
 
+/** The link as shown on screen: the passcode masked (a shared screen or a recording must not carry it). */
+export function shownLink(f: InviteFacts): string {
+  return f.passcode === null ? inviteLink(f) : inviteLink({ ...f, passcode: '' }).replace(/#pwd=/, '#pwd=••••••');
+}
+
 export function inviteText(f: InviteFacts): string {
   const lines = [`You are invited to “${f.title || 'Meeting'}” on Parley.`, '', `Join: ${inviteLink(f)}`, `Meeting ID: ${f.meetingId}`];
   if (f.hasPasscode) lines.push(f.passcode === null ? 'Passcode: ask the host for it.' : `Passcode: ${f.passcode}`);

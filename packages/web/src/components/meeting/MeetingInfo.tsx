@@ -2,12 +2,13 @@
  * The Meeting info button in the top bar and its popover: the meeting ID, who hosts (hosts and
  * co-hosts present), the class, how long it has been running, and, for hosts and co-hosts only, the
  * join link and a "Copy invite" button (the link is for moderators to share; others see the ID, which
- * their own address bar shows anyway). Escape closes it and returns focus to the button.
+ * their own address bar shows anyway). The passcode is masked on screen (the screen may be shared) and
+ * copied in full. Escape closes it and returns focus to the button.
  */
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import type { MeetingSettings, ParticipantInfo, RunningMeetingInfo } from '@parley/protocol';
 import { elapsedText } from '../../lib/elapsed.js';
-import { copyText, inviteLink, inviteText, knownPasscode, type InviteFacts } from '../../lib/invite.js';
+import { copyText, inviteText, knownPasscode, shownLink, type InviteFacts } from '../../lib/invite.js';
 import { useDismiss } from '../../lib/useDismiss.js';
 import { CopyIcon } from '../Icons.js';
 import { InfoIcon } from './icons.js';
@@ -74,6 +75,7 @@ export function MeetingInfo(p: MeetingInfoProps): ReactElement {
         type="button"
         className="btn btn-small btn-ghost meeting-info-button"
         aria-haspopup="dialog"
+        aria-label="Meeting info"
         aria-expanded={open}
         onClick={() => setOpen((v) => !v)}
         data-testid="meeting-info-button"
@@ -101,7 +103,7 @@ export function MeetingInfo(p: MeetingInfoProps): ReactElement {
               <>
                 <dt>Join link</dt>
                 <dd className="mono meeting-info-link" data-testid="meeting-info-link">
-                  {inviteLink(facts)}
+                  {shownLink(facts)}
                 </dd>
               </>
             )}
