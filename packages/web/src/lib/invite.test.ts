@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inviteLink, inviteText, knownPasscode, onPasscodeRemembered, rememberPasscode, shownLink, type InviteFacts } from './invite.js';
+import { inviteLink, inviteText, knownPasscode, onMeetingsChanged, rememberPasscode, shownLink, type InviteFacts } from './invite.js';
 
 const FACTS: InviteFacts = { origin: 'https://meet.example', meetingId: 'k7qm-x2hd-9tfa-wr3p', title: 'Budget', sensitive: false, hasPasscode: true, passcode: 'ab+cd ef' };
 
@@ -35,7 +35,7 @@ test('public and sensitive meetings say so in the link and the text', () => {
 
 test('remembered passcodes are per meeting and announced', () => {
   let calls = 0;
-  const stop = onPasscodeRemembered(() => calls++);
+  const stop = onMeetingsChanged(() => calls++);
   rememberPasscode('aaaa-bbbb-cccc-dddd', 'one');
   rememberPasscode('aaaa-bbbb-cccc-dddd', 'two');
   stop();

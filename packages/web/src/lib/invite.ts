@@ -48,6 +48,11 @@ const listeners = new Set<() => void>();
 /** Remembers a passcode this tab was given (created or re-issued), in memory only. */
 export function rememberPasscode(meetingId: string, passcode: string): void {
   known.set(meetingId, passcode);
+  meetingsChanged();
+}
+
+/** This tab created a meeting or re-issued a passcode: lists of meetings refresh. */
+export function meetingsChanged(): void {
   for (const listener of listeners) listener();
 }
 
@@ -55,8 +60,8 @@ export function knownPasscode(meetingId: string): string | null {
   return known.get(meetingId) ?? null;
 }
 
-/** Called whenever a passcode is remembered (the home page's list refreshes: a meeting was created or re-issued). */
-export function onPasscodeRemembered(listener: () => void): () => void {
+/** Called whenever this tab created a meeting or re-issued a passcode (the home page's list refreshes). */
+export function onMeetingsChanged(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }

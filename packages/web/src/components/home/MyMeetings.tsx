@@ -9,7 +9,7 @@ import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { MyMeeting, MyMeetingsResponse } from '@parley/protocol';
 import { useAccount } from '../../lib/account.js';
 import { ApiRequestError } from '../../lib/api.js';
-import { copyText, inviteText, knownPasscode, onPasscodeRemembered, type InviteFacts } from '../../lib/invite.js';
+import { copyText, inviteText, knownPasscode, onMeetingsChanged, type InviteFacts } from '../../lib/invite.js';
 import { listMyMeetings, reissuePasscode } from '../../lib/meetings/myMeetingsApi.js';
 import type { OnJoin } from '../../lib/route.js';
 import { ConfirmDialog } from '../ConfirmDialog.js';
@@ -146,7 +146,7 @@ export function MyMeetings({ onJoin }: { onJoin: OnJoin }): ReactElement {
   // A meeting created (or re-issued) in this tab shows at once.
   useEffect(() => {
     load();
-    return onPasscodeRemembered(load);
+    return onMeetingsChanged(load);
   }, [load]);
 
   const section = (title: string, items: MyMeeting[], testId: string, empty: string): ReactElement => (
