@@ -16,3 +16,4 @@ export * from './admin-audit.js';
 export * from './admin-accounts.js';
 export * from './posture.js';
 export * from './network-quality.js';
+export * from './my-meetings.js';

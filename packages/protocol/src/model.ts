@@ -152,6 +152,13 @@ export const MeetingInfo = z.object({
 });
 export type MeetingInfo = z.infer<typeof MeetingInfo>;
 
+/** The meeting as its participants see it: also when its room started (the Meeting info popover shows how long it runs). */
+export const RunningMeetingInfo = MeetingInfo.extend({
+  /** Milliseconds since the epoch when the room opened (its first person entered since it was last empty, or the server restarted). */
+  startedAt: z.number().int().nonnegative(),
+});
+export type RunningMeetingInfo = z.infer<typeof RunningMeetingInfo>;
+
 /** ICE servers the client should use (the operator's own STUN/TURN; empty by default). */
 export const IceServer = z.object({
   urls: z.union([z.string(), z.array(z.string())]),
@@ -237,7 +244,7 @@ export const Reaction = z.enum(REACTIONS);
 
 /** What an admitted participant learns on entering: the meeting, the people, the tracks. */
 export const RoomState = z.object({
-  meeting: MeetingInfo,
+  meeting: RunningMeetingInfo,
   self: ParticipantInfo,
   /** Everyone already in the meeting, not including `self`. */
   participants: z.array(ParticipantInfo),

@@ -12,6 +12,8 @@ import { errorHandling } from './http/errors.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { filesRoutes } from './http/files-routes.js';
 import { meetingsRoutes } from './http/meetings-routes.js';
+import { myMeetingsRoutes } from './http/my-meetings-routes.js';
+import { MyMeetings } from './meetings/my-meetings.js';
 import { securityHeaders } from './http/security-headers.js';
 import { hostCheck } from './http/host-check.js';
 import { signalingRoute } from './http/signaling-route.js';
@@ -189,6 +191,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   authRoutes(http, { accounts, ssoName: oidc?.name ?? null });
   oidcRoutes(http, { oidc, policy, publicUrl: config.publicUrl });
   meetingsRoutes(http, { meetings, publicUrl: config.publicUrl });
+  myMeetingsRoutes(http, { myMeetings: new MyMeetings({ store: meetingStore, audit, policy, live: (id) => rooms.get(id) !== undefined }), publicUrl: config.publicUrl });
   filesRoutes(http, { rooms });
   auditRoutes(http, { db, publicKey: signer.publicKey });
   adminRoutes(http, { reports: new ReportReview({ db, moderation, audit }) });

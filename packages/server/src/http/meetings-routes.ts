@@ -3,6 +3,7 @@ import { CreateMeetingRequest, ParleyError, type CreateMeetingResponse } from '@
 import type { FastifyInstance } from 'fastify';
 import type { Meetings } from '../meetings/meetings.js';
 import { TokenBucket } from '../signaling/rate-limiter.js';
+import { joinLink } from './join-link.js';
 import { KeyedLimiter } from './keyed-limiter.js';
 import { parseBody } from './parse-body.js';
 import { expectedOrigin } from './session.js';
@@ -19,15 +20,11 @@ export function meetingsRoutes(app: FastifyInstance, deps: { meetings: Meetings;
     if (!limiter.take(request.ip)) throw new ParleyError('rate_limited', 'too many meetings created from this address');
     const body = parseBody(CreateMeetingRequest, request.body);
     const created = await deps.meetings.create({ host: user, ...body, clientAddress: request.ip });
-    const base = expectedOrigin(request, deps.publicUrl);
-    // The passcode rides in the fragment, which browsers never send; public meetings say so instead.
-    // `sensitive` lets the pre-join screen say so before joining (a hint: the server decides at `join`).
-    const fragment = (created.passcode === null ? '#public' : `#pwd=${encodeURIComponent(created.passcode)}`) + (created.settings.sensitivity === 'sensitive' ? '&sensitive' : '');
     const response: CreateMeetingResponse = {
       id: created.meeting.id,
       title: created.meeting.title,
       passcode: created.passcode,
-      joinUrl: `${base}/m/${created.meeting.id}${fragment}`,
+      joinUrl: joinLink(expectedOrigin(request, deps.publicUrl), created.meeting.id, created.passcode, created.settings.sensitivity === 'sensitive'),
       settings: created.settings,
     };
     return reply.status(201).header('cache-control', 'no-store').send(response);

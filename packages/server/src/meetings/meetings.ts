@@ -42,7 +42,7 @@ export interface MeetingsEvents {
   guessingLockout: [meetingId: string];
 }
 
-function parseSettings(json: string): MeetingSettingsPatch {
+export function parseSettings(json: string): MeetingSettingsPatch {
   try {
     return JSON.parse(json) as MeetingSettingsPatch;
   } catch {

@@ -91,7 +91,7 @@ test('wrong, foreign, and revoked credentials get resume_expired and change noth
   const b = await joinAdmitted(server, meeting, 'B');
   const wrong = await resume(server.wsUrl, { ...a.state, resume: { ...a.state.resume, token: 'x'.repeat(43) } });
   assert.equal(wrong.reply.type === 'error' && wrong.reply.code, 'resume_expired');
-  const foreign = await resume(server.wsUrl, { ...a.state, meeting: { id: other.id, title: '' } });
+  const foreign = await resume(server.wsUrl, { ...a.state, meeting: { ...a.state.meeting, id: other.id, title: '' } });
   assert.equal(foreign.reply.type === 'error' && foreign.reply.code, 'resume_expired');
   const swapped = await resume(server.wsUrl, { ...a.state, self: b.state.self });
   assert.equal(swapped.reply.type === 'error' && swapped.reply.code, 'resume_expired', "one participant's token does not resume another");

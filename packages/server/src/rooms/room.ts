@@ -84,6 +84,8 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
   closed = false;
   #locked: boolean;
   activeSpeaker: string | null = null;
+  /** When the room opened: participants see how long the meeting has been running. */
+  readonly startedAt = Date.now();
   readonly #queue = new ActionQueue();
   #closing: Promise<void> | undefined;
   #rtpCapabilities: MediaJson | undefined;
@@ -419,7 +421,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     this.#rtpCapabilities ??= (await this.deps.sfu.openRoom(this.meeting.id)).rtpCapabilities;
     const token = await this.deps.resume.issue(this.#resumeRecord(participant), this.deps.resumeTtlMs);
     return {
-      meeting: this.meeting,
+      meeting: { ...this.meeting, startedAt: this.startedAt },
       self: participant.info(),
       participants: this.others(participant.id).map((p) => p.info()),
       tracks: [...this.tracks.values()].map((t) => t.info),

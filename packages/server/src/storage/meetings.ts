@@ -46,6 +46,31 @@ export class MeetingStore {
     return typeof row?.passcode_hash === 'string';
   }
 
+  /**
+   * Replaces a meeting's passcode hash (a host re-issued its passcode): the old passcode stops working
+   * at once. Only a meeting that has a passcode and has not ended; false otherwise.
+   */
+  async replacePasscodeHash(id: string, passcodeHash: string): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('meetings')
+      .set({ passcode_hash: passcodeHash })
+      .where('id', '=', id)
+      .where('passcode_hash', 'is not', null)
+      .where('ended_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** The meetings `hostUserId` hosts, newest first: not ended, or ended since `endedSince`. */
+  async hostedBy(hostUserId: string, endedSince: number, limit: number): Promise<{ upcoming: MeetingRecord[]; recent: MeetingRecord[] }> {
+    const mine = this.#db.selectFrom('meetings').selectAll().where('host_user_id', '=', hostUserId).orderBy('created_at', 'desc').orderBy('id').limit(limit);
+    const [upcoming, recent] = await Promise.all([
+      mine.where('ended_at', 'is', null).execute(),
+      mine.where('ended_at', '>=', endedSince).execute(),
+    ]);
+    return { upcoming, recent };
+  }
+
   async find(id: string): Promise<MeetingRecord | undefined> {
     return this.#db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirst();
   }

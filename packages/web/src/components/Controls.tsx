@@ -22,6 +22,7 @@ import {
   WaitingIcon,
 } from './Icons.js';
 import { ReactionsButton, type Emoji } from './ReactionsButton.js';
+import { GearIcon } from './meeting/icons.js';
 
 export const VIEW_ONLY_HINT = 'View-only: a host can allow you to speak';
 
@@ -60,6 +61,8 @@ export interface ControlsProps {
   onChat: () => void;
   onHand: () => void;
   onLeave: () => void;
+  /** Opens the device settings (camera, microphone, speaker). */
+  onDeviceSettings?: () => void;
 }
 
 function Ctl(p: {
@@ -211,6 +214,9 @@ export function Controls(p: ControlsProps): ReactElement {
             onClick={m.onSecurity}
           />
         </>
+      )}
+      {p.onDeviceSettings && (
+        <Ctl testId="device-settings-button" label="Settings" title="Audio and video settings" icon={<GearIcon />} haspopup onClick={p.onDeviceSettings} />
       )}
       <Ctl testId="leave" label="Leave" title="Leave meeting" icon={<LeaveIcon />} tone="leave" onClick={p.onLeave} />
     </nav>

@@ -7,6 +7,7 @@ import type { OnJoin } from '../lib/route.js';
 import { CopyIcon, LockIcon } from './Icons.js';
 import { SAFE_CHOICES, SecurityOptions, passcodeProblem, settingsPatch, withLocks, type SecurityChoices } from './SecurityOptions.js';
 import { usePublicPolicy } from '../lib/publicPolicy.js';
+import { meetingsChanged, rememberPasscode } from '../lib/invite.js';
 import { SensitivityBadge } from './SensitivityBadge.js';
 
 /** The link to share: the server's, marked `#public` when there is no passcode (so nobody is asked for one). */
@@ -46,14 +47,16 @@ export function CreateMeeting({ onJoin }: { onJoin: OnJoin }): ReactElement {
     setError(null);
     try {
       const patch = settingsPatch(choices);
-      setCreated(
-        await account.api.createMeeting({
-          ...(title.trim() ? { title: title.trim() } : {}),
-          ...(choices.passcode && !choices.public ? { passcode: choices.passcode } : {}),
-          ...(Object.keys(patch).length > 0 ? { settings: patch } : {}),
-          ...(choices.sensitive ? { sensitivity: 'sensitive' as const } : {}),
-        }),
-      );
+      const meeting = await account.api.createMeeting({
+        ...(title.trim() ? { title: title.trim() } : {}),
+        ...(choices.passcode && !choices.public ? { passcode: choices.passcode } : {}),
+        ...(Object.keys(patch).length > 0 ? { settings: patch } : {}),
+        ...(choices.sensitive ? { sensitivity: 'sensitive' as const } : {}),
+      });
+      // Known in this tab from now on (Copy invite, My meetings), in memory only.
+      if (meeting.passcode !== null) rememberPasscode(meeting.id, meeting.passcode);
+      else meetingsChanged();
+      setCreated(meeting);
       setCopied(false);
     } catch (err) {
       account.noteFailure(err);

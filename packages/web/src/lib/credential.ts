@@ -11,11 +11,9 @@ export type Credential = Pick<StoredResume, 'participantId' | 'token' | 'windowS
 /** What is stored beside the credential. */
 export interface Remembered {
   meetingId: string;
-  cameraId: string;
-  micId: string;
   displayName: string | null;
-  /** The devices now: on or off, and the speaker. */
-  devices: () => { micOn: boolean; camOn: boolean; speakerId: string };
+  /** The devices now: on or off, which camera and microphone (switched in the meeting, perhaps), and the speaker. */
+  devices: () => { micOn: boolean; camOn: boolean; cameraId: string; micId: string; speakerId: string };
 }
 
 export class ResumeKeeper {
@@ -48,8 +46,9 @@ export class ResumeKeeper {
   save(): void {
     const credential = this.#credential;
     if (!credential || this.#forgotten) return;
-    const { meetingId, cameraId, micId, displayName, devices } = this.#remembered;
-    saveResume({ ...credential, ...devices(), meetingId, cameraId, micId, displayName });
+    const { meetingId, displayName, devices } = this.#remembered;
+    const { micOn, camOn, cameraId, micId, speakerId } = devices();
+    saveResume({ ...credential, micOn, camOn, cameraId, micId, speakerId, meetingId, displayName });
   }
 
   /** The session is over: nothing to resume any more. */

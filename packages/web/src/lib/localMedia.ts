@@ -6,6 +6,8 @@
  * published the first time it is turned on. When the server refuses to turn a source on (the
  * meeting's switches) or a moderator stops it, the device goes off here too, so what the person
  * sees is what the others get. After a resume (new transports) attach() again republishes what is on.
+ * Switching the camera or microphone mid-meeting replaces the track on its publication (no
+ * renegotiation) and keeps the mute state: a muted microphone stays muted, a stopped camera stays off.
  */
 import type { TrackSource } from '@parley/protocol';
 import { describeMediaError, openCamera, openMicrophone, openScreen } from './media.js';
@@ -43,12 +45,15 @@ export class LocalMedia {
   #mic: MediaStreamTrack | null;
   #camera: MediaStreamTrack | null;
   #screen: MediaStreamTrack | null = null;
+  /** The chosen devices ('' = the browser's default); a switch changes them. */
+  #cameraId: string;
+  #micId: string;
   #publisher: Publications | null = null;
   #signaling: SignalingClient | null = null;
   /** One publication per source, created on first use. */
   readonly #published = new Map<TrackSource, Promise<PublishedTrack>>();
   /** Sources whose device is being opened, so a double click opens one device, not two. */
-  readonly #busy = new Set<'camera' | 'screen'>();
+  readonly #busy = new Set<'camera' | 'screen' | 'microphone'>();
   /** Wanted on but not handed over open: open them on joining. */
   #openOnAttach: { mic: boolean; camera: boolean };
   #closed = false;
@@ -57,6 +62,8 @@ export class LocalMedia {
     this.#opts = opts;
     this.#hooks = hooks;
     this.#mic = opts.microphone;
+    this.#cameraId = opts.cameraId;
+    this.#micId = opts.micId;
     this.#camera = opts.camOn ? opts.camera : null;
     this.#openOnAttach = { mic: opts.micOn && !opts.microphone, camera: opts.camOn && !opts.camera };
     if (!opts.camOn) opts.camera?.stop();
@@ -70,6 +77,9 @@ export class LocalMedia {
       camOn: this.#camera !== null,
       screenOn: false,
       cameraTrack: this.#camera,
+      micTrack: this.#mic,
+      cameraId: this.#cameraId,
+      micId: this.#micId,
       screenTrack: null,
       speakerId,
       deviceError: null,
@@ -100,7 +110,71 @@ export class LocalMedia {
     this.#mic = null;
     this.#camera?.stop();
     this.#camera = null;
-    this.#hooks.update({ micOn: false, camOn: false, cameraTrack: null });
+    this.#hooks.update({ micOn: false, camOn: false, cameraTrack: null, micTrack: null });
+  }
+
+  /**
+   * Uses camera `deviceId` ('' = default) from now on. While the camera is on, the new camera's track
+   * replaces the old one on its publication; if it cannot be opened, the old one stays. Off: only remembered.
+   */
+  setCamera(deviceId: string): Promise<void> {
+    return this.#exclusive('camera', async () => {
+      if (!this.#camera) {
+        this.#cameraId = deviceId;
+        return this.#hooks.update({ cameraId: deviceId });
+      }
+      let track: MediaStreamTrack;
+      try {
+        track = await openCamera(deviceId);
+      } catch (err) {
+        return this.#hooks.update({ deviceError: describeMediaError(err, 'camera') });
+      }
+      if (this.#closed || !this.#camera) return track.stop();
+      const old = this.#camera;
+      this.#cameraId = deviceId;
+      this.#camera = track;
+      const pub = this.#published.get('camera');
+      if (pub) await (await pub).replaceTrack(track);
+      old.stop();
+      this.#hooks.update({ cameraTrack: track, cameraId: deviceId, deviceError: null });
+    });
+  }
+
+  /**
+   * Uses microphone `deviceId` ('' = default) from now on: the new track replaces the old one on its
+   * publication, muted if the old one was (a moderator's mute holds: the server still forwards nothing).
+   */
+  setMicrophone(deviceId: string): Promise<void> {
+    return this.#exclusive('microphone', async () => {
+      if (!this.#mic) {
+        this.#micId = deviceId;
+        return this.#hooks.update({ micId: deviceId });
+      }
+      let track: MediaStreamTrack;
+      try {
+        track = await openMicrophone(deviceId);
+      } catch (err) {
+        return this.#hooks.update({ deviceError: describeMediaError(err, 'microphone') });
+      }
+      if (this.#closed || !this.#mic) return track.stop();
+      const old = this.#mic;
+      // Read at the swap, not before the device opened: a mute meanwhile counts.
+      track.enabled = this.#hooks.read().micOn && old.enabled;
+      this.#micId = deviceId;
+      this.#mic = track;
+      const pub = this.#published.get('microphone');
+      if (pub) await (await pub).replaceTrack(track);
+      // mediasoup-client enables the new track of a producer that is not paused (Parley mutes by
+      // disabling the track): a muted microphone must not go live by being switched.
+      track.enabled = this.#hooks.read().micOn && this.#mic === track;
+      old.stop();
+      this.#hooks.update({ micTrack: track, micId: deviceId, deviceError: null });
+    });
+  }
+
+  /** The devices in use now (track settings: the default device's real ID when '' was chosen). */
+  inUse(): { camera: string | null; microphone: string | null } {
+    return { camera: this.#camera?.getSettings().deviceId ?? null, microphone: this.#mic?.getSettings().deviceId ?? null };
   }
 
   toggleMic(): void {
@@ -156,7 +230,7 @@ export class LocalMedia {
     this.#screen?.stop();
   }
 
-  async #exclusive(what: 'camera' | 'screen', task: () => Promise<void>): Promise<void> {
+  async #exclusive(what: 'camera' | 'screen' | 'microphone', task: () => Promise<void>): Promise<void> {
     if (this.#busy.has(what) || this.#closed) return;
     this.#busy.add(what);
     try {
@@ -179,7 +253,7 @@ export class LocalMedia {
   async #cameraOn(): Promise<void> {
     let track: MediaStreamTrack;
     try {
-      track = await openCamera(this.#opts.cameraId);
+      track = await openCamera(this.#cameraId);
     } catch (err) {
       return this.#hooks.update({ deviceError: describeMediaError(err, 'camera') });
     }
@@ -226,10 +300,10 @@ export class LocalMedia {
 
   async #openMissingMic(): Promise<void> {
     try {
-      const track = await openMicrophone(this.#opts.micId);
+      const track = await openMicrophone(this.#micId);
       if (this.#closed) return track.stop();
       this.#mic = track;
-      this.#hooks.update({ micOn: true, deviceError: null });
+      this.#hooks.update({ micOn: true, micTrack: track, deviceError: null });
       this.#publish('microphone', track);
     } catch (err) {
       this.#hooks.update({ deviceError: describeMediaError(err, 'microphone') });

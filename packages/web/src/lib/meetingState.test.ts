@@ -9,7 +9,7 @@ import { TEST_SETTINGS } from './test-settings.js';
 const track = (id: string): MediaStreamTrack => ({ id }) as unknown as MediaStreamTrack;
 
 const SETTINGS = TEST_SETTINGS;
-const LOCAL = { micOn: true, camOn: false, screenOn: false, cameraTrack: null, screenTrack: null, speakerId: '', deviceError: null };
+const LOCAL = { micOn: true, camOn: false, screenOn: false, cameraTrack: null, micTrack: null, cameraId: '', micId: '', screenTrack: null, speakerId: '', deviceError: null };
 
 const me = (role: Role): ParticipantInfo => ({ id: 'p_self00', displayName: 'Me', role, identity: 'member', handRaised: false, connection: 'connected', joinedAt: 3 });
 const bob: ParticipantInfo = { id: 'p_bob000', displayName: 'Bob', role: 'host', identity: 'member', handRaised: false, connection: 'connected', joinedAt: 1 };
@@ -34,7 +34,7 @@ const ROOM_EXTRAS = {
 
 function joined(role: Role = 'participant', lobby: LobbyEntry[] = []): MeetingState {
   const state: RoomState = {
-    meeting: { id: 'k7qm-x2hd-9tfa-wr3p', title: 'T' },
+    meeting: { id: 'k7qm-x2hd-9tfa-wr3p', title: 'T', startedAt: 0 },
     self: me(role),
     participants: [bob],
     tracks: [trackOf('t_bobmic', 'microphone'), trackOf('t_bobcam', 'camera')],
@@ -105,7 +105,7 @@ test('waiting: only the status is known, until admitted with the room state', ()
 });
 
 function joinedRoom(): RoomState {
-  return { meeting: { id: 'k7qm-x2hd-9tfa-wr3p', title: 'T' }, self: me('participant'), participants: [], tracks: [], settings: SETTINGS, lobby: [], ...ROOM_EXTRAS };
+  return { meeting: { id: 'k7qm-x2hd-9tfa-wr3p', title: 'T', startedAt: 0 }, self: me('participant'), participants: [], tracks: [], settings: SETTINGS, lobby: [], ...ROOM_EXTRAS };
 }
 
 test('a knock updates the queue and adds a notice that goes when the knocker leaves the queue', () => {

@@ -2,7 +2,7 @@
  * The meeting's state and the reducer that is its only writer. Server events, join results, remote
  * media and local device changes all arrive here as actions; components read, never write.
  */
-import type { ChatMessage, LobbyEntry, MeetingInfo, MeetingSettings, ParticipantInfo, RemovedEntry, RoomState, Sensitivity, ServerEvent, TrackInfo } from '@parley/protocol';
+import type { ChatMessage, LobbyEntry, MeetingInfo, MeetingSettings, ParticipantInfo, RemovedEntry, RoomState, RunningMeetingInfo, Sensitivity, ServerEvent, TrackInfo } from '@parley/protocol';
 import { collapseAlert, type MeetingAlert } from './alerts.js';
 import { chatFromRoom, chatSent, e2eeChatReceived, EMPTY_CHAT, setChatOpen, type ChatState } from './chatState.js';
 import type { E2eeView } from './e2ee/session.js';
@@ -19,6 +19,11 @@ export interface LocalMedia {
   screenOn: boolean;
   /** The live camera track while the camera is on (for the self tile). */
   cameraTrack: MediaStreamTrack | null;
+  /** The microphone track while one is open (muted or not), for the device settings' level meter. */
+  micTrack: MediaStreamTrack | null;
+  /** The chosen camera and microphone ('' = the browser's default). */
+  cameraId: string;
+  micId: string;
   /** The live screen capture track while sharing. */
   screenTrack: MediaStreamTrack | null;
   speakerId: string;
@@ -68,7 +73,7 @@ export interface MeetingState {
   /** Hosts: a passcode the server generated when they made a meeting without one sensitive (shown to them). */
   issuedPasscode: string | null;
   ending: Ending | null;
-  meeting: MeetingInfo | null;
+  meeting: RunningMeetingInfo | null;
   /** The meeting's effective settings (lock, lobby, …), once admitted. */
   settings: MeetingSettings | null;
   /** The lobby queue; filled for hosts and co-hosts only. */

@@ -39,7 +39,7 @@ test('raised hands come first, earliest raised on top; the rest keep join order'
 
 function joined(role: Role): MeetingState {
   const state: RoomState = {
-    meeting: { id: 'k7qm-x2hd-9tfa-wr3p', title: 'T' },
+    meeting: { id: 'k7qm-x2hd-9tfa-wr3p', title: 'T', startedAt: 0 },
     self: person('p_self00', role, 'member', 3),
     participants: [person('p_bob000', 'participant', 'member', 1)],
     tracks: [],
@@ -54,7 +54,7 @@ function joined(role: Role): MeetingState {
     activeSpeaker: null,
     resume: { token: 'resume-token-0123456789', windowSeconds: 60 },
   };
-  return meetingReducer(initialMeetingState({ micOn: false, camOn: false, screenOn: false, cameraTrack: null, screenTrack: null, speakerId: '', deviceError: null }), { type: 'joined', state });
+  return meetingReducer(initialMeetingState({ micOn: false, camOn: false, screenOn: false, cameraTrack: null, micTrack: null, cameraId: '', micId: '', screenTrack: null, speakerId: '', deviceError: null }), { type: 'joined', state });
 }
 
 const texts = (s: MeetingState): string[] => s.notices.map((n) => n.text);

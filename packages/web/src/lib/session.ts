@@ -10,6 +10,7 @@ import type { MeetingSettings, RequestResult, RoomState, ServerEvent } from '@pa
 import type { TransformCounters } from '@parley/e2ee/sframe';
 import type { ApiClient } from './api.js';
 import { knockChime } from './beep.js';
+import { DeviceFollower, type DeviceKind } from './devices/deviceFollower.js';
 import { ResumeKeeper } from './credential.js';
 import { isE2eeMeeting } from './e2ee/meeting.js';
 import { E2eeSession, identityOf, JOINING_VIEW } from './e2ee/session.js';
@@ -60,6 +61,7 @@ export class MeetingSession {
   #e2ee: E2eeSession | null = null;
   #frameWorker: Worker | null = null;
   #mediaE2ee: MediaE2ee | undefined;
+  readonly #devices: DeviceFollower;
   #closed = false;
 
   constructor(opts: JoinOptions, api: ApiClient) {
@@ -75,8 +77,8 @@ export class MeetingSession {
     this.store = new Store(meetingReducer, initialMeetingState(this.#local.initialState(opts.speakerId)));
     this.ui = uiActions(this.store);
     this.#plane.on('track', (trackId, track) => this.store.dispatch({ type: 'remoteTrack', trackId, track }));
-    const { meetingId, cameraId, micId, displayName } = opts;
-    const devices = (): { micOn: boolean; camOn: boolean; speakerId: string } => this.store.getState().local;
+    const { meetingId, displayName } = opts;
+    const devices = (): { micOn: boolean; camOn: boolean; cameraId: string; micId: string; speakerId: string } => this.store.getState().local;
     this.requests = new MeetingRequests({
       store: this.store,
       api,
@@ -85,12 +87,17 @@ export class MeetingSession {
       participantToken: () => this.#participantToken,
       closed: () => this.#closed,
     });
-    this.#resume = new ResumeKeeper({ meetingId, cameraId, micId, displayName, devices }, opts.resume);
+    this.#devices = new DeviceFollower({
+      inUse: () => ({ ...this.#local.inUse(), speaker: this.store.getState().local.speakerId }),
+      fallBack: (kind) => this.setDevice(kind, ''),
+      notice: (text) => this.store.dispatch({ type: 'notice', kind: 'info', text }),
+    });
+    this.#resume = new ResumeKeeper({ meetingId, displayName, devices }, opts.resume);
     // A reload comes back with the devices as they are now.
     let saved = devices();
     this.store.subscribe(() => {
       const now = devices();
-      if (now.micOn === saved.micOn && now.camOn === saved.camOn) return;
+      if (now.micOn === saved.micOn && now.camOn === saved.camOn && now.cameraId === saved.cameraId && now.micId === saved.micId && now.speakerId === saved.speakerId) return;
       saved = now;
       this.#resume.save();
     });
@@ -123,6 +130,17 @@ export class MeetingSession {
 
   toggleScreen(): Promise<void> {
     return this.#mayPublish() ? this.#local.toggleScreen() : Promise.resolve();
+  }
+
+  /**
+   * Uses another camera, microphone or speaker ('' = the default) without renegotiating: the track
+   * is replaced on its publication and the mute state kept (see LocalMedia).
+   */
+  setDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    if (kind === 'camera') return this.#local.setCamera(deviceId);
+    if (kind === 'microphone') return this.#local.setMicrophone(deviceId);
+    this.store.dispatch({ type: 'local', patch: { speakerId: deviceId } });
+    return Promise.resolve();
   }
 
   answerUnmute(unmute: boolean): void {
@@ -175,6 +193,7 @@ export class MeetingSession {
     this.#closed = true;
     if (!keepResume) this.#resume.forget();
     this.#timers.clear();
+    this.#devices.close();
     this.#events.close();
     this.#local.close();
     this.#plane.close();

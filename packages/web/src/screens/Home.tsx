@@ -7,6 +7,7 @@ import type { ReactElement } from 'react';
 import { AccountBar } from '../components/AccountBar.js';
 import { CreateMeeting } from '../components/CreateMeeting.js';
 import { JoinById } from '../components/JoinById.js';
+import { MyMeetings } from '../components/home/MyMeetings.js';
 import { Link } from '../components/Link.js';
 import { canHost, useAccount } from '../lib/account.js';
 import type { OnJoin } from '../lib/route.js';
@@ -65,6 +66,7 @@ export function Home({ onJoin }: { onJoin: OnJoin }): ReactElement {
           {canHost(state.user) ? <CreateMeeting onJoin={onJoin} /> : <HostingCard />}
           <JoinById onJoin={onJoin} />
         </div>
+        {canHost(state.user) && <MyMeetings onJoin={onJoin} />}
       </main>
     </div>
   );

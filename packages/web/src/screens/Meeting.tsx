@@ -13,6 +13,8 @@ import { E2eeStatus } from '../components/e2ee/E2eeStatus.js';
 import { SecurityCodePanel } from '../components/e2ee/SecurityCodePanel.js';
 import { LockIcon } from '../components/Icons.js';
 import { LeaveDialog } from '../components/LeaveDialog.js';
+import { DeviceSettings } from '../components/meeting/DeviceSettings.js';
+import { MeetingInfo } from '../components/meeting/MeetingInfo.js';
 import { LobbyPanel } from '../components/LobbyPanel.js';
 import { ParticipantList } from '../components/ParticipantList.js';
 import { RemoteAudio } from '../components/RemoteAudio.js';
@@ -54,6 +56,7 @@ export function Meeting({
   const [panel, setPanel] = useState<Panel>(() => (window.innerWidth >= 1000 ? 'people' : null));
   const [securityOpen, setSecurityOpen] = useState(false);
   const [leaving, setLeaving] = useState(false);
+  const [devicesOpen, setDevicesOpen] = useState(false);
   const guestsMayModerate = usePublicPolicy()?.guestsMayModerate ?? false;
   const { cameras, screens } = useMemo(() => tilesOf(state), [state]);
   const sharing = useMemo(() => new Set(screens.map((s) => s.participant.id)), [screens]);
@@ -136,6 +139,7 @@ export function Meeting({
         <span className="brand-mark brand-mark-small" aria-hidden="true" />
         <span className="topbar-title">{state.meeting?.title || 'Meeting'}</span>
         <span className="topbar-id mono">{state.meeting?.id}</span>
+        {state.meeting && settings && <MeetingInfo meeting={state.meeting} settings={settings} participants={state.participants} moderator={moderator} issuedPasscode={state.issuedPasscode} />}
         <SensitivityBadge sensitivity={settings?.sensitivity ?? null} />
         {e2ee && <E2eeStatus e2ee={e2ee} open={panel === 'security-code'} onToggle={toggle('security-code')} />}
         {settings?.locked && (
@@ -266,7 +270,21 @@ export function Meeting({
         onChat={toggle('chat')}
         onHand={() => void session.requests.act('raiseHand', { raised: !(self?.handRaised ?? false) })}
         onLeave={() => (moderator ? setLeaving(true) : void session.leave())}
+        onDeviceSettings={() => setDevicesOpen(true)}
       />
+      {devicesOpen && (
+        <DeviceSettings
+          camOn={local.camOn}
+          micOn={local.micOn}
+          cameraTrack={local.cameraTrack}
+          micTrack={local.micTrack}
+          cameraId={local.cameraId}
+          micId={local.micId}
+          speakerId={local.speakerId}
+          onChange={(kind, deviceId) => session.setDevice(kind, deviceId)}
+          onClose={() => setDevicesOpen(false)}
+        />
+      )}
       {leaving && moderator && (
         <LeaveDialog
           isHost={isHost(self?.role)}

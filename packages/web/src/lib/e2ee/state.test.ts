@@ -22,9 +22,9 @@ const SETTINGS: MeetingSettings = {
   forcedBySensitivity: [],
   lockedByPolicy: [],
 };
-const LOCAL = { micOn: true, camOn: false, screenOn: false, cameraTrack: null, screenTrack: null, speakerId: '', deviceError: null };
+const LOCAL = { micOn: true, camOn: false, screenOn: false, cameraTrack: null, micTrack: null, cameraId: '', micId: '', screenTrack: null, speakerId: '', deviceError: null };
 const room = (chat: ChatMessage[] = []): RoomState => ({
-  meeting: { id: 'k7qm-x2hd-9tfa-wr3p', title: 'T' },
+  meeting: { id: 'k7qm-x2hd-9tfa-wr3p', title: 'T', startedAt: 0 },
   self: { id: 'p_self00', displayName: 'Me', role: 'participant', identity: 'guest', handRaised: false, connection: 'connected', joinedAt: 3 },
   participants: [],
   tracks: [],
