@@ -15,3 +15,4 @@ export * from './oidc.js';
 export * from './admin-audit.js';
 export * from './admin-accounts.js';
 export * from './posture.js';
+export * from './cluster.js';
