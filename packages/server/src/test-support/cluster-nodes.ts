@@ -60,11 +60,13 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort();
+/** A fresh redis-server (`port`: again on the port of one that was stopped). */
+export async function startRedis(port?: number): Promise<TestRedis & { port: number }> {
+  port ??= await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
   await awaitOutput(child, /Ready to accept connections/, 'redis-server');
   return {
+    port,
     url: `redis://127.0.0.1:${port}`,
     stop: () => stopChild(child),
   };
