@@ -9,13 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { PROTOCOL_VERSION, type CreateMeetingResponse, type MeetingSettingsPatch, type RoomState, type ServerMessage, type SessionInfo } from '@parley/protocol';
+import { DEFAULT_POLICY, PROTOCOL_VERSION, type CreateMeetingResponse, type MeetingSettingsPatch, type RoomState, type ServerMessage, type SessionInfo } from '@parley/protocol';
 import { verifyStoredLog } from '../audit/status.js';
 import { openDatabase } from '../storage/db.js';
 import { clusterSecret, startNode, startRedis, type TestClusterConfig, type TestNode, type TestRedis } from '../test-support/cluster-nodes.js';
 import { eventually, TestMedia } from '../test-support/media-peer.js';
 import { OPEN_DOORS, TEST_PASSWORD, type Credentials } from '../test-support/server.js';
 import { TEST_CLIENT_BUILD } from '../test-support/client-build.js';
+import { signRelay } from './relay-auth.js';
 import { TestClient } from '../test-support/ws-client.js';
 
 type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
@@ -109,6 +110,12 @@ after(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
   await redis?.stop();
   database?.cleanup();
+});
+
+test('a relay header not signed with the cluster secret is refused', async () => {
+  await assert.rejects(TestClient.connect(b.wsUrl, { 'x-parley-relay': signRelay('not the cluster secret, not at all', 'node-a', '198.51.100.9') }), /HTTP 403/);
+  const genuine = await TestClient.connect(b.wsUrl, { 'x-parley-relay': signRelay(config.secret, 'node-a', '198.51.100.9') });
+  await genuine.close();
 });
 
 test('two people joining through different nodes meet in one room, media included', async () => {
@@ -219,6 +226,20 @@ test('an account disabled on one node is moved out of a meeting on the other', a
   assert.equal(res.status, 200, await res.clone().text());
   const bye = await inMeeting.client.waitFor<Msg<'bye'>>((m) => m.type === 'bye', 10_000, 0);
   assert.equal(bye.reason, 'account-disabled');
+});
+
+test('a policy change on one node applies at once to a meeting running on the other', async () => {
+  const meeting = await createMeeting(b, { ...OPEN_DOORS, features: { chat: true } });
+  const guest = await joinVia(b, meeting, 'Gus');
+  assert.equal(admitted(guest.reply).settings.features.chat, true);
+  const since = guest.client.messages.length;
+  const res = await api(a, 'PUT', '/api/admin/policy', { ...DEFAULT_POLICY, locked: { features: { chat: false } } }, admin);
+  assert.equal(res.status, 200, await res.clone().text());
+  const updated = await guest.client.waitFor<Msg<'settingsUpdated'>>((m) => m.type === 'settingsUpdated', 10_000, since);
+  assert.equal(updated.settings.features.chat, false);
+  assert.deepEqual(updated.settings.lockedByPolicy, ['features.chat']);
+  assert.equal((await api(b, 'PUT', '/api/admin/policy', DEFAULT_POLICY, admin)).status, 200);
+  await guest.client.close();
 });
 
 test('killing the meeting node moves the meeting and its people to the other node', async () => {
