@@ -40,6 +40,8 @@ function sendable(code: number): boolean {
 export class Relay {
   readonly #ws: WebSocket;
   #closed = false;
+  /** Frames the client sent before the meeting's node had its join or resume: held, to keep their order. */
+  #held: { data: Buffer; isBinary: boolean }[] | undefined = [];
 
   private constructor(ws: WebSocket) {
     this.#ws = ws;
@@ -74,6 +76,7 @@ export class Relay {
           if (/^\{"type":"welcome"/.test(text)) {
             welcomed = true;
             ws.send(request.first);
+            relay.#release();
             return;
           }
         }
@@ -94,7 +97,14 @@ export class Relay {
   }
 
   forward(data: Buffer, isBinary: boolean): void {
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(data, { binary: isBinary });
+    if (this.#held) this.#held.push({ data, isBinary });
+    else if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(data, { binary: isBinary });
+  }
+
+  #release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const frame of held) this.forward(frame.data, frame.isBinary);
   }
 
   /** The client went away: so does the pipe (the meeting's node keeps their place for a resume). */
