@@ -57,6 +57,7 @@ import { ReportReview } from './reports/report-review.js';
 import { iceServersFor } from './media/turn-credentials.js';
 import type { Cluster } from './cluster/cluster.js';
 import { announceDisabled, attachCluster, disconnectHere, openCluster } from './cluster/attach.js';
+import { filesRelay } from './cluster/files-relay.js';
 
 export interface ParleyServer {
   readonly http: FastifyInstance;
@@ -196,6 +197,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   oidcRoutes(http, { oidc, policy, publicUrl: config.publicUrl });
   meetingsRoutes(http, { meetings, publicUrl: config.publicUrl });
   filesRoutes(http, { rooms });
+  filesRelay(http, { cluster, rooms });
   auditRoutes(http, { db, publicKey: signer.publicKey });
   adminRoutes(http, { reports: new ReportReview({ db, moderation, audit }) });
   const accountAdmin = new AccountAdmin({

@@ -38,6 +38,8 @@ export interface Cluster {
   readonly clustered: boolean;
   /** Where the meeting's room runs; claims the meeting for this node when no live node holds it. */
   place(meetingId: string): Promise<Placement>;
+  /** The other node that holds the meeting, if one does (never claims it). */
+  locate(meetingId: string): Promise<{ node: string; url: string } | null>;
   /** The passcode and sign-in throttles, counting across every node. */
   readonly throttles: ThrottleFactory;
   /** Tells every other node. */
@@ -58,6 +60,7 @@ export function singleNode(nodeId: string = randomBytes(6).toString('base64url')
     nodeId,
     clustered: false,
     place: () => Promise.resolve({ local: true }),
+    locate: () => Promise.resolve(null),
     throttles: localThrottles,
     publish: () => Promise.resolve(),
     relayHeader: () => {

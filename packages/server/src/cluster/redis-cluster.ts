@@ -139,6 +139,15 @@ export class RedisCluster implements Cluster {
     throw new ParleyError('shutting_down', 'the meeting is changing servers; retry in a moment');
   }
 
+  async locate(meetingId: string): Promise<{ node: string; url: string } | null> {
+    if (!this.#healthy()) throw new ParleyError('shutting_down', 'this server lost its cluster connection; retry in a moment');
+    const current = await this.#client.get(leaseKey(meetingId));
+    if (current === null || current === this.#lease) return null;
+    const lease = ClusterLease.safeParse(JSON.parse(current));
+    if (!lease.success || lease.data.node === this.nodeId) return null;
+    return { node: lease.data.node, url: lease.data.url };
+  }
+
   async publish(event: ClusterEvent): Promise<void> {
     const payload = JSON.stringify(ClusterMessage.parse({ from: this.nodeId, at: Date.now(), event }));
     await this.#client.publish(CHANNEL, JSON.stringify({ payload, mac: hmac(this.#secret, payload) }));

@@ -118,8 +118,8 @@ test('a relay header not signed with the cluster secret is refused', async () =>
   await genuine.close();
 });
 
-test('two people joining through different nodes meet in one room, media included', async () => {
-  const meeting = await createMeeting(b);
+test('two people joining through different nodes meet in one room, media and files included', async () => {
+  const meeting = await createMeeting(b, { ...OPEN_DOORS, features: { fileSharing: true } });
   const first = await joinVia(a, meeting, 'Through A');
   const one = admitted(first.reply);
   const second = await joinVia(b, meeting, 'Through B');
@@ -135,6 +135,24 @@ test('two people joining through different nodes meet in one room, media include
     return (performance.now() - started) / 20;
   };
   console.log(`signaling round trip: direct ${(await roundTrips(first.client)).toFixed(2)} ms, relayed ${(await roundTrips(second.client)).toFixed(2)} ms`);
+
+  // Files live in the room on A; HTTP that reaches B is forwarded there.
+  const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(200, 0x20)]);
+  const upload = await fetch(`${b.url}/api/meetings/${meeting.id}/files?name=notes.pdf`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream', 'x-parley-participant': two.participantToken },
+    body: new Uint8Array(pdf),
+  });
+  assert.equal(upload.status, 201, await upload.clone().text());
+  const file = (await upload.json()) as { id: string };
+  await first.client.waitFor((m) => m.type === 'fileShared', 10_000, 0);
+  const download = await fetch(`${b.url}/api/meetings/${meeting.id}/files/${file.id}`, { headers: { 'x-parley-participant': one.participantToken } });
+  assert.equal(download.status, 200);
+  assert.equal(download.headers.get('x-content-type-options'), 'nosniff');
+  assert.match(download.headers.get('content-disposition') ?? '', /^attachment; filename="notes.pdf"/);
+  assert.deepEqual(Buffer.from(await download.arrayBuffer()), pdf);
+  const stranger = await fetch(`${b.url}/api/meetings/${meeting.id}/files/${file.id}`, { headers: { 'x-parley-participant': 'x'.repeat(32) } });
+  assert.equal(stranger.status, 403, 'the meeting node still decides');
 
   const mediaA = await new TestMedia(first.client, one).setup();
   const mediaB = await new TestMedia(second.client, two).setup();
