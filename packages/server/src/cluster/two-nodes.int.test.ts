@@ -160,7 +160,14 @@ test('two people joining through different nodes meet in one room, media and fil
   await mediaA.waitForMedia(mic.trackId, 10);
   mediaA.close();
   mediaB.close();
-  await Promise.all([first.client.close(), second.client.close()]);
+
+  // A drop and a resume through B (relayed to A, where the room is): the same participant, with the credential.
+  await second.client.close();
+  await first.client.waitFor((m) => m.type === 'participantUpdated' && m.participant.id === two.self.id && m.participant.connection === 'reconnecting', 30_000, 0);
+  const back = await TestClient.ready(b.wsUrl);
+  const resumed = admitted(await back.requestRaw('resume', { meetingId: meeting.id, participantId: two.self.id, token: two.resume.token }));
+  assert.equal(resumed.self.id, two.self.id);
+  await Promise.all([first.client.close(), back.close()]);
 });
 
 test('a passcode guesser alternating between nodes is throttled as one; the right passcode still gets in', async () => {
