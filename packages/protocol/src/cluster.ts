@@ -10,10 +10,12 @@ import { z } from 'zod';
 export const ClusterNodeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'PARLEY_NODE_ID: 1 to 64 letters, digits, - or _');
 export type ClusterNodeId = z.infer<typeof ClusterNodeId>;
 
-/** A meeting directory entry: the node that runs the meeting's room and media, and where to reach its signaling. */
+/** A meeting directory entry: the node that runs the meeting's room and media, and where to reach its signaling, signed. */
 export const ClusterLease = z.object({
   node: ClusterNodeId,
   url: z.url({ protocol: /^https?$/ }),
+  /** HMAC-SHA256 of `node` and `url` under PARLEY_CLUSTER_SECRET (base64url): whoever can write to Redis cannot send clients elsewhere. */
+  mac: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
 });
 export type ClusterLease = z.infer<typeof ClusterLease>;
 

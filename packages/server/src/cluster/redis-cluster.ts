@@ -40,6 +40,10 @@ function redisClient(url: string) {
 }
 type Redis = ReturnType<typeof redisClient>;
 
+function leaseText(node: string, url: string): string {
+  return `lease\n${node}\n${url}`;
+}
+
 function leaseKey(meetingId: string): string {
   return `parley:meeting:{${meetingId}}`;
 }
@@ -77,7 +81,7 @@ export class RedisCluster implements Cluster {
     this.#log = options.log.child({ component: 'cluster', nodeId: options.nodeId });
     this.#client = client;
     this.#subscriber = subscriber;
-    this.#lease = JSON.stringify(ClusterLease.parse({ node: options.nodeId, url: options.nodeUrl }));
+    this.#lease = JSON.stringify(ClusterLease.parse({ node: options.nodeId, url: options.nodeUrl, mac: hmac(options.secret, leaseText(options.nodeId, options.nodeUrl)) }));
     const runner: ScriptRunner = { eval: (script, keys, args) => client.eval(script, { keys, arguments: args }) };
     this.throttles = (name, policy) => new SharedThrottle(runner, name, policy);
   }
@@ -126,15 +130,14 @@ export class RedisCluster implements Cluster {
         }
         continue; // another node claimed it meanwhile: look again
       }
-      const lease = ClusterLease.safeParse(JSON.parse(current));
-      if (!lease.success) throw new Error('the meeting directory holds an invalid lease');
-      if (lease.data.node === this.nodeId) {
+      const lease = this.#readLease(current);
+      if (lease.node === this.nodeId) {
         // An earlier run of this node (same PARLEY_NODE_ID, another URL): it is gone; take the meeting over.
         await this.#client.set(key, this.#lease, { expiration: { type: 'PX', value: LEASE_MS } });
         this.#owned.set(meetingId, Date.now());
         return { local: true };
       }
-      return { local: false, node: lease.data.node, url: lease.data.url };
+      return { local: false, node: lease.node, url: lease.url };
     }
     throw new ParleyError('shutting_down', 'the meeting is changing servers; retry in a moment');
   }
@@ -143,9 +146,24 @@ export class RedisCluster implements Cluster {
     if (!this.#healthy()) throw new ParleyError('shutting_down', 'this server lost its cluster connection; retry in a moment');
     const current = await this.#client.get(leaseKey(meetingId));
     if (current === null || current === this.#lease) return null;
-    const lease = ClusterLease.safeParse(JSON.parse(current));
-    if (!lease.success || lease.data.node === this.nodeId) return null;
-    return { node: lease.data.node, url: lease.data.url };
+    const lease = this.#readLease(current);
+    if (lease.node === this.nodeId) return null;
+    return { node: lease.node, url: lease.url };
+  }
+
+  /** A lease another node wrote: validated and its signature checked; anything else is refused, never followed or overwritten. */
+  #readLease(text: string): ClusterLease {
+    let parsed: ReturnType<typeof ClusterLease.safeParse>;
+    try {
+      parsed = ClusterLease.safeParse(JSON.parse(text));
+    } catch {
+      parsed = ClusterLease.safeParse(undefined);
+    }
+    if (!parsed.success || !sameMac(parsed.data.mac, hmac(this.#secret, leaseText(parsed.data.node, parsed.data.url)))) {
+      this.#log.error('the meeting directory holds a lease not signed with the cluster secret: refusing to follow it');
+      throw new ParleyError('internal', 'the meeting directory is inconsistent');
+    }
+    return parsed.data;
   }
 
   async publish(event: ClusterEvent): Promise<void> {

@@ -6,9 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { createClient } from 'redis';
 import { DEFAULT_POLICY, PROTOCOL_VERSION, type CreateMeetingResponse, type MeetingSettingsPatch, type RoomState, type ServerMessage, type SessionInfo } from '@parley/protocol';
 import { verifyStoredLog } from '../audit/status.js';
 import { openDatabase } from '../storage/db.js';
@@ -116,6 +118,31 @@ test('a relay header not signed with the cluster secret is refused', async () =>
   await assert.rejects(TestClient.connect(b.wsUrl, { 'x-parley-relay': signRelay('not the cluster secret, not at all', 'node-a', '198.51.100.9') }), /HTTP 403/);
   const genuine = await TestClient.connect(b.wsUrl, { 'x-parley-relay': signRelay(config.secret, 'node-a', '198.51.100.9') });
   await genuine.close();
+});
+
+test('a lease in Redis not signed with the cluster secret is never followed', async () => {
+  const meeting = await createMeeting(a);
+  // Someone who can write to Redis points the meeting at their own server, to collect the cookies a relay carries.
+  let visited = false;
+  const trap = createServer((_req, res) => {
+    visited = true;
+    res.end();
+  });
+  await new Promise<void>((resolve) => trap.listen(0, '127.0.0.1', resolve));
+  const address = trap.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const writer = createClient({ url: redis.url });
+  await writer.connect();
+  await writer.set(`parley:meeting:{${meeting.id}}`, JSON.stringify({ node: 'node-evil', url, mac: 'A'.repeat(43) }), { expiration: { type: 'PX', value: 60_000 } });
+  for (const node of [a, b]) {
+    const attempt = await joinVia(node, meeting, 'Victim', admin.cookie);
+    assert.equal(attempt.reply.type === 'error' && attempt.reply.code, 'internal', JSON.stringify(attempt.reply));
+    await attempt.client.close();
+  }
+  assert.equal(visited, false, 'no node connected to the forged address');
+  await writer.del(`parley:meeting:{${meeting.id}}`);
+  await writer.close();
+  await new Promise((resolve) => trap.close(resolve));
 });
 
 test('two people joining through different nodes meet in one room, media and files included', async () => {
