@@ -17,3 +17,4 @@ export * from './admin-accounts.js';
 export * from './posture.js';
 export * from './network-quality.js';
 export * from './my-meetings.js';
+export * from './cluster.js';

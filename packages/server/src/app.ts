@@ -57,6 +57,9 @@ import { PostureReporter } from './posture/posture-report.js';
 import { postureSources } from './posture/posture-sources.js';
 import { ReportReview } from './reports/report-review.js';
 import { iceServersFor } from './media/turn-credentials.js';
+import type { Cluster } from './cluster/cluster.js';
+import { announceDisabled, attachCluster, disconnectHere, openCluster } from './cluster/attach.js';
+import { filesRelay } from './cluster/files-relay.js';
 
 export interface ParleyServer {
   readonly http: FastifyInstance;
@@ -82,6 +85,8 @@ export interface ParleyServer {
   readonly syslog: SyslogForwarder | undefined;
   /** The checkpoint signing key's public half: for auditStatus(db, auditPublicKey) (audit/status.ts). */
   readonly auditPublicKey: KeyObject;
+  /** This node among several (PARLEY_REDIS_URL), or alone. */
+  readonly cluster: Cluster;
   /** Tells every client, closes sockets, rooms, the SFU, HTTP and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -114,12 +119,13 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     audit.onAppended((record) => forwarder.send(record));
     syslog = forwarder;
   }
+  const cluster = await openCluster(config, log);
   const meetingStore = new MeetingStore(db);
   const untrustedAudit = new UntrustedAudit(audit);
   const policy = await PolicyStore.open(db, audit);
-  const meetings = new Meetings(meetingStore, audit, { policy, untrusted: untrustedAudit, metrics });
+  const meetings = new Meetings(meetingStore, audit, { policy, untrusted: untrustedAudit, metrics, throttles: cluster.throttles });
   const moderation = new ModerationStore(db);
-  const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit, untrustedAudit, metrics, policy);
+  const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit, untrustedAudit, metrics, policy, cluster.throttles);
   const sso = oidcSettings(config);
   const oidc = sso
     ? new OidcSignIn(sso, {
@@ -173,6 +179,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     for (const connection of connections) connection.tellBuild(builds.served, true);
   });
   metrics.attach({ rooms, sfu, connections, audit: checkpoints });
+  attachCluster(cluster, { rooms, policy, connections, log });
   meetings.on('guessingLockout', (meetingId) =>
     rooms.get(meetingId)?.alertModerators('passcode-guessing', 'Many wrong passcodes were tried for this meeting; it takes no passcode guesses for the next 10 minutes.'),
   );
@@ -193,6 +200,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   meetingsRoutes(http, { meetings, publicUrl: config.publicUrl });
   myMeetingsRoutes(http, { myMeetings: new MyMeetings({ store: meetingStore, audit, policy, live: (id) => rooms.get(id) !== undefined }), publicUrl: config.publicUrl });
   filesRoutes(http, { rooms });
+  filesRelay(http, { cluster, rooms });
   auditRoutes(http, { db, publicKey: signer.publicKey });
   adminRoutes(http, { reports: new ReportReview({ db, moderation, audit }) });
   const accountAdmin = new AccountAdmin({
@@ -201,8 +209,8 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     audit,
     // Disabled: out of every live meeting and lobby, then every other socket opened with their session.
     disconnect: async (userId) => {
-      const places = await rooms.disconnectUser(userId);
-      for (const connection of connections) if (connection.userId === userId) connection.close('account-disabled', 'An administrator disabled your account.');
+      const places = await disconnectHere({ rooms, connections }, userId);
+      await announceDisabled(cluster, userId, log);
       return places;
     },
   });
@@ -232,6 +240,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     handshakeTimeoutMs: config.handshakeTimeoutSeconds * 1000,
     metrics,
+    cluster,
   });
   await webClient(http, config.webRoot);
 
@@ -243,6 +252,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
       builds.close();
       await rooms.close('The server is restarting. Please rejoin in a moment.');
       for (const connection of connections) connection.close('shutdown', 'The server is shutting down.');
+      await cluster.close();
       await sfu.close();
       await http.close();
       await untrustedAudit.close();
@@ -252,5 +262,5 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
     })();
     return closing;
   };
-  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, builds, clients, metrics, oidc, checkpoints, syslog, auditPublicKey: signer.publicKey, close };
+  return { http, db, sfu, rooms, audit, untrustedAudit, accounts, policy, builds, clients, metrics, oidc, checkpoints, syslog, auditPublicKey: signer.publicKey, cluster, close };
 }

@@ -138,6 +138,19 @@ export const ParleyConfig = z.object({
   turnTtlSeconds: z.number().int().min(900).max(86_400).default(60 * 60),
   /** `relay`: every client sends media only through TURN (needs turnUrls); `all`: direct or through TURN. */
   iceTransportPolicy: z.enum(['all', 'relay']).default('all'),
+  /** Several nodes: the Redis they share (`redis://` or `rediss://`, credentials in the URL); unset: one node, no Redis. Never logged. */
+  redisUrl: z.string().regex(/^rediss?:\/\/\S+$/, 'PARLEY_REDIS_URL must be a redis:// or rediss:// URL').optional(),
+  /** This node's name in the cluster; default: random at each start. */
+  nodeId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'PARLEY_NODE_ID: 1 to 64 letters, digits, - or _').optional(),
+  /** The base URL other nodes use to reach this node's signaling (an internal address); required with redisUrl. */
+  nodeUrl: z.url({ protocol: /^https?$/, error: 'PARLEY_NODE_URL must be an http:// or https:// URL' }).optional(),
+  /** Authenticates node-to-node relays and broadcasts (HMAC-SHA256); required with redisUrl. Never logged. */
+  clusterSecret: z
+    .string()
+    .min(32, 'PARLEY_CLUSTER_SECRET needs at least 32 characters')
+    .max(512)
+    .regex(/^[\x21-\x7e]+$/, 'PARLEY_CLUSTER_SECRET must be printable ASCII without spaces')
+    .optional(),
 });
 export type ParleyConfig = z.infer<typeof ParleyConfig>;
 export type ParleyOptions = z.input<typeof ParleyConfig>;
@@ -178,6 +191,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ParleyOptions {
     turnSecret: env.PARLEY_TURN_SECRET || undefined,
     turnTtlSeconds: num('PARLEY_TURN_TTL_SECONDS'),
     iceTransportPolicy: (env.PARLEY_ICE_TRANSPORT_POLICY || undefined) as ParleyOptions['iceTransportPolicy'],
+    redisUrl: env.PARLEY_REDIS_URL || undefined,
+    nodeId: env.PARLEY_NODE_ID || undefined,
+    nodeUrl: env.PARLEY_NODE_URL || undefined,
+    clusterSecret: env.PARLEY_CLUSTER_SECRET || undefined,
   };
 }
 
@@ -192,6 +209,7 @@ export function resolveConfig(options: ParleyOptions): ParleyConfig {
   }
   checkOidcConfig(config);
   checkTurnConfig(config);
+  checkClusterConfig(config);
   return config;
 }
 
@@ -203,6 +221,15 @@ function checkTurnConfig(config: ParleyConfig): void {
   if (config.iceTransportPolicy === 'relay' && config.turnUrls === undefined) {
     throw new Error('PARLEY_ICE_TRANSPORT_POLICY=relay needs a TURN server: set PARLEY_TURN_URLS and PARLEY_TURN_SECRET');
   }
+}
+
+/** Several nodes need to reach each other and to trust each other: PARLEY_NODE_URL and PARLEY_CLUSTER_SECRET with PARLEY_REDIS_URL. */
+function checkClusterConfig(config: ParleyConfig): void {
+  if (config.redisUrl === undefined) {
+    if (config.nodeUrl !== undefined || config.clusterSecret !== undefined) throw new Error('PARLEY_NODE_URL and PARLEY_CLUSTER_SECRET are for several nodes: set PARLEY_REDIS_URL too');
+    return;
+  }
+  if (config.nodeUrl === undefined || config.clusterSecret === undefined) throw new Error('several nodes (PARLEY_REDIS_URL) need PARLEY_NODE_URL and PARLEY_CLUSTER_SECRET');
 }
 
 /** Single sign-on needs all three of issuer, client ID and secret, and an https issuer unless it is on this machine. */

@@ -7,7 +7,7 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     redact: {
-      paths: ['req.headers.cookie', 'req.headers.authorization', '*.passcode', 'passcode', '*.sdp', 'sdp', '*.credential', 'credential', '*.turnSecret', 'turnSecret'],
+      paths: ['req.headers.cookie', 'req.headers.authorization', '*.passcode', 'passcode', '*.sdp', 'sdp', '*.credential', 'credential', '*.turnSecret', 'turnSecret', '*.clusterSecret', 'clusterSecret', '*.redisUrl', 'redisUrl', 'req.headers["x-parley-relay"]'],
       censor: '[redacted]',
     },
   });

@@ -6,7 +6,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ParleyError, type OrgRole } from '@parley/protocol';
 import type { AuditLog } from '../storage/audit.js';
 import { UntrustedAudit } from '../storage/untrusted-audit.js';
-import { FailureThrottle, SIGNIN_ACCOUNT_GLOBAL_POLICY, SIGNIN_ACCOUNT_POLICY, SIGNIN_ADDRESS_POLICY, type Turn } from '../util/failure-throttle.js';
+import { localThrottles, SIGNIN_ACCOUNT_GLOBAL_POLICY, SIGNIN_ACCOUNT_POLICY, SIGNIN_ADDRESS_POLICY, type GuessThrottle, type ThrottleFactory, type Turn } from '../util/failure-throttle.js';
 import { addressKey } from '../util/address.js';
 import { decoyHash, verifySecret } from '../util/secrets.js';
 import { NO_METRICS, type Metrics, type ThrottleScope } from '../metrics/metrics.js';
@@ -23,9 +23,9 @@ export class Accounts {
   /** Where anonymous failures and throttled attempts go: bounded and aggregated. */
   readonly #untrusted: UntrustedAudit;
   /** Lock the guesser, not the account: per address, per account from one address, and a slowdown per account. */
-  readonly #byAddress = new FailureThrottle(SIGNIN_ADDRESS_POLICY);
-  readonly #byAccountAtAddress = new FailureThrottle(SIGNIN_ACCOUNT_POLICY);
-  readonly #byAccount = new FailureThrottle(SIGNIN_ACCOUNT_GLOBAL_POLICY);
+  readonly #byAddress: GuessThrottle;
+  readonly #byAccountAtAddress: GuessThrottle;
+  readonly #byAccount: GuessThrottle;
   readonly #metrics: Pick<Metrics, 'throttled' | 'guessFailed'>;
   /** The organization's policy: whether local passwords may sign in at all. */
   readonly #policy: PolicySource;
@@ -38,7 +38,11 @@ export class Accounts {
     untrusted: UntrustedAudit = new UntrustedAudit(audit),
     metrics: Pick<Metrics, 'throttled' | 'guessFailed'> = NO_METRICS,
     policy: PolicySource = fixedPolicy(),
+    throttles: ThrottleFactory = localThrottles,
   ) {
+    this.#byAddress = throttles('signin-address', SIGNIN_ADDRESS_POLICY);
+    this.#byAccountAtAddress = throttles('signin-account-address', SIGNIN_ACCOUNT_POLICY);
+    this.#byAccount = throttles('signin-account', SIGNIN_ACCOUNT_GLOBAL_POLICY);
     this.users = users;
     this.sessions = sessions;
     this.#audit = audit;
@@ -96,16 +100,16 @@ export class Accounts {
     }
     const account = email.trim().toLowerCase();
     const from = addressKey(clientAddress);
-    const gates: [FailureThrottle, string, ThrottleScope][] = [
+    const gates: [GuessThrottle, string, ThrottleScope][] = [
       [this.#byAddress, from, 'address'],
       [this.#byAccountAtAddress, `${account}\n${from}`, 'account_address'],
       [this.#byAccount, account, 'account'],
     ];
-    const tickets: { throttle: FailureThrottle; turn: Extract<Turn, { ok: true }> }[] = [];
+    const tickets: { throttle: GuessThrottle; turn: Extract<Turn, { ok: true }> }[] = [];
     for (const [throttle, key, scope] of gates) {
       const turn = await throttle.acquire(key);
       if (!turn.ok) {
-        for (const t of tickets) t.throttle.settle(t.turn.ticket, false);
+        for (const t of tickets) await t.throttle.settle(t.turn.ticket, false);
         this.#metrics.throttled('signin', scope);
         await this.#untrusted.repeat({ action: 'signin.throttled', clientAddress, details: { email } });
         throw new ParleyError('rate_limited', `too many failed sign-ins; your password was not checked; retry in ${Math.ceil(turn.retryAfterMs / 1000)} s`);
@@ -118,7 +122,7 @@ export class Accounts {
       user = await this.users.findByEmail(email);
       ok = (await verifySecret(password, user?.password_hash ?? (await decoyHash()))) && user !== undefined && !user.disabled;
     } finally {
-      for (const t of tickets) t.throttle.settle(t.turn.ticket, !ok);
+      for (const t of tickets) await t.throttle.settle(t.turn.ticket, !ok);
     }
     if (!user || !ok) {
       this.#metrics.guessFailed('signin');

@@ -8,6 +8,7 @@ import { ParleyError } from '@parley/protocol';
 import { SignalingConnection, type ConnectionDeps } from '../signaling/connection.js';
 import { addressKey } from '../util/address.js';
 import { DEVICE_COOKIE, expectedOrigin, validDeviceId } from './session.js';
+import { relayedClientAddress } from '../cluster/relayed-address.js';
 
 export function signalingRoute(
   app: FastifyInstance,
@@ -31,7 +32,7 @@ export function signalingRoute(
           request.log.warn({ origin }, 'cross-origin WebSocket refused');
           throw new ParleyError('forbidden', 'cross-origin WebSocket');
         }
-        const address = addressKey(request.ip);
+        const address = addressKey(relayedClientAddress(request, deps.cluster));
         const open = perAddress.get(address) ?? 0;
         if (open >= deps.maxConnectionsPerAddress) {
           request.log.warn({ clientAddress: address, open }, 'too many sockets from one address');
@@ -49,7 +50,13 @@ export function signalingRoute(
     (socket, request) => {
       const connection = new SignalingConnection(
         socket,
-        { clientAddress: request.ip, user: request.parleySession?.user, deviceId: validDeviceId(request.cookies[DEVICE_COOKIE]), userAgent: request.headers['user-agent'] },
+        {
+          clientAddress: relayedClientAddress(request, deps.cluster),
+          user: request.parleySession?.user,
+          deviceId: validDeviceId(request.cookies[DEVICE_COOKIE]),
+          userAgent: request.headers['user-agent'],
+          cookie: request.headers.cookie,
+        },
         deps,
       );
       deps.connections.add(connection);

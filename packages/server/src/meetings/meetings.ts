@@ -10,7 +10,7 @@ import type { UserRecord } from '../accounts/users.js';
 import type { AuditLog } from '../storage/audit.js';
 import type { MeetingRecord, MeetingStore } from '../storage/meetings.js';
 import { UntrustedAudit } from '../storage/untrusted-audit.js';
-import { ADDRESS_POLICY, FailureThrottle, MEETING_POLICY } from '../util/failure-throttle.js';
+import { ADDRESS_POLICY, FailureThrottle, MEETING_POLICY, type GuessThrottle, type ThrottleFactory } from '../util/failure-throttle.js';
 import { addressKey } from '../util/address.js';
 import { NO_METRICS, type Metrics } from '../metrics/metrics.js';
 import { decoyHash, hashSecret, newMeetingId, newPasscode, verifySecret } from '../util/secrets.js';
@@ -66,8 +66,8 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
   /** Where guessers' failures and throttled attempts go: bounded and aggregated. */
   readonly #untrusted: UntrustedAudit;
   readonly policy: PolicySource;
-  readonly #byAddress: FailureThrottle;
-  readonly #byMeeting: FailureThrottle;
+  readonly #byAddress: GuessThrottle;
+  readonly #byMeeting: GuessThrottle;
   /** Meetings whose moderators were told of a guessing lockout, and when. */
   readonly #lockoutsAlerted = new Map<string, number>();
   readonly #now: () => number;
@@ -76,7 +76,7 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
   constructor(
     store: MeetingStore,
     audit: AuditLog,
-    options: { policy?: PolicySource; now?: () => number; untrusted?: UntrustedAudit; metrics?: Pick<Metrics, 'throttled' | 'guessFailed'> } = {},
+    options: { policy?: PolicySource; now?: () => number; untrusted?: UntrustedAudit; metrics?: Pick<Metrics, 'throttled' | 'guessFailed'>; throttles?: ThrottleFactory } = {},
   ) {
     super();
     this.#store = store;
@@ -84,8 +84,8 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
     this.#untrusted = options.untrusted ?? new UntrustedAudit(audit);
     this.policy = options.policy ?? fixedPolicy();
     const clock = options.now ? { now: options.now } : {};
-    this.#byAddress = new FailureThrottle(ADDRESS_POLICY, clock);
-    this.#byMeeting = new FailureThrottle(MEETING_POLICY, clock);
+    this.#byAddress = options.throttles ? options.throttles('passcode-address', ADDRESS_POLICY) : new FailureThrottle(ADDRESS_POLICY, clock);
+    this.#byMeeting = options.throttles ? options.throttles('passcode-meeting', MEETING_POLICY) : new FailureThrottle(MEETING_POLICY, clock);
     this.#now = options.now ?? Date.now;
     this.#metrics = options.metrics ?? NO_METRICS;
   }
@@ -172,7 +172,7 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
     if (!byAddress.ok) return this.#throttled(meetingId, hash !== null, clientAddress, byAddress.retryAfterMs, 'address');
     const byMeeting = await this.#byMeeting.acquire(meetingId);
     if (!byMeeting.ok) {
-      this.#byAddress.settle(byAddress.ticket, false);
+      await this.#byAddress.settle(byAddress.ticket, false);
       return this.#throttled(meetingId, hash !== null, clientAddress, byMeeting.retryAfterMs, 'meeting');
     }
     let ok = false;
@@ -180,8 +180,8 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
       ok = hash !== null && (await verifySecret(passcode ?? '', hash));
       if (hash === null) await verifySecret(passcode ?? '', await decoyHash());
     } finally {
-      this.#byAddress.settle(byAddress.ticket, !ok);
-      this.#byMeeting.settle(byMeeting.ticket, !ok);
+      await this.#byAddress.settle(byAddress.ticket, !ok);
+      await this.#byMeeting.settle(byMeeting.ticket, !ok);
     }
     if (!ok) {
       await this.#denied(meetingId, hash !== null, clientAddress);
@@ -213,11 +213,11 @@ export class Meetings extends TypedEmitter<MeetingsEvents> {
       clientAddress,
       details: { reason: exists ? 'bad-passcode' : 'unknown-meeting', attemptedMeetingId: meetingId },
     });
-    if (!exists || this.#byMeeting.failures(meetingId) < MEETING_POLICY.freeFailures) return;
+    if (!exists || (await this.#byMeeting.failures(meetingId)) < MEETING_POLICY.freeFailures) return;
     const alertedAt = this.#lockoutsAlerted.get(meetingId);
     if (alertedAt !== undefined && this.#now() - alertedAt < MEETING_POLICY.windowMs) return;
     this.#lockoutsAlerted.set(meetingId, this.#now());
-    await this.#audit.append({ meetingId, action: 'meeting.guessing-lockout', clientAddress, details: { failures: this.#byMeeting.failures(meetingId) } });
+    await this.#audit.append({ meetingId, action: 'meeting.guessing-lockout', clientAddress, details: { failures: await this.#byMeeting.failures(meetingId) } });
     this.emit('guessingLockout', meetingId);
   }
 }

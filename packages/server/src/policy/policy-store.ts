@@ -21,7 +21,8 @@ export function fixedPolicy(policy: OrgPolicy = DEFAULT_POLICY): PolicySource {
 const KEY = 'org_policy';
 
 interface PolicyEvents {
-  changed: [policy: OrgPolicy, before: OrgPolicy];
+  /** `reloaded`: another node changed it (reload()), so it is news only to this node. */
+  changed: [policy: OrgPolicy, before: OrgPolicy, reloaded?: boolean];
 }
 
 export class PolicyStore extends TypedEmitter<PolicyEvents> implements PolicySource {
@@ -38,11 +39,27 @@ export class PolicyStore extends TypedEmitter<PolicyEvents> implements PolicySou
 
   /** Loads the stored policy; a stored policy that does not validate stops the server (it never falls back to a weaker one). */
   static async open(db: Db, audit: AuditLog): Promise<PolicyStore> {
+    return new PolicyStore(db, audit, await PolicyStore.#load(db));
+  }
+
+  static async #load(db: Db): Promise<OrgPolicy> {
     const row = await db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
-    if (!row) return new PolicyStore(db, audit, DEFAULT_POLICY);
+    if (!row) return DEFAULT_POLICY;
     const parsed = OrgPolicy.safeParse({ ...DEFAULT_POLICY, ...(JSON.parse(row.value) as object) });
     if (!parsed.success) throw new Error(`the stored organization policy is invalid: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`);
-    return new PolicyStore(db, audit, parsed.data);
+    return parsed.data;
+  }
+
+  /**
+   * Several nodes: another node stored a new policy. Reads it again and announces it here (not
+   * audited again: the node that changed it audited it). An invalid stored policy keeps the current one.
+   */
+  async reload(): Promise<void> {
+    const next = await PolicyStore.#load(this.#db);
+    const before = this.#current;
+    if (JSON.stringify(next) === JSON.stringify(before)) return;
+    this.#current = next;
+    this.emit('changed', next, before, true);
   }
 
   current(): OrgPolicy {

@@ -28,6 +28,8 @@ import type { PolicySource } from '../policy/policy-store.js';
 import type { ByeReason, Entrant, ParticipantSink } from '../rooms/participant.js';
 import type { RoomRegistry } from '../rooms/registry.js';
 import { RoomClosedError, type Room } from '../rooms/room.js';
+import type { Cluster } from '../cluster/cluster.js';
+import { relayIfElsewhere, type Relay } from '../cluster/relay.js';
 import { decode } from './codec.js';
 import { RateGuard } from './rate-limiter.js';
 
@@ -44,9 +46,11 @@ export interface ConnectionDeps {
   handshakeTimeoutMs: number;
   /** Counts frames, errors and the time to media (monitoring); optional. */
   metrics?: Pick<Metrics, 'messageReceived' | 'errorSent' | 'mediaSetUp' | 'firstFrame'>;
+  /** Several nodes: a meeting whose room runs on another node is reached through a relay (cluster/relay.ts). */
+  cluster?: Cluster;
 }
 
-type State = 'new' | 'ready' | 'joining' | 'waiting' | 'joined' | 'closed';
+type State = 'new' | 'ready' | 'joining' | 'waiting' | 'joined' | 'relayed' | 'closed';
 
 /** A peer that lets this much unsent data pile up is too slow to keep: drop it. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -81,9 +85,18 @@ export class SignalingConnection implements ParticipantSink {
   readonly #connectedAt = Date.now();
   #meetingId: string | undefined;
   #displayName: string | undefined;
+  /** Several nodes: what a relay to the meeting's node needs, and the relay once this socket is a pipe. */
+  readonly #relayInit: { cookie: string | undefined; userAgent: string | undefined };
+  #helloText: string | undefined;
+  #relay: Relay | undefined;
 
-  constructor(ws: WebSocket, init: { clientAddress: string; user: UserRecord | undefined; deviceId: string | null; userAgent?: string | undefined }, deps: ConnectionDeps) {
+  constructor(
+    ws: WebSocket,
+    init: { clientAddress: string; user: UserRecord | undefined; deviceId: string | null; userAgent?: string | undefined; cookie?: string | undefined },
+    deps: ConnectionDeps,
+  ) {
     this.#ws = ws;
+    this.#relayInit = { cookie: init.cookie, userAgent: init.userAgent };
     this.#deps = deps;
     this.#clientAddress = init.clientAddress;
     this.#user = init.user;
@@ -135,7 +148,7 @@ export class SignalingConnection implements ParticipantSink {
 
   /** What the Clients view lists: once the client said hello, until its socket closes. */
   describe(): ClientDescription | undefined {
-    if (this.#clientBuild === undefined || this.#state === 'closed') return undefined;
+    if (this.#clientBuild === undefined || this.#state === 'closed' || this.#state === 'relayed') return undefined;
     return { build: this.#clientBuild, browser: this.#browser, meetingId: this.#meetingId ?? null, displayName: this.#displayName ?? null, connectedAt: this.#connectedAt };
   }
 
@@ -164,6 +177,10 @@ export class SignalingConnection implements ParticipantSink {
       this.#deps.metrics?.messageReceived('rate_limited');
       if (rate === 'abusive') this.close('protocol', 'Too many messages.');
       else this.#sendError(null, new ParleyError('rate_limited'));
+      return;
+    }
+    if (this.#relay) {
+      this.#relay.forward(data, isBinary);
       return;
     }
     const decoded = decode(data, isBinary);
@@ -210,6 +227,7 @@ export class SignalingConnection implements ParticipantSink {
     }
     this.#state = 'ready';
     this.#clientBuild = message.clientBuild;
+    this.#helloText = JSON.stringify(message);
     this.#armIdle('No join received in time.');
     this.#log.debug({ clientBuild: message.clientBuild }, 'hello');
     this.send({ type: 'welcome', id: message.id, protocolVersion: PROTOCOL_VERSION, serverBuild: this.#deps.serverBuild });
@@ -225,6 +243,7 @@ export class SignalingConnection implements ParticipantSink {
     this.#entry = 'join';
     clearTimeout(this.#idleTimer);
     try {
+      if (await this.#relayed(message.meetingId, message)) return;
       const meeting = await this.#deps.meetings.admit(message.meetingId, message.passcode, user, this.#clientAddress);
       const entrant = this.#entrant(displayName, user !== undefined && meeting.hostUserId === user.id);
       this.#meetingId = meeting.meeting.id;
@@ -254,6 +273,7 @@ export class SignalingConnection implements ParticipantSink {
     this.#entry = 'resume';
     clearTimeout(this.#idleTimer);
     try {
+      if (await this.#relayed(message.meetingId, message)) return;
       const record = await this.#deps.rooms.resumeStore.take(message.meetingId, message.participantId, message.token);
       if (!record || record.userId !== (this.#user?.id ?? null)) {
         this.#log.info({ meetingId: message.meetingId }, 'resume refused');
@@ -272,6 +292,38 @@ export class SignalingConnection implements ParticipantSink {
       if (this.#state === 'joining') this.#state = 'ready';
       throw err instanceof RoomClosedError ? new ParleyError('shutting_down') : err;
     }
+  }
+
+  /**
+   * Several nodes: when the meeting's room runs on another node, this socket becomes a pipe to it
+   * (the request that named the meeting goes there too, and everything after it). True if so.
+   */
+  async #relayed(meetingId: string, request: ClientMessage): Promise<boolean> {
+    const cluster = this.#deps.cluster;
+    if (!cluster?.clustered || this.#helloText === undefined) return false;
+    const relay = await relayIfElsewhere(
+      cluster,
+      meetingId,
+      { clientAddress: this.#clientAddress, cookie: this.#relayInit.cookie, userAgent: this.#relayInit.userAgent, hello: this.#helloText, first: JSON.stringify(request) },
+      {
+        sendText: (text) => {
+          if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(text);
+        },
+        close: (code, reason) => {
+          if (this.#ws.readyState === this.#ws.OPEN) this.#ws.close(code, reason);
+        },
+        drop: () => this.#ws.terminate(),
+      },
+    );
+    if (!relay) return false;
+    if (this.#state === 'closed') {
+      relay.close();
+      return true;
+    }
+    this.#relay = relay;
+    this.#state = 'relayed';
+    this.#log.debug({ meetingId }, 'relayed to the meeting node');
+    return true;
   }
 
   #entrant(displayName: string, isOwner: boolean): Entrant {
@@ -376,6 +428,7 @@ export class SignalingConnection implements ParticipantSink {
     clearInterval(this.#keepalive);
     const wasInRoom = this.#state === 'joined' || this.#state === 'waiting';
     this.#state = 'closed';
+    this.#relay?.close();
     if (wasInRoom) this.#detach().catch((err: unknown) => this.#log.error({ err }, 'detach failed'));
   }
 }

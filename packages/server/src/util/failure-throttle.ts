@@ -52,7 +52,20 @@ const realClock: ThrottleClock = {
 
 const MAX_KEYS = 50_000;
 
-export class FailureThrottle {
+/** What the guess checks need of a throttle: this process's FailureThrottle, or one shared by every node (cluster/shared-throttle.ts). */
+export interface GuessThrottle {
+  acquire(key: string): Promise<Turn>;
+  settle(ticket: Ticket, failed: boolean): void | Promise<void>;
+  failures(key: string): number | Promise<number>;
+}
+
+/** Makes the throttle for one policy; `name` keeps different throttles' counts apart where they are shared. */
+export type ThrottleFactory = (name: string, policy: ThrottlePolicy) => GuessThrottle;
+
+/** One node: each throttle counts in this process. */
+export const localThrottles: ThrottleFactory = (_name, policy) => new FailureThrottle(policy);
+
+export class FailureThrottle implements GuessThrottle {
   readonly #policy: ThrottlePolicy;
   readonly #clock: ThrottleClock;
   readonly #keys = new Map<string, KeyState>();
