@@ -101,7 +101,7 @@ export function TileView({
       )}
       <div className="nameplate">
         {source === 'camera' && micMuted && (
-          <span className="nameplate-muted" title="Microphone off" aria-label="Microphone off">
+          <span className="nameplate-muted" title="Microphone off" role="img" aria-label="Microphone off">
             <MicOffIcon className="icon icon-small" />
           </span>
         )}

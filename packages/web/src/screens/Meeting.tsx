@@ -12,11 +12,13 @@ import { E2eeStatus } from '../components/e2ee/E2eeStatus.js';
 import { SecurityCodePanel } from '../components/e2ee/SecurityCodePanel.js';
 import { LockIcon } from '../components/Icons.js';
 import { LeaveDialog } from '../components/LeaveDialog.js';
+import { LiveAnnouncer } from '../components/LiveAnnouncer.js';
 import { LobbyPanel } from '../components/LobbyPanel.js';
 import { ParticipantList } from '../components/ParticipantList.js';
 import { RemoteAudio } from '../components/RemoteAudio.js';
 import { SecurityMenu } from '../components/SecurityMenu.js';
 import { SensitivityBadge } from '../components/SensitivityBadge.js';
+import { MeetingShortcuts } from '../components/ShortcutsOverlay.js';
 import { Stage } from '../components/Stage.js';
 import { Toasts } from '../components/Toasts.js';
 import { UnmutePrompt } from '../components/UnmutePrompt.js';
@@ -133,7 +135,7 @@ export function Meeting({
     <main className="meeting">
       <header className="topbar">
         <span className="brand-mark brand-mark-small" aria-hidden="true" />
-        <span className="topbar-title">{state.meeting?.title || 'Meeting'}</span>
+        <h1 className="topbar-title">{state.meeting?.title || 'Meeting'}</h1>
         <span className="topbar-id mono">{state.meeting?.id}</span>
         <SensitivityBadge sensitivity={settings?.sensitivity ?? null} />
         {e2ee && <E2eeStatus e2ee={e2ee} open={panel === 'security-code'} onToggle={toggle('security-code')} />}
@@ -209,6 +211,8 @@ export function Meeting({
         onRemove={(participantId) => void session.requests.act('remove', { participantId })}
         onOpenLobby={() => setPanel('lobby')}
       />
+      <LiveAnnouncer seen={state} moderator={moderator} />
+      <MeetingShortcuts />
       {securityOpen && moderator && settings && (
         <SecurityMenu
           settings={settings}
