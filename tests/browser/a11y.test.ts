@@ -101,6 +101,132 @@ describe('accessibility in Chromium', { timeout: 300_000 }, () => {
     };
   }
 
+  const active = (page: Page): Promise<string | null> => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);
+  const pressed = (page: Page, testId: string): Promise<string | null> => page.getByTestId(testId).getAttribute('aria-pressed');
+  const said = (page: Page): Promise<string> => page.getByTestId('live-region').evaluate((el) => el.textContent ?? '');
+
+  /** A guest opens the link with the camera off, types a name where focus already is, and asks to join. */
+  async function guestKnocks(page: Page, joinUrl: string, name: string): Promise<void> {
+    await page.goto(joinUrl);
+    await page.getByTestId('preview-video').waitFor({ state: 'attached' });
+    await eventually('focus on the name field', async () => (await active(page)) === 'display-name');
+    await page.keyboard.type(name);
+    assert.equal(await page.getByTestId('display-name').inputValue(), name, 'typing goes into the name field');
+    await page.getByTestId('prejoin-toggle-camera').click();
+    await page.getByTestId('join-button').click();
+    await page.getByTestId('lobby-screen').waitFor({ timeout: 15_000 });
+  }
+
+  test('keyboard and screen readers: focus, shortcuts, menus, and the live region', async () => {
+    const { joinUrl } = await createMeetingViaApi(server, admin, { title: 'Keys', settings: { lobby: true } });
+    const host = await open('desktop');
+    await signInViaUi(host, server.url, 'ada@parley.test');
+    await host.goto(joinUrl);
+    await host.getByTestId('account-display-name').waitFor();
+    await eventually('focus on Join (the name is the account’s)', async () => (await active(host)) === 'join-button');
+    await host.keyboard.press('Enter');
+    await host.getByTestId('video-grid').waitFor({ timeout: 15_000 });
+    assert.equal(await host.locator('h1').textContent(), 'Keys', 'the meeting’s heading is its title');
+
+    // The live region: someone waiting, then admitted (a moderator's view), a join (everyone's), a hand.
+    const gina = await open('desktop');
+    await guestKnocks(gina, joinUrl, 'Gina Guest');
+    await eventually('the host hears Gina is waiting', async () => (await said(host)).includes('Gina Guest is waiting in the waiting room.'));
+    await host.getByTestId('toggle-lobby').click();
+    await host.getByTestId('admit-button').click();
+    await gina.getByTestId('video-grid').waitFor({ timeout: 15_000 });
+    await eventually('the host hears Gina was admitted', async () => (await said(host)).includes('Gina Guest admitted.'));
+    const hal = await open('desktop');
+    await guestKnocks(hal, joinUrl, 'Hal Guest');
+    await host.getByTestId('admit-button').click();
+    await hal.getByTestId('video-grid').waitFor({ timeout: 15_000 });
+    await eventually('Gina hears Hal joined', async () => (await said(gina)).includes('Hal Guest joined.'));
+    assert.ok(!(await said(gina)).includes('waiting'), 'only moderators hear about the waiting room');
+
+    // Shortcuts on Gina's side: h raises her hand, the host hears it.
+    await gina.locator('body').click({ position: { x: 5, y: 5 } });
+    await gina.keyboard.press('h');
+    await eventually('Gina’s hand is up', async () => (await pressed(gina, 'raise-hand')) === 'true');
+    await eventually('the host hears the hand', async () => (await said(host)).includes('Gina Guest raised a hand.'));
+    await gina.keyboard.press('Control+h');
+    assert.equal(await pressed(gina, 'raise-hand'), 'true', 'a key with Ctrl is not a shortcut');
+
+    // m and v act like the buttons; c opens the chat with the cursor in the message box, where m is just a letter.
+    await host.locator('body').click({ position: { x: 5, y: 5 } });
+    const mic = await pressed(host, 'toggle-mic');
+    await host.keyboard.press('m');
+    await eventually('m toggles the microphone', async () => (await pressed(host, 'toggle-mic')) !== mic);
+    const cam = await pressed(host, 'toggle-camera');
+    await host.keyboard.press('v');
+    await eventually('v toggles the camera', async () => (await pressed(host, 'toggle-camera')) !== cam);
+    await host.keyboard.press('c');
+    await host.getByTestId('chat-panel').waitFor();
+    await eventually('focus in the message box', async () => (await active(host)) === 'chat-input');
+    const micNow = await pressed(host, 'toggle-mic');
+    await host.keyboard.type('mvh');
+    assert.equal(await host.getByTestId('chat-input').inputValue(), 'mvh');
+    assert.equal(await pressed(host, 'toggle-mic'), micNow, 'typing in a field is not a shortcut');
+
+    // ? lists the shortcuts in a dialog; Escape closes it and focus returns.
+    await host.getByTestId('toggle-people').focus();
+    await host.keyboard.press('?');
+    const dialog = host.getByTestId('shortcuts-dialog');
+    await dialog.waitFor();
+    assert.match((await dialog.textContent()) ?? '', /M.*Mute or unmute.*V.*camera.*H.*hand.*C.*chat.*P.*people/s);
+    await host.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await active(host), 'toggle-people', 'focus returns after the list closes');
+    await host.keyboard.press('p');
+    await host.getByTestId('participant-list').waitFor();
+
+    // Escape on the Security menu returns focus to its button.
+    await host.getByTestId('toggle-security').click();
+    await host.getByTestId('security-menu').waitFor();
+    assert.equal(await active(host), 'lock-toggle', 'the menu opens on its first switch');
+    await host.keyboard.press('Escape');
+    await host.getByTestId('security-menu').waitFor({ state: 'detached' });
+    assert.equal(await active(host), 'toggle-security');
+
+    // The person menu: a menu of menuitems, arrow keys, Home and End, Escape back to its button.
+    const row = host.locator('[data-testid="participant-item"]', { hasText: 'Gina Guest' });
+    await row.getByTestId('person-menu').focus();
+    await host.keyboard.press('Enter');
+    const items = row.locator('[role="menu"] [role="menuitem"]');
+    await items.first().waitFor();
+    const ids = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    assert.ok(ids.length >= 3, `several actions (${ids.join(', ')})`);
+    assert.equal(await active(host), ids[0], 'focus on the first item');
+    await host.keyboard.press('ArrowDown');
+    assert.equal(await active(host), ids[1]);
+    await host.keyboard.press('End');
+    assert.equal(await active(host), ids.at(-1));
+    await host.keyboard.press('ArrowDown');
+    assert.equal(await active(host), ids[0], 'ArrowDown wraps to the first');
+    await host.keyboard.press('ArrowUp');
+    assert.equal(await active(host), ids.at(-1), 'ArrowUp wraps to the last');
+    await host.keyboard.press('Home');
+    assert.equal(await active(host), ids[0]);
+    await host.keyboard.press('Escape');
+    await items.first().waitFor({ state: 'detached' });
+    assert.equal(await active(host), 'person-menu', 'Escape returns focus to the ⋯ button');
+
+    // The speaker view's strip of tiles is reachable with Tab (it scrolls).
+    await host.getByTestId('toggle-view').click();
+    const strip = host.locator('.strip');
+    await strip.waitFor();
+    await host.locator('[data-testid="speaker-main"] [data-testid="tile-pin"]').focus();
+    await eventually('Tab reaches the strip', async () => {
+      await host.keyboard.press('Tab');
+      return strip.evaluate((el) => el === document.activeElement);
+    }, 10_000, 50);
+    await host.getByTestId('toggle-view').click();
+    await host.getByTestId('video-grid').waitFor();
+    if (SAVE) {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await host.screenshot({ path: `${SCREENSHOTS}meeting-desktop.png` });
+    }
+  });
+
   for (const size of ['desktop', 'phone'] as const) {
     test(`axe finds nothing serious on the main screens (${size})`, async () => {
       const { check, finish } = auditor(size);
@@ -151,6 +277,10 @@ describe('accessibility in Chromium', { timeout: 300_000 }, () => {
       await host.getByTestId('admit-button').click();
       await guest.getByTestId('video-grid').waitFor({ timeout: 15_000 });
       await check(guest, 'meeting (guest)');
+      await host.getByTestId('toggle-view').click();
+      await host.locator('.strip').waitFor();
+      await check(host, 'meeting, speaker view');
+      await host.getByTestId('toggle-view').click();
 
       if (!(await people.isVisible())) await host.getByTestId('toggle-people').click();
       await host.locator('[data-testid="participant-item"]', { hasText: 'Gus Guest' }).getByTestId('person-menu').click();
