@@ -47,7 +47,7 @@ type Size = keyof typeof SIZES;
 
 const ADMIN_SECTIONS = ['people', 'policy', 'clients', 'audit', 'reports', 'posture'] as const;
 
-describe('accessibility in Chromium', { timeout: 300_000 }, () => {
+describe('accessibility in Chromium', { timeout: 720_000 }, () => {
   let server: TestServer;
   let browser: Browser;
   let admin: ApiSession;
@@ -117,7 +117,7 @@ describe('accessibility in Chromium', { timeout: 300_000 }, () => {
     await page.getByTestId('lobby-screen').waitFor({ timeout: 15_000 });
   }
 
-  test('keyboard and screen readers: focus, shortcuts, menus, and the live region', async () => {
+  test('keyboard and screen readers: focus, shortcuts, menus, and the live region', { timeout: 240_000 }, async () => {
     const { joinUrl } = await createMeetingViaApi(server, admin, { title: 'Keys', settings: { lobby: true } });
     const host = await open('desktop');
     await signInViaUi(host, server.url, 'ada@parley.test');
@@ -223,12 +223,14 @@ describe('accessibility in Chromium', { timeout: 300_000 }, () => {
     await host.getByTestId('video-grid').waitFor();
     if (SAVE) {
       mkdirSync(SCREENSHOTS, { recursive: true });
+      await host.keyboard.press('v');
+      await host.locator('[data-testid="tile"] video').first().waitFor();
       await host.screenshot({ path: `${SCREENSHOTS}meeting-desktop.png` });
     }
   });
 
   for (const size of ['desktop', 'phone'] as const) {
-    test(`axe finds nothing serious on the main screens (${size})`, async () => {
+    test(`axe finds nothing serious on the main screens (${size})`, { timeout: 240_000 }, async () => {
       const { check, finish } = auditor(size);
       const guest = await open(size);
       await guest.goto(server.url);
