@@ -209,6 +209,10 @@ describe('accessibility in Chromium', { timeout: 720_000 }, () => {
     await host.keyboard.press('Escape');
     await items.first().waitFor({ state: 'detached' });
     assert.equal(await active(host), 'person-menu', 'Escape returns focus to the ⋯ button');
+    await host.keyboard.press('Enter');
+    await items.first().waitFor();
+    await host.keyboard.press('Tab');
+    await items.first().waitFor({ state: 'detached' });
 
     // The speaker view's strip of tiles is reachable with Tab (it scrolls).
     await host.getByTestId('toggle-view').click();

@@ -108,7 +108,18 @@ export function PersonMenu({
         ⋯
       </button>
       {open && (
-        <span className="menu" role="menu" aria-label={`Actions for ${name}`} ref={menu} onKeyDown={onMenuKeyDown}>
+        <span
+          className="menu"
+          role="menu"
+          aria-label={`Actions for ${name}`}
+          ref={menu}
+          onKeyDown={onMenuKeyDown}
+          onBlur={(e) => {
+            // Tab out of the menu closes it (the ⋯ button closes it itself).
+            const to = e.relatedTarget;
+            if (to instanceof Node && !e.currentTarget.contains(to) && to !== button.current) setOpen(false);
+          }}
+        >
           {items.map((item) => (
             <button key={item.key} type="button" role="menuitem" tabIndex={-1} className={`menu-item${item.danger ? ' menu-item-danger' : ''}`} onClick={() => choose(item)} data-testid={item.key}>
               {item.label}
