@@ -96,6 +96,7 @@ describe('the meeting at phone size in Chromium', { timeout: 150_000 }, () => {
     await people.waitFor();
     await isSheet(host, people, 'People');
     await onScreen(host.getByTestId('toggle-chat'), 'Chat while People is open');
+    assert.equal(await host.getByTestId('tile-pin').first().isVisible(), false, 'the tiles under the sheet are out of reach (no hidden focus)');
     await host.screenshot({ path: `${SCREENSHOTS}phone-people.png` });
     const close = people.getByRole('button', { name: 'Close participants' });
     await onScreen(close, 'People’s close button');
