@@ -283,6 +283,8 @@ describe('accessibility in Chromium', { timeout: 720_000 }, () => {
       await host.getByTestId('admit-button').click();
       await guest.getByTestId('video-grid').waitFor({ timeout: 15_000 });
       await check(guest, 'meeting (guest)');
+      await host.getByTestId('toggle-lobby').click();
+      await host.getByTestId('lobby-panel').waitFor({ state: 'detached' });
       await host.getByTestId('toggle-view').click();
       await host.locator('.strip').waitFor();
       await check(host, 'meeting, speaker view');
