@@ -43,7 +43,14 @@ export function ChatPanel({
 }): ReactElement {
   const stream = useMemo(() => chatStream(chat), [chat]);
   const list = useRef<HTMLOListElement>(null);
+  const panel = useRef<HTMLElement>(null);
   const last = stream.at(-1);
+
+  // Opening the chat puts the cursor in the message box (or on Close when this person cannot write).
+  useEffect(() => {
+    const el = panel.current;
+    (el?.querySelector<HTMLElement>('[data-testid="chat-input"]') ?? el?.querySelector<HTMLElement>('[data-testid="chat-close"]'))?.focus();
+  }, []);
 
   // Follow new messages, unless the person scrolled up to read.
   useEffect(() => {
@@ -52,10 +59,10 @@ export function ChatPanel({
   }, [last]);
 
   return (
-    <aside className="panel chat-panel" aria-label="Chat" data-testid="chat-panel">
+    <aside className="panel chat-panel" aria-label="Chat" data-testid="chat-panel" ref={panel}>
       <header className="panel-header">
         <h2>Chat</h2>
-        <button type="button" className="btn btn-ghost btn-small" onClick={onClose} aria-label="Close chat">
+        <button type="button" className="btn btn-ghost btn-small" onClick={onClose} aria-label="Close chat" data-testid="chat-close">
           ✕
         </button>
       </header>

@@ -75,6 +75,8 @@ function Ctl(p: {
   tone?: 'off' | 'active' | 'leave' | null;
   disabled?: boolean;
   haspopup?: boolean;
+  /** Its keyboard shortcut (lib/shortcuts.ts presses the button that declares it). */
+  keys?: string;
 }): ReactElement {
   return (
     <button
@@ -83,6 +85,7 @@ function Ctl(p: {
       onClick={p.onClick}
       aria-pressed={p.pressed}
       aria-haspopup={p.haspopup ? 'true' : undefined}
+      aria-keyshortcuts={p.keys}
       disabled={p.disabled}
       data-testid={p.testId}
       title={p.title}
@@ -122,6 +125,7 @@ export function Controls(p: ControlsProps): ReactElement {
       )}
       <Ctl
         testId="toggle-mic"
+        keys="M"
         label={p.micOn ? 'Mute' : 'Unmute'}
         title={micBlock ?? (p.micOn ? 'Mute microphone' : 'Unmute microphone')}
         icon={p.micOn ? <MicIcon /> : <MicOffIcon />}
@@ -132,6 +136,7 @@ export function Controls(p: ControlsProps): ReactElement {
       />
       <Ctl
         testId="toggle-camera"
+        keys="V"
         label={p.camOn ? 'Stop video' : 'Start video'}
         title={camBlock ?? (p.camOn ? 'Turn camera off' : 'Turn camera on')}
         icon={p.camOn ? <CamIcon /> : <CamOffIcon />}
@@ -162,6 +167,7 @@ export function Controls(p: ControlsProps): ReactElement {
       />
       <Ctl
         testId="toggle-people"
+        keys="P"
         label={`People · ${p.peopleCount}`}
         title={p.handsRaised > 0 ? `Participants: ${p.handsRaised} raised ${p.handsRaised === 1 ? 'hand' : 'hands'}` : 'Participants'}
         icon={<Counted icon={<PeopleIcon />} count={p.handsRaised} testId="hands-count" label={`${p.handsRaised} raised ${p.handsRaised === 1 ? 'hand' : 'hands'}`} />}
@@ -171,6 +177,7 @@ export function Controls(p: ControlsProps): ReactElement {
       />
       <Ctl
         testId="toggle-chat"
+        keys="C"
         label="Chat"
         title={p.chat.offReason ?? 'Chat'}
         icon={<Counted icon={<ChatIcon />} count={p.chat.unread} testId="chat-unread" label={`${p.chat.unread} unread`} />}
@@ -182,6 +189,7 @@ export function Controls(p: ControlsProps): ReactElement {
       {!viewOnly && (
         <Ctl
           testId="raise-hand"
+          keys="H"
           label={p.hand.raised ? 'Lower hand' : 'Raise hand'}
           title={p.hand.offReason ?? (p.hand.raised ? 'Lower your hand' : 'Raise your hand')}
           icon={<HandIcon />}

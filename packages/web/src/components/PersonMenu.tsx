@@ -4,7 +4,8 @@
  * everyone, pinning their tile large and reporting someone; on one's own row, renaming oneself where allowed. Removing asks
  * first; renaming and reporting ask for the words.
  */
-import { useCallback, useRef, useState, type ReactElement } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
+import { onMenuKeyDown } from '../lib/focus.js';
 import { useDismiss } from '../lib/useDismiss.js';
 import type { PersonModeration } from '../lib/permissions.js';
 import type { RoleActions } from '../lib/roles.js';
@@ -55,9 +56,20 @@ export function PersonMenu({
   const [open, setOpen] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
   const ref = useRef<HTMLSpanElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLSpanElement>(null);
 
-  const close = useCallback(() => setOpen(false), []);
+  // Closing (Escape, a click elsewhere) puts focus back on the ⋯ button if it was in the menu.
+  const close = useCallback(() => {
+    const inside = menu.current?.contains(document.activeElement) ?? false;
+    setOpen(false);
+    if (inside) button.current?.focus();
+  }, []);
   useDismiss(ref, open, close);
+  // Opening moves focus to the first item (a menu button's usual behaviour).
+  useEffect(() => {
+    if (open) menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+  }, [open]);
 
   const items: Item[] = [
     { key: 'person-pin', label: pin?.pinned ? 'Unpin' : 'Pin', show: pin !== undefined, run: () => pin?.toggle() },
@@ -77,12 +89,14 @@ export function PersonMenu({
 
   const choose = (item: Item): void => {
     setOpen(false);
+    button.current?.focus();
     item.run();
   };
   const closeDialog = (): void => setDialog(null);
   return (
     <span className="person-menu" ref={ref}>
       <button
+        ref={button}
         type="button"
         className="btn btn-ghost btn-small"
         aria-haspopup="menu"
@@ -94,9 +108,20 @@ export function PersonMenu({
         ⋯
       </button>
       {open && (
-        <span className="menu" role="menu">
+        <span
+          className="menu"
+          role="menu"
+          aria-label={`Actions for ${name}`}
+          ref={menu}
+          onKeyDown={onMenuKeyDown}
+          onBlur={(e) => {
+            // Tab out of the menu closes it (the ⋯ button closes it itself).
+            const to = e.relatedTarget;
+            if (to instanceof Node && !e.currentTarget.contains(to) && to !== button.current) setOpen(false);
+          }}
+        >
           {items.map((item) => (
-            <button key={item.key} type="button" role="menuitem" className={`menu-item${item.danger ? ' menu-item-danger' : ''}`} onClick={() => choose(item)} data-testid={item.key}>
+            <button key={item.key} type="button" role="menuitem" tabIndex={-1} className={`menu-item${item.danger ? ' menu-item-danger' : ''}`} onClick={() => choose(item)} data-testid={item.key}>
               {item.label}
             </button>
           ))}

@@ -6,6 +6,7 @@
  * people removed and letting them back; ending the meeting (host). Destructive acts ask first.
  */
 import { useRef, useState, type ReactElement } from 'react';
+import { useReturnFocus } from '../lib/focus.js';
 import { useDismiss } from '../lib/useDismiss.js';
 import type { MeetingSettings, MeetingSettingsPatch, RemovedEntry } from '@parley/protocol';
 import { E2EE_STATUS, POLICY_REASON, SENSITIVE_FORCES, isForced, lockedReason } from '../lib/sensitivity.js';
@@ -51,6 +52,8 @@ export function SecurityMenu({
 
   // While a confirmation is open, it owns Escape and clicks; the toggle button handles its own clicks.
   useDismiss(ref, !confirming, onClose, isSecurityToggle);
+  // However it closes, focus goes back to the Security button rather than to the page.
+  useReturnFocus(ref, securityToggle);
 
   const confirmed = (act: () => void) => () => {
     setConfirming(null);
@@ -59,7 +62,12 @@ export function SecurityMenu({
 
   return (
     <div className="popover security-menu" ref={ref} role="group" aria-label="Security" data-testid="security-menu">
-      <h2 className="popover-title">Security</h2>
+      <div className="popover-head">
+        <h2 className="popover-title">Security</h2>
+        <button type="button" className="btn btn-ghost btn-small" onClick={onClose} aria-label="Close security menu" data-testid="security-close">
+          ✕
+        </button>
+      </div>
       <section className="menu-section">
         <Switch
           label="Lock meeting"
@@ -207,6 +215,10 @@ export function SecurityMenu({
       )}
     </div>
   );
+}
+
+function securityToggle(): HTMLElement | null {
+  return document.querySelector<HTMLElement>('[data-testid="toggle-security"]');
 }
 
 function isSecurityToggle(target: Node): boolean {

@@ -24,7 +24,7 @@ export function Stage({ layout, onPin, onPage }: { layout: Layout; onPin: (key: 
   if (layout.kind === 'grid') {
     return (
       <div className="stage stage-grid" data-testid="stage" data-layout="grid">
-        <div className="grid" data-testid="video-grid" data-cols={columns(tiles.length)} style={gridStyle(tiles.length)}>
+        <div className="grid" data-testid="video-grid" data-cols={columns(tiles.length)} data-count={tiles.length} style={gridStyle(tiles.length)}>
           {tiles.map((t) => (
             <TileView key={t.key} tile={t} onPin={onPin} />
           ))}
@@ -39,7 +39,8 @@ export function Stage({ layout, onPin, onPage }: { layout: Layout; onPin: (key: 
         {main && <TileView tile={main} variant="spotlight" onPin={onPin} />}
       </div>
       <div className="strip-column">
-        <div className="strip" data-testid="video-grid">
+        {/* Scrolls when it holds more than fit: focusable, so the keyboard can scroll it too. */}
+        <div className="strip" data-testid="video-grid" role="region" aria-label="Other participants" tabIndex={0}>
           {tiles.map((t) => (
             <TileView key={t.key} tile={t} variant="strip" onPin={onPin} />
           ))}

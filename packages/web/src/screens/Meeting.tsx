@@ -15,11 +15,13 @@ import { LockIcon } from '../components/Icons.js';
 import { LeaveDialog } from '../components/LeaveDialog.js';
 import { DeviceSettings } from '../components/meeting/DeviceSettings.js';
 import { MeetingInfo } from '../components/meeting/MeetingInfo.js';
+import { LiveAnnouncer } from '../components/LiveAnnouncer.js';
 import { LobbyPanel } from '../components/LobbyPanel.js';
 import { ParticipantList } from '../components/ParticipantList.js';
 import { RemoteAudio } from '../components/RemoteAudio.js';
 import { SecurityMenu } from '../components/SecurityMenu.js';
 import { SensitivityBadge } from '../components/SensitivityBadge.js';
+import { MeetingShortcuts } from '../components/ShortcutsOverlay.js';
 import { Stage } from '../components/Stage.js';
 import { Toasts } from '../components/Toasts.js';
 import { UnmutePrompt } from '../components/UnmutePrompt.js';
@@ -137,7 +139,7 @@ export function Meeting({
     <main className="meeting">
       <header className="topbar">
         <span className="brand-mark brand-mark-small" aria-hidden="true" />
-        <span className="topbar-title">{state.meeting?.title || 'Meeting'}</span>
+        <h1 className="topbar-title">{state.meeting?.title || 'Meeting'}</h1>
         <span className="topbar-id mono">{state.meeting?.id}</span>
         {state.meeting && settings && <MeetingInfo meeting={state.meeting} settings={settings} participants={state.participants} moderator={moderator} issuedPasscode={state.issuedPasscode} />}
         <SensitivityBadge sensitivity={settings?.sensitivity ?? null} />
@@ -223,6 +225,8 @@ export function Meeting({
         onRemove={(participantId) => void session.requests.act('remove', { participantId })}
         onOpenLobby={() => setPanel('lobby')}
       />
+      <LiveAnnouncer seen={state} moderator={moderator} />
+      <MeetingShortcuts />
       {securityOpen && moderator && settings && (
         <SecurityMenu
           settings={settings}

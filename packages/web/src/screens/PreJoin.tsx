@@ -27,6 +27,7 @@ import {
 import { useAccount } from '../lib/account.js';
 import { E2EE_UNSUPPORTED_TEXT } from '../lib/e2ee/support.js';
 import { useE2eeSupport } from '../lib/e2ee/useE2eeSupport.js';
+import { useInitialFocus } from '../lib/focus.js';
 import { useDeviceTrack, useMediaSupport } from '../lib/usePreJoinMedia.js';
 import { loadPrefs, savePrefs } from '../lib/prefs.js';
 import { usePublicPolicy } from '../lib/publicPolicy.js';
@@ -64,6 +65,8 @@ export function PreJoin({
   const [camError, setCamError] = useState<string | null>(null);
   const [micError, setMicError] = useState<string | null>(null);
   const handedOver = useRef(false);
+  const nameField = useRef<HTMLInputElement>(null);
+  const joinButton = useRef<HTMLButtonElement>(null);
   const supported = useMediaSupport();
   // The organization's minimum browser versions, checked before the lobby (the server checks again at hello).
   const policy = usePublicPolicy();
@@ -120,6 +123,10 @@ export function PreJoin({
   // Signed-in people may leave it empty: the meeting's own host needs none.
   const passcodeMissing = askPasscode && !user && passcode.trim().length === 0;
   const canJoin = supported === true && !e2eeBlocked && account.status !== 'loading' && (user !== null || validName.success) && !passcodeMissing;
+
+  // Focus starts on the name field (a guest), or on Join (the name is the account's).
+  useInitialFocus(nameField, account.status !== 'loading' && !user);
+  useInitialFocus(joinButton, canJoin && user !== null);
 
   const join = (e: FormEvent): void => {
     e.preventDefault();
@@ -248,7 +255,7 @@ export function PreJoin({
                   maxLength={64}
                   onChange={(e) => setName(e.target.value)}
                   autoComplete="name"
-                  autoFocus
+                  ref={nameField}
                   disabled={account.status === 'loading'}
                   data-testid="display-name"
                 />
@@ -297,7 +304,7 @@ export function PreJoin({
               testId="speaker-select"
               disabled={!supportsSpeakerSelection()}
             />
-            <button type="submit" className="btn btn-primary btn-large" disabled={!canJoin} data-testid="join-button">
+            <button ref={joinButton} type="submit" className="btn btn-primary btn-large" disabled={!canJoin} data-testid="join-button">
               Join meeting
             </button>
           </form>

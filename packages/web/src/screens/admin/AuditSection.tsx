@@ -138,7 +138,7 @@ export function AuditSection(): ReactElement {
           {error}
         </p>
       )}
-      <div className="audit-table-wrap">
+      <div className="audit-table-wrap" role="region" aria-label="Audit records" tabIndex={0}>
         <table className="audit-table">
           <thead>
             <tr>

@@ -143,7 +143,9 @@ function SettingsTable({ title, rows, view, policy, onChange }: { title: string;
           <th scope="col">Setting</th>
           <th scope="col">Default for new meetings</th>
           <th scope="col">Hosts may not change it</th>
-          <th scope="col" />
+          <th scope="col">
+            <span className="visually-hidden">Parley’s default</span>
+          </th>
         </tr>
       </thead>
       <tbody>
