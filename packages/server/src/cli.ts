@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   if (command === 'audit') {
     const config = resolveConfig(configFromEnv(process.env));
     const options = { checkpoints: values.checkpoints, publicKey: values['public-key'], from: values.from, to: values.to };
-    return auditCommand(positionals[1], options, config, () => openDatabase(config.dataDir)).catch((err: unknown) => {
+    return auditCommand(positionals[1], options, config, () => openDatabase(config.dataDir, config.databaseUrl)).catch((err: unknown) => {
       console.error(err instanceof Error ? err.message : String(err));
       return 2;
     });
@@ -66,7 +66,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = resolveConfig(configFromEnv(process.env));
-  const db = await openDatabase(config.dataDir);
+  const db = await openDatabase(config.dataDir, config.databaseUrl);
   try {
     const audit = new AuditLog(db);
     const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit);
