@@ -98,8 +98,8 @@ export function isPrimaryKeyConflict(err: unknown, table: string): boolean {
 }
 
 /** PostgreSQL advisory locks Parley takes, as (namespace, key) pairs; the namespace is "Parl" in ASCII. */
-const LOCK_NAMESPACE = 0x5061726c;
-const LOCKS = {
+export const LOCK_NAMESPACE = 0x5061726c;
+export const LOCKS = {
   /** Read the audit chain's head and append to it: one writer at a time across every process and node. */
   auditChain: 1,
   /** An administrator's change guarded by "another active administrator remains". */

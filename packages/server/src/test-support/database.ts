@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { openDatabase, type Db } from '../storage/db.js';
 
@@ -64,9 +65,20 @@ export async function createTestDatabase(prefix = 'parley-test-'): Promise<TestD
   };
 }
 
-/** Runs a statement as the database's superuser, bypassing Parley (a test playing an attacker with SQL access). */
-export async function rawQuery(database: TestDatabase, text: string): Promise<void> {
-  if (!database.databaseUrl) throw new Error('rawQuery is for PostgreSQL; on SQLite open the file with better-sqlite3');
+/**
+ * Runs one SQL statement straight on the database, bypassing Parley: a test playing someone with
+ * SQL access (on PostgreSQL the superuser of PARLEY_TEST_POSTGRES_URL, who owns everything).
+ */
+export async function rawStatement(database: TestDatabase, text: string): Promise<void> {
+  if (!database.databaseUrl) {
+    const raw = new SQLite(join(database.dataDir, 'parley.sqlite'));
+    try {
+      raw.prepare(text).run();
+    } finally {
+      raw.close();
+    }
+    return;
+  }
   const client = new pg.Client({ connectionString: database.databaseUrl });
   await client.connect();
   try {
