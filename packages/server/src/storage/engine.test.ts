@@ -26,7 +26,7 @@ test(`epoch milliseconds, flags and counts come back as JS numbers (${TEST_ENGIN
   assert.deepEqual(count, { n: 1, latest: at });
 });
 
-test('a PostgreSQL BIGINT beyond 2^53 is an error, never a silently rounded number', { skip: TEST_ENGINE !== 'postgres' && 'PostgreSQL only: the int8 type parser is the PostgreSQL pool's' }, async () => {
+test('a PostgreSQL BIGINT beyond 2^53 is an error, never a silently rounded number', { skip: TEST_ENGINE !== 'postgres' && 'PostgreSQL only: the int8 type parser belongs to the PostgreSQL pool' }, async () => {
   await rawStatement(database, "INSERT INTO meetings (id, title, settings, created_at) VALUES ('m-huge', 'T', '{}', 9007199254740993)");
   await assert.rejects(sql`SELECT created_at FROM meetings WHERE id = 'm-huge'`.execute(db), /does not fit a JavaScript number exactly/);
 });

@@ -6,7 +6,7 @@
 import type { CreateMeetingResponse, MeetingSettingsPatch, OrgRole, Sensitivity, SessionInfo } from '@parley/protocol';
 import { startParley, type RunningParley } from '../index.js';
 import type { ParleyOptions } from '../config.js';
-import { createTestDatabase } from './database.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 
 /** A signed-in browser's credentials: its session cookie and CSRF token. */
 export interface Credentials {
@@ -21,6 +21,8 @@ export interface TestServer extends RunningParley {
   readonly dataDir: string;
   /** The server's own PostgreSQL database when the tests run against PostgreSQL (test-support/database.ts). */
   readonly databaseUrl: string | undefined;
+  /** The database itself (to clone or drop when the test closes only `server`, not this wrapper). */
+  readonly database: TestDatabase;
   /** The first administrator, created through the setup link. */
   readonly admin: Credentials;
   /** Signs in; rejects with the HTTP status on failure. */
@@ -79,6 +81,7 @@ export async function startTestServer(options: ParleyOptions = {}): Promise<Test
     ...running,
     dataDir,
     databaseUrl,
+    database,
     admin,
     wsUrl: running.url.replace(/^http/, 'ws') + '/ws',
     api,
