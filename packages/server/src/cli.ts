@@ -4,6 +4,8 @@
  *   create-admin --email E --name N   the first (or another) organization administrator
  *   create-user  --email E --name N [--role member|external]
  *   audit verify|export|public-key    the tamper-evident audit log (audit/audit-cli.ts)
+ *   migrate                           brings the database schema up to date and exits (on PostgreSQL,
+ *                                     run it as the role that owns the schema: docs/operations.md)
  * The password comes from PARLEY_PASSWORD, or is read from standard input.
  */
 import { createInterface } from 'node:readline/promises';
@@ -50,8 +52,19 @@ async function main(): Promise<number> {
       return 2;
     });
   }
+  if (command === 'migrate') {
+    const config = resolveConfig(configFromEnv(process.env));
+    const db = await openDatabase(config.dataDir, config.databaseUrl).catch((err: unknown) => {
+      console.error(err instanceof Error ? err.message : String(err));
+      return undefined;
+    });
+    if (!db) return 1;
+    await db.destroy();
+    console.log('The database schema is up to date.');
+    return 0;
+  }
   if (command !== 'create-admin' && command !== 'create-user') {
-    console.error(`${USAGE}\n${AUDIT_USAGE}`);
+    console.error(`${USAGE}\n${AUDIT_USAGE}\nusage: parley migrate`);
     return 2;
   }
   const parsed = CreateUserRequest.safeParse({
