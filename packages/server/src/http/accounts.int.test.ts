@@ -108,6 +108,9 @@ test('the CLI creates the first administrator, who can then sign in', async () =
   const database = await createTestDatabase('parley-cli-');
   const { dataDir, databaseUrl } = database;
   const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
+  const migrate = spawnSync(process.execPath, ['--import', 'tsx', cli, 'migrate'], { env: { ...process.env, ...database.env }, encoding: 'utf8' });
+  assert.equal(migrate.status, 0, migrate.stderr);
+  assert.match(migrate.stdout, /The database schema is up to date\./);
   const run = spawnSync(process.execPath, ['--import', 'tsx', cli, 'create-admin', '--email', 'root@parley.test', '--name', 'Root'], {
     env: { ...process.env, ...database.env, PARLEY_PASSWORD: 'cli password 123' },
     encoding: 'utf8',
