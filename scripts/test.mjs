@@ -4,15 +4,20 @@
 //   integration: packages/*/src/**/*.int.test.ts  (real server, sockets, WebRTC peers)
 //   browser:     tests/browser/*.test.ts          (Debian Chromium through playwright-core, Firefox ESR
 //                                                  through puppeteer-core over WebDriver BiDi)
-// With no argument all three run, in that order. Browser tests are mandatory when CI=true; elsewhere a
-// missing /usr/bin/chromium or /usr/bin/firefox-esr skips them with a loud message.
+//   postgres:    packages/server/src/storage/*.test.ts and packages/server/src/**/*.int.test.ts again, on
+//                PostgreSQL: only when PARLEY_TEST_POSTGRES_URL names a server (a superuser's URL; .ci/run
+//                starts one); each test server and storage test makes a database of its own there.
+// With no argument all of them run, in that order (postgres after integration, when its URL is set). Browser
+// tests are mandatory when CI=true; elsewhere a missing /usr/bin/chromium or /usr/bin/firefox-esr skips them
+// with a loud message.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const wanted = process.argv.slice(2);
-const suites = wanted.length > 0 ? wanted : ['unit', 'integration', 'browser'];
+const postgresUrl = process.env.PARLEY_TEST_POSTGRES_URL || undefined;
+const suites = wanted.length > 0 ? wanted : ['unit', 'integration', ...(postgresUrl ? ['postgres'] : []), 'browser'];
 
 function walk(dir, out = []) {
   if (!existsSync(dir)) return out;
@@ -25,11 +30,20 @@ function walk(dir, out = []) {
   return out;
 }
 
+const POSTGRES_CORE = ['api', 'accounts', 'audit-routes', 'audit-cli', 'resume', 'shutdown', 'policy-routes', 'accounts-admin', 'brute-force'];
 const packageFiles = readdirSync(join(root, 'packages')).flatMap((p) => walk(join(root, 'packages', p, 'src')));
 const files = {
   unit: packageFiles.filter((f) => f.endsWith('.test.ts') && !f.endsWith('.int.test.ts')),
   integration: packageFiles.filter((f) => f.endsWith('.int.test.ts')),
   browser: walk(join(root, 'tests', 'browser')).filter((f) => f.endsWith('.test.ts')),
+  // The SFU's media tests never touch the database: they run once, on SQLite.
+  // PARLEY_TEST_POSTGRES_SCOPE=all: every server integration test too (27 min under heavy load here);
+  // the default, `core`, is the storage tests and the integration tests of what storage carries (CI's time budget).
+  postgres: [
+    ...walk(join(root, 'packages', 'server', 'src', 'storage')).filter((f) => f.endsWith('.test.ts') && !f.endsWith('.int.test.ts')),
+    ...walk(join(root, 'packages', 'server', 'src')).filter((f) => f.endsWith('.int.test.ts'))
+      .filter((f) => process.env.PARLEY_TEST_POSTGRES_SCOPE === 'all' || POSTGRES_CORE.some((name) => f.endsWith(`/${name}.int.test.ts`))),
+  ],
 };
 
 const browsers = [process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium', process.env.PARLEY_FIREFOX ?? '/usr/bin/firefox-esr'];
@@ -37,7 +51,11 @@ let failed = false;
 for (const suite of suites) {
   const list = files[suite];
   if (!list) {
-    console.error(`unknown suite "${suite}" (unit, integration, browser)`);
+    console.error(`unknown suite "${suite}" (unit, integration, postgres, browser)`);
+    process.exit(2);
+  }
+  if (suite === 'postgres' && !postgresUrl) {
+    console.error('the postgres suite needs PARLEY_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5433/postgres)');
     process.exit(2);
   }
   const absent = suite === 'browser' ? browsers.filter((b) => !existsSync(b)) : [];
@@ -50,7 +68,8 @@ for (const suite of suites) {
     continue;
   }
   if (list.length === 0) continue;
-  console.log(`\n=== ${suite} tests (${list.length} files) ===`);
+  const label = suite === 'postgres' ? 'storage and server integration tests AGAIN, ON POSTGRESQL' : `${suite} tests`;
+  console.log(`\n=== ${label} (${list.length} files) ===`);
   const args = ['--import', 'tsx', '--test', '--test-reporter=spec'];
   // Media and browser tests share two cores: run their files one at a time. libwebrtc (the Node
   // test peers' @roamhq/wrtc) keeps native threads that never let a finished file's process exit
@@ -64,11 +83,15 @@ for (const suite of suites) {
     if (process.getuid?.() === 0) command = ['unshare', '-n', 'bash', join(root, 'scripts/isolated-net.sh'), ...command];
     else console.error('\n!!!!!!!! not root: browser tests run without their own network namespace; Firefox media tests skip !!!!!!!!\n');
   }
+  // Only the postgres pass sees the server's URL: every other pass runs on the embedded SQLite.
+  const { PARLEY_TEST_POSTGRES_URL: _postgres, ...env } = process.env;
+  const started = Date.now();
   const res = spawnSync(command[0], command.slice(1), {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, PARLEY_LOG_LEVEL: process.env.PARLEY_LOG_LEVEL ?? 'silent' },
+    env: { ...env, ...(suite === 'postgres' ? { PARLEY_TEST_POSTGRES_URL: postgresUrl } : {}), PARLEY_LOG_LEVEL: process.env.PARLEY_LOG_LEVEL ?? 'silent' },
   });
+  console.log(`=== ${label}: ${res.status === 0 ? 'passed' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)} s ===`);
   if (res.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

@@ -35,6 +35,7 @@ import { RoomRegistry } from './rooms/registry.js';
 import type { SignalingConnection } from './signaling/connection.js';
 import { AuditLog } from './storage/audit.js';
 import { openDatabase, type Db } from './storage/db.js';
+import { redactDatabaseUrl } from './storage/database-url.js';
 import { MeetingStore } from './storage/meetings.js';
 import { UntrustedAudit } from './storage/untrusted-audit.js';
 import { ModerationStore } from './storage/moderation.js';
@@ -102,7 +103,8 @@ function mediaListenAddress(host: string): string {
 }
 
 export async function createParleyServer(config: ParleyConfig, log: Logger): Promise<ParleyServer> {
-  const db = await openDatabase(config.dataDir);
+  const db = await openDatabase(config.dataDir, config.databaseUrl);
+  log.info({ database: config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : 'sqlite' }, 'storage');
   const metrics = new PrometheusMetrics();
   const audit = new AuditLog(db);
   const signer = CheckpointSigner.open(keyFilePath(config.dataDir, config.auditKeyFile), (message) => log.warn(message));

@@ -4,6 +4,8 @@
  *   create-admin --email E --name N   the first (or another) organization administrator
  *   create-user  --email E --name N [--role member|external]
  *   audit verify|export|public-key    the tamper-evident audit log (audit/audit-cli.ts)
+ *   migrate                           brings the database schema up to date and exits (on PostgreSQL,
+ *                                     run it as the role that owns the schema: docs/operations.md)
  * The password comes from PARLEY_PASSWORD, or is read from standard input.
  */
 import { createInterface } from 'node:readline/promises';
@@ -45,13 +47,24 @@ async function main(): Promise<number> {
   if (command === 'audit') {
     const config = resolveConfig(configFromEnv(process.env));
     const options = { checkpoints: values.checkpoints, publicKey: values['public-key'], from: values.from, to: values.to };
-    return auditCommand(positionals[1], options, config, () => openDatabase(config.dataDir)).catch((err: unknown) => {
+    return auditCommand(positionals[1], options, config, () => openDatabase(config.dataDir, config.databaseUrl)).catch((err: unknown) => {
       console.error(err instanceof Error ? err.message : String(err));
       return 2;
     });
   }
+  if (command === 'migrate') {
+    const config = resolveConfig(configFromEnv(process.env));
+    const db = await openDatabase(config.dataDir, config.databaseUrl).catch((err: unknown) => {
+      console.error(err instanceof Error ? err.message : String(err));
+      return undefined;
+    });
+    if (!db) return 1;
+    await db.destroy();
+    console.log('The database schema is up to date.');
+    return 0;
+  }
   if (command !== 'create-admin' && command !== 'create-user') {
-    console.error(`${USAGE}\n${AUDIT_USAGE}`);
+    console.error(`${USAGE}\n${AUDIT_USAGE}\nusage: parley migrate`);
     return 2;
   }
   const parsed = CreateUserRequest.safeParse({
@@ -66,7 +79,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = resolveConfig(configFromEnv(process.env));
-  const db = await openDatabase(config.dataDir);
+  const db = await openDatabase(config.dataDir, config.databaseUrl);
   try {
     const audit = new AuditLog(db);
     const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { turnUriProblem } from './media/turn-credentials.js';
+import { isPostgresUrl } from './storage/database-url.js';
 
 function isAddressOrCidr(value: string): boolean {
   const [address, bits, extra] = value.split('/');
@@ -50,6 +51,8 @@ export const ParleyConfig = z.object({
   port: z.number().int().min(0).max(65535).default(8080),
   host: z.string().min(1).default('127.0.0.1'),
   dataDir: z.string().min(1).default('./data'),
+  /** PostgreSQL instead of the embedded SQLite: a postgres:// or postgresql:// URL. Its password is never logged. */
+  databaseUrl: z.string().refine(isPostgresUrl, 'PARLEY_DATABASE_URL must be a postgres:// or postgresql:// URL').optional(),
   webRoot: z.string().min(1).default(defaultWebRoot),
   /** The CycloneDX SBOM shown on the About page and in the posture report (written at build time). */
   sbomPath: z.string().min(1).default(defaultSbomPath),
@@ -162,6 +165,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ParleyOptions {
     port: num('PORT'),
     host: env.HOST,
     dataDir: env.PARLEY_DATA_DIR,
+    databaseUrl: env.PARLEY_DATABASE_URL || undefined,
     webRoot: env.PARLEY_WEB_ROOT,
     publicUrl: env.PARLEY_PUBLIC_URL,
     announcedAddress: env.PARLEY_ANNOUNCED_IP,

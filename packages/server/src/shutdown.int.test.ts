@@ -1,18 +1,16 @@
 /** `npm start`'s process: SIGTERM tells every client, closes sockets and the database, and exits cleanly. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase } from './test-support/database.js';
 import { TestClient } from './test-support/ws-client.js';
 
 test('SIGTERM: clients get bye (shutdown), sockets close, the process exits 0', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-sigterm-'));
+  const database = await createTestDatabase('parley-sigterm-');
   const main = fileURLToPath(new URL('./main.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'info' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...database.env, PARLEY_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
@@ -34,6 +32,6 @@ test('SIGTERM: clients get bye (shutdown), sockets close, the process exits 0', 
     assert.equal(await exited, 0);
   } finally {
     child.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
+    await database.drop();
   }
 });

@@ -1,12 +1,14 @@
 /**
  * The administrators' side of the users table: search and paging, and the changes an administrator
  * makes to an account (disabled, role, password). Each change that must not leave the organization
- * without an administrator checks and writes in one transaction, so two administrators acting at
- * once cannot both pass the "another active administrator remains" check.
+ * without an administrator checks and writes in one transaction, serialized with the others (on
+ * PostgreSQL by an advisory lock), so two administrators acting at once cannot both pass the
+ * "another active administrator remains" check.
  */
 import { ParleyError, type AdminUsersQuery, type OrgRole } from '@parley/protocol';
 import { sql } from 'kysely';
 import type { Db } from '../storage/db.js';
+import { lockForTransaction } from '../storage/dialect.js';
 import { hashSecret } from '../util/secrets.js';
 import { signInFacts, type SignInFacts } from './sign-in-facts.js';
 import type { UserRecord } from './users.js';
@@ -63,6 +65,7 @@ export class UserDirectory {
    */
   async setDisabled(id: string, disabled: boolean): Promise<{ before: UserRecord; after: UserRecord }> {
     return this.#db.transaction().execute(async (trx) => {
+      await lockForTransaction(trx, 'adminChanges');
       const before = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
       if (!before) throw new ParleyError('not_found', 'no account with this ID');
       if (disabled && before.org_role === 'admin' && !before.disabled) await lastAdminGuard(trx, id);
@@ -74,6 +77,7 @@ export class UserDirectory {
   /** Changes an account's role; demoting the last active administrator is refused. */
   async setRole(id: string, orgRole: OrgRole): Promise<{ before: UserRecord; after: UserRecord }> {
     return this.#db.transaction().execute(async (trx) => {
+      await lockForTransaction(trx, 'adminChanges');
       const before = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
       if (!before) throw new ParleyError('not_found', 'no account with this ID');
       if (before.org_role === 'admin' && orgRole !== 'admin' && !before.disabled) await lastAdminGuard(trx, id);

@@ -1,17 +1,18 @@
 /**
- * Tampering with a real log, then asking the real CLI: the SQLite file is opened behind the server's
- * back, its append-only triggers dropped, rows edited, deleted, reordered or truncated, and
- * `parley audit verify` (a child process) must exit 1 naming the first bad record.
+ * Tampering with a real log, then asking the real CLI: a copy of the database (the SQLite file, or a
+ * PostgreSQL database) is opened behind the server's back, its append-only triggers dropped, rows
+ * edited, deleted, reordered or truncated, and `parley audit verify` (a child process) must exit 1
+ * naming the first bad record.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import SQLite from 'better-sqlite3';
+import { cloneTestDatabase, DISABLE_AUDIT_TRIGGERS, rawQuery, rawStatement, TEST_ENGINE, type TestDatabase } from '../test-support/database.js';
 import { startTestServer } from '../test-support/server.js';
 
 const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
@@ -22,35 +23,32 @@ interface Run {
   stderr: string;
 }
 
-function cli(dataDir: string, ...args: string[]): Promise<Run> {
+function cli(database: TestDatabase, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', CLI, 'audit', ...args],
-      { env: { ...process.env, PARLEY_DATA_DIR: dataDir }, timeout: 120_000 },
+      { env: { ...process.env, ...database.env }, timeout: 120_000 },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     );
   });
 }
 
-let pristine: string;
+let pristine: TestDatabase;
 let offBoxFile: string;
 let records: number;
 const scratch: string[] = [];
+const databases: TestDatabase[] = [];
 
-/** A copy of the untouched log, tampered with by `tamper` (triggers dropped first). */
-function tampered(tamper: (db: SQLite.Database) => void): string {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-tamper-'));
-  scratch.push(dir);
-  cpSync(pristine, dir, { recursive: true });
-  const db = new SQLite(join(dir, 'parley.sqlite'));
-  db.exec('DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete; DROP TRIGGER audit_checkpoints_no_update; DROP TRIGGER audit_checkpoints_no_delete;');
-  tamper(db);
-  db.close();
-  return dir;
+/** A copy of the untouched log, tampered with by the SQL `tamper` (triggers dropped first). */
+async function tampered(tamper: string): Promise<TestDatabase> {
+  const copy = await cloneTestDatabase(pristine);
+  databases.push(copy);
+  await rawStatement(copy, `${DISABLE_AUDIT_TRIGGERS} ${tamper}`);
+  return copy;
 }
 
-describe('parley audit verify on a tampered log', () => {
+describe(`parley audit verify on a tampered log (${TEST_ENGINE})`, () => {
   before(async () => {
     const box = mkdtempSync(join(tmpdir(), 'parley-offbox-'));
     scratch.push(box);
@@ -59,15 +57,14 @@ describe('parley audit verify on a tampered log', () => {
     for (let i = 0; i < 5; i += 1) await server.createUser(`person${i}@parley.test`);
     // The server's own close (not the test wrapper's): it signs a last checkpoint and keeps the files.
     await server.server.close();
-    pristine = server.dataDir;
-    scratch.push(pristine);
-    const db = new SQLite(join(pristine, 'parley.sqlite'), { readonly: true });
-    records = (db.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
-    db.close();
+    pristine = server.database;
+    databases.push(pristine);
+    records = (await rawQuery<{ n: number }>(pristine, 'SELECT CAST(count(*) AS INTEGER) AS n FROM audit_events'))[0]?.n ?? 0;
     assert.ok(records >= 10, `only ${records} records`);
   });
-  after(() => {
+  after(async () => {
     for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+    for (const database of databases) await database.drop();
   });
 
   it('passes an untouched log, with the off-box copy too', async () => {
@@ -77,32 +74,28 @@ describe('parley audit verify on a tampered log', () => {
   });
 
   it('names an edited record', async () => {
-    const run = await cli(tampered((db) => db.prepare("UPDATE audit_events SET actor = 'mallory' WHERE seq = 5").run()), 'verify');
+    const run = await cli(await tampered("UPDATE audit_events SET actor = 'mallory' WHERE seq = 5"), 'verify');
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^record 5: hash mismatch \(edited, deleted or reordered\)\n/);
     console.log(`edit:\n${run.stderr}`);
   });
 
   it('names a record whose one byte of details was flipped', async () => {
-    const dir = tampered((db) => db.prepare("UPDATE audit_events SET details = replace(details, 'admin', 'admio') WHERE seq = 1").run());
+    const dir = await tampered("UPDATE audit_events SET details = replace(details, 'admin', 'admio') WHERE seq = 1");
     const run = await cli(dir, 'verify');
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^record 1: hash mismatch/);
   });
 
   it('names a deleted record', async () => {
-    const run = await cli(tampered((db) => db.prepare('DELETE FROM audit_events WHERE seq = 6').run()), 'verify');
+    const run = await cli(await tampered('DELETE FROM audit_events WHERE seq = 6'), 'verify');
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^record 6: missing \(deleted\); the log goes on at record 7\n/);
     console.log(`delete:\n${run.stderr}`);
   });
 
   it('names the first of two reordered records (swapped seq values)', async () => {
-    const dir = tampered((db) => {
-      db.prepare('UPDATE audit_events SET seq = -1 WHERE seq = 7').run();
-      db.prepare('UPDATE audit_events SET seq = 7 WHERE seq = 8').run();
-      db.prepare('UPDATE audit_events SET seq = 8 WHERE seq = -1').run();
-    });
+    const dir = await tampered('UPDATE audit_events SET seq = -1 WHERE seq = 7; UPDATE audit_events SET seq = 7 WHERE seq = 8; UPDATE audit_events SET seq = 8 WHERE seq = -1;');
     const run = await cli(dir, 'verify');
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^record 7: hash mismatch \(edited, deleted or reordered\)\n/);
@@ -110,7 +103,7 @@ describe('parley audit verify on a tampered log', () => {
   });
 
   it('catches a truncation by the last checkpoint', async () => {
-    const dir = tampered((db) => db.prepare('DELETE FROM audit_events WHERE seq > ?').run(records - 3));
+    const dir = await tampered(`DELETE FROM audit_events WHERE seq > ${records - 3}`);
     const run = await cli(dir, 'verify');
     assert.equal(run.code, 1);
     assert.match(run.stderr, new RegExp(`^truncated: checkpoint \\d+ covers ${records} records, log has ${records - 3}\\n`));
@@ -118,10 +111,7 @@ describe('parley audit verify on a tampered log', () => {
   });
 
   it('catches a truncation whose checkpoints were deleted too, with the off-box copy only', async () => {
-    const dir = tampered((db) => {
-      db.prepare('DELETE FROM audit_events WHERE seq > ?').run(records - 3);
-      db.prepare('DELETE FROM audit_checkpoints').run();
-    });
+    const dir = await tampered(`DELETE FROM audit_events WHERE seq > ${records - 3}; DELETE FROM audit_checkpoints;`);
     const alone = await cli(dir, 'verify');
     assert.equal(alone.code, 0, 'without the off-box copy, a truncated log with no checkpoints looks whole');
     const run = await cli(dir, 'verify', '--checkpoints', offBoxFile);
@@ -130,7 +120,7 @@ describe('parley audit verify on a tampered log', () => {
   });
 
   it('names a checkpoint whose signature was altered', async () => {
-    const dir = tampered((db) => db.prepare('UPDATE audit_checkpoints SET tree_size = tree_size - 1 WHERE id = 2').run());
+    const dir = await tampered('UPDATE audit_checkpoints SET tree_size = tree_size - 1 WHERE id = 2');
     const run = await cli(dir, 'verify');
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^checkpoint 2: bad signature\n/);

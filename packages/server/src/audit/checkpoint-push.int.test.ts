@@ -16,6 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Checkpoint } from './chain.js';
 import { signatureProblem } from './signing.js';
+import { createTestDatabase, type TestDatabase } from '../test-support/database.js';
 import { eventually } from '../test-support/media-peer.js';
 
 const SRC = fileURLToPath(new URL('..', import.meta.url));
@@ -23,7 +24,7 @@ const PASSWORD = 'correct horse battery staple';
 
 describe('checkpoints POSTed to PARLEY_AUDIT_CHECKPOINT_URL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-push-'));
-  const dataDir = join(dir, 'data');
+  let database: TestDatabase;
   const received: Checkpoint[] = [];
   let posts = 0;
   let https: Server;
@@ -31,6 +32,7 @@ describe('checkpoints POSTed to PARLEY_AUDIT_CHECKPOINT_URL', () => {
   let env: NodeJS.ProcessEnv;
 
   before(async () => {
+    database = await createTestDatabase('parley-push-');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ed25519', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
     https = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
       let body = '';
@@ -49,12 +51,13 @@ describe('checkpoints POSTed to PARLEY_AUDIT_CHECKPOINT_URL', () => {
     await once(https, 'listening');
     const address = https.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    env = { ...process.env, PARLEY_DATA_DIR: dataDir, PARLEY_AUDIT_CHECKPOINT_URL: `https://127.0.0.1:${port}/checkpoints`, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'), PARLEY_PASSWORD: PASSWORD };
+    env = { ...process.env, ...database.env, PARLEY_AUDIT_CHECKPOINT_URL: `https://127.0.0.1:${port}/checkpoints`, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'), PARLEY_PASSWORD: PASSWORD };
   });
-  after(() => {
+  after(async () => {
     child?.kill('SIGKILL');
     https.close();
     rmSync(dir, { recursive: true, force: true });
+    await database.drop();
   });
 
   it('retries a refused checkpoint with the next one, and signs one at clean shutdown', async () => {

@@ -2,13 +2,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { SessionInfo } from '@parley/protocol';
 import { startParley } from '../index.js';
+import { createTestDatabase } from '../test-support/database.js';
 import { joinAdmitted } from '../test-support/join.js';
 import { TEST_PASSWORD, startTestServer, type TestServer } from '../test-support/server.js';
 
@@ -107,20 +105,24 @@ test('a host-chosen passcode must be strong; a strong one works', async () => {
 });
 
 test('the CLI creates the first administrator, who can then sign in', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-cli-'));
+  const database = await createTestDatabase('parley-cli-');
+  const { dataDir, databaseUrl } = database;
   const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
+  const migrate = spawnSync(process.execPath, ['--import', 'tsx', cli, 'migrate'], { env: { ...process.env, ...database.env }, encoding: 'utf8' });
+  assert.equal(migrate.status, 0, migrate.stderr);
+  assert.match(migrate.stdout, /The database schema is up to date\./);
   const run = spawnSync(process.execPath, ['--import', 'tsx', cli, 'create-admin', '--email', 'root@parley.test', '--name', 'Root'], {
-    env: { ...process.env, PARLEY_DATA_DIR: dataDir, PARLEY_PASSWORD: 'cli password 123' },
+    env: { ...process.env, ...database.env, PARLEY_PASSWORD: 'cli password 123' },
     encoding: 'utf8',
   });
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /Created admin root@parley\.test/);
   const bad = spawnSync(process.execPath, ['--import', 'tsx', cli, 'create-admin', '--email', 'not-an-email', '--name', 'X'], {
-    env: { ...process.env, PARLEY_DATA_DIR: dataDir, PARLEY_PASSWORD: 'cli password 123' },
+    env: { ...process.env, ...database.env, PARLEY_PASSWORD: 'cli password 123' },
     encoding: 'utf8',
   });
   assert.equal(bad.status, 2);
-  const running = await startParley({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' });
+  const running = await startParley({ port: 0, host: '127.0.0.1', dataDir, databaseUrl, logLevel: 'silent' });
   try {
     assert.equal(running.setupUrl, undefined, 'no setup link once an admin exists');
     const res = await fetch(`${running.url}/api/auth/sign-in`, {
@@ -131,7 +133,7 @@ test('the CLI creates the first administrator, who can then sign in', async () =
     assert.equal(res.status, 200);
   } finally {
     await running.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await database.drop();
   }
 });
 

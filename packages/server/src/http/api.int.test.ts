@@ -1,10 +1,9 @@
 /** The HTTP surface: creating meetings, coded errors, security headers, the web client, the socket's origin check. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CreateMeetingResponse, MEETING_ID_PATTERN } from '@parley/protocol';
 import { SAFE_DEFAULTS } from '../meetings/settings.js';
+import { storedText } from '../test-support/database.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { TestClient } from '../test-support/ws-client.js';
 
@@ -28,17 +27,11 @@ test('POST /api/meetings creates a meeting with a random ID and a passcode carri
   assert.deepEqual(body.settings, SAFE_DEFAULTS);
   const other = await server.createMeeting();
   assert.notEqual(other.id, body.id);
-  // Only a hash is stored: the passcode appears nowhere in the database files.
+  // Only a hash is stored: the passcode appears nowhere in the database (its files, or a dump).
   await server.server.db.selectFrom('meetings').selectAll().execute();
-  const files = ['parley.sqlite', 'parley.sqlite-wal'].map((f) => {
-    try {
-      return readFileSync(join(server.dataDir, f)).toString('latin1');
-    } catch {
-      return '';
-    }
-  });
-  assert.ok(files.some((f) => f.includes(body.id)), 'the meeting is stored');
-  assert.ok(!files.some((f) => f.includes(body.passcode ?? '')), 'the passcode is not stored');
+  const stored = storedText(server);
+  assert.ok(stored.includes(body.id), 'the meeting is stored');
+  assert.ok(!stored.includes(body.passcode ?? ''), 'the passcode is not stored');
 });
 
 test('bad bodies get coded errors', async () => {

@@ -4,10 +4,9 @@
  * the server's back stops verifying.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import SQLite from 'better-sqlite3';
 import { AuditPage, AuditStatusView, type AuditEventView } from '@parley/protocol';
+import { DISABLE_AUDIT_TRIGGERS, rawStatement } from '../test-support/database.js';
 import { startTestServer, type Credentials, type TestServer } from '../test-support/server.js';
 
 let server: TestServer;
@@ -114,10 +113,7 @@ describe('admin audit routes', () => {
     assert.ok(good.records >= 15);
     assert.ok(good.lastCheckpoint && good.lastCheckpoint.treeSize >= 3);
 
-    const raw = new SQLite(join(server.dataDir, 'parley.sqlite'));
-    raw.exec('DROP TRIGGER audit_events_no_update');
-    raw.prepare("UPDATE audit_events SET action = 'nothing.happened' WHERE seq = 3").run();
-    raw.close();
+    await rawStatement(server, `${DISABLE_AUDIT_TRIGGERS} UPDATE audit_events SET action = 'nothing.happened' WHERE seq = 3;`);
     const bad = AuditStatusView.parse(await (await server.api('GET', '/api/admin/audit/status', undefined, server.admin)).json());
     assert.equal(bad.verified, false);
     assert.equal(bad.firstProblem, 'record 3: hash mismatch (edited, deleted or reordered)');

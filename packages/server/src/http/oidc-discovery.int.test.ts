@@ -5,10 +5,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startParley } from '../index.js';
+import { createTestDatabase } from '../test-support/database.js';
 import { startTestServer } from '../test-support/server.js';
 import { startOidcProvider } from '../test-support/oidc-provider/start.js';
 import { locationOf, NodeBrowser, signInAtProvider } from '../test-support/oidc-provider/browser.js';
@@ -68,11 +66,12 @@ test('without single sign-on configured, its routes do not exist and the sign-in
 
 test('on a fresh install, single sign-on creates no account: the first one is the administrator, made by the setup link', async () => {
   const provider = await startOidcProvider();
-  const dataDir = await mkdtemp(join(tmpdir(), 'parley-oidc-fresh-'));
+  const database = await createTestDatabase('parley-oidc-fresh-');
   const parley = await startParley({
     port: 0,
     host: '127.0.0.1',
-    dataDir,
+    dataDir: database.dataDir,
+    databaseUrl: database.databaseUrl,
     logLevel: 'silent',
     mediaWorkers: 1,
     oidcIssuer: provider.issuer,
@@ -88,6 +87,6 @@ test('on a fresh install, single sign-on creates no account: the first one is th
   } finally {
     await parley.close();
     await provider.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await database.drop();
   }
 });

@@ -5,6 +5,7 @@
  */
 import type { IdentityKind, ParticipantInfo, Role, ServerMessage } from '@parley/protocol';
 import { TokenBucket } from '../signaling/rate-limiter.js';
+import type { Room } from './room.js';
 
 export type ByeReason = Extract<ServerMessage, { type: 'bye' }>['reason'];
 
@@ -15,8 +16,11 @@ export interface ParticipantSink {
   close(reason: ByeReason, message: string): void;
   /** Closes the socket without a word (the lobby's last word is its `lobbyStatus`). */
   drop(): void;
-  /** The person is now this participant (admitted at once or from the lobby). */
-  admitted(participantId: string): void;
+  /**
+   * The person is now this participant (admitted at once or from the lobby) in `room`: told before
+   * the reply, so their next request finds them in the room even while the room still writes to storage.
+   */
+  admitted(participantId: string, room: Room): void;
 }
 
 /** Who is asking to enter, as the connection established it. */

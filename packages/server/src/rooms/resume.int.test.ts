@@ -124,7 +124,7 @@ test('after a server restart everyone resumes: same participants, the host still
 
   let second: RunningParley | undefined;
   try {
-    second = await startParley({ port, host: '127.0.0.1', dataDir: first.dataDir, logLevel: 'silent' });
+    second = await startParley({ port, host: '127.0.0.1', dataDir: first.dataDir, databaseUrl: first.databaseUrl, logLevel: 'silent' });
     const url = second.url.replace(/^http/, 'ws') + '/ws';
     const hostBack = admittedState((await resume(url, host.state, first.admin)).reply);
     const guestBack = admittedState((await resume(url, guest.state)).reply);

@@ -287,7 +287,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
       const previous = existing.sink;
       existing.rebind(entrant.sink);
       if (previous !== entrant.sink) previous.close('replaced', 'This meeting was opened again elsewhere (reconnected).');
-      entrant.sink.admitted(existing.id);
+      entrant.sink.admitted(existing.id, this);
       // A fresh start for media: the client sets it up again on its new page or connection.
       if (existing.mediaReady) await media.closeMedia(this, existing);
       reply({ status: 'admitted', state: await this.stateFor(existing) });
@@ -370,7 +370,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomContext {
     const participant = new Participant(restore?.id ?? newOpaqueId(), entrant, role, newOpaqueId(24));
     participant.handRaised = restore?.handRaised ?? false;
     this.participants.set(participant.id, participant);
-    entrant.sink.admitted(participant.id);
+    entrant.sink.admitted(participant.id, this);
     this.emit('participantAdded', participant.id);
     deliver(await this.stateFor(participant));
     for (const event of this.quality.briefing()) participant.send(event);

@@ -163,8 +163,9 @@ export class SignalingConnection implements ParticipantSink {
     this.send({ type: 'clientBuild', build: served, required });
   }
 
-  admitted(participantId: string): void {
+  admitted(participantId: string, room: Room): void {
     this.#participantId = participantId;
+    this.#room = room;
     this.#admittedAt = performance.now();
     this.#awaitingFirstFrameSince = this.#admittedAt;
     if (this.#state === 'waiting' || this.#state === 'joining') this.#state = 'joined';

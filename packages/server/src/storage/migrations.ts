@@ -1,6 +1,12 @@
-/** Schema migrations, as code, applied in order at start. Never edit one that has shipped: add another. */
+/**
+ * Schema migrations, as code, applied in order at start. Never edit one that has shipped: add another.
+ * One list for SQLite and PostgreSQL (storage/dialect.ts): schema-builder DDL is written once (on
+ * PostgreSQL `integer` is BIGINT and `autoIncrement()` an identity column); raw SQL, such as the
+ * triggers, has a branch per engine (`engineOf(db)`), and the SQLite branch is what shipped.
+ */
 import { sql, type Kysely, type Migration } from 'kysely';
 import { chainHash, GENESIS, recordOfRow, type AuditRow } from '../audit/chain.js';
+import { appendOnlyPostgres, createRefuseFunction, engineOf, refuseTrigger } from './dialect.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_meetings': {
@@ -32,6 +38,11 @@ export const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('audit_events_meeting').on('audit_events').columns(['meeting_id', 'seq']).execute();
       // Append-only: the database itself refuses to rewrite history.
+      if (engineOf(db) === 'postgres') {
+        await createRefuseFunction(db);
+        await appendOnlyPostgres(db, 'audit_events');
+        return;
+      }
       await sql`CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
         BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`.execute(db);
       await sql`CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
@@ -117,6 +128,16 @@ export const migrations: Record<string, Migration> = {
         .alterTable('meetings')
         .addColumn('sensitivity', 'text', (c) => c.notNull().defaultTo('standard').check(sql`sensitivity IN ('standard', 'sensitive')`))
         .execute();
+      if (engineOf(db) === 'postgres') {
+        await refuseTrigger(db, {
+          name: 'meetings_sensitivity_never_lowered',
+          table: 'meetings',
+          event: 'UPDATE OF sensitivity',
+          when: "OLD.sensitivity = 'sensitive' AND NEW.sensitivity <> 'sensitive'",
+          message: 'a sensitive meeting stays sensitive',
+        });
+        return;
+      }
       await sql`CREATE TRIGGER meetings_sensitivity_never_lowered BEFORE UPDATE OF sensitivity ON meetings
         WHEN OLD.sensitivity = 'sensitive' AND NEW.sensitivity <> 'sensitive'
         BEGIN SELECT RAISE(ABORT, 'a sensitive meeting stays sensitive'); END`.execute(db);
@@ -125,9 +146,11 @@ export const migrations: Record<string, Migration> = {
   '0007_audit_chain': {
     async up(db: Kysely<unknown>): Promise<void> {
       // The hash chain (audit/chain.ts): every row carries hash_n = SHA-256(hash_{n-1} || JCS(record)).
+      const postgres = engineOf(db) === 'postgres';
       await db.schema.alterTable('audit_events').addColumn('hash', 'text').execute();
       // Backfill in seq order: the append-only triggers step aside for this migration only.
-      await sql`DROP TRIGGER audit_events_no_update`.execute(db);
+      if (postgres) await sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update`.execute(db);
+      else await sql`DROP TRIGGER audit_events_no_update`.execute(db);
       let previous = GENESIS;
       const rows = await sql<AuditRow>`SELECT seq, at, meeting_id, actor, action, target, client_address, details, hash FROM audit_events ORDER BY seq`.execute(db);
       for (const row of rows.rows) {
@@ -136,10 +159,15 @@ export const migrations: Record<string, Migration> = {
         previous = chainHash(previous, record);
         await sql`UPDATE audit_events SET hash = ${previous} WHERE seq = ${row.seq}`.execute(db);
       }
-      await sql`CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+      if (postgres) {
+        await sql`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update`.execute(db);
+        await refuseTrigger(db, { name: 'audit_events_hash_required', table: 'audit_events', event: 'INSERT', when: 'NEW.hash IS NULL', message: 'audit_events rows are chained: hash required' });
+      } else {
+        await sql`CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
         BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`.execute(db);
-      await sql`CREATE TRIGGER audit_events_hash_required BEFORE INSERT ON audit_events WHEN NEW.hash IS NULL
+        await sql`CREATE TRIGGER audit_events_hash_required BEFORE INSERT ON audit_events WHEN NEW.hash IS NULL
         BEGIN SELECT RAISE(ABORT, 'audit_events rows are chained: hash required'); END`.execute(db);
+      }
       // Signed checkpoints over the chain (audit/signing.ts); append-only as well.
       await db.schema
         .createTable('audit_checkpoints')
@@ -150,10 +178,14 @@ export const migrations: Record<string, Migration> = {
         .addColumn('key_id', 'text', (c) => c.notNull())
         .addColumn('signature', 'text', (c) => c.notNull())
         .execute();
-      await sql`CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+      if (postgres) {
+        await appendOnlyPostgres(db, 'audit_checkpoints');
+      } else {
+        await sql`CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
         BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END`.execute(db);
-      await sql`CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+        await sql`CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
         BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END`.execute(db);
+      }
       await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
     },
   },

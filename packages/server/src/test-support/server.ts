@@ -3,12 +3,10 @@
  * first administrator through the one-time setup link (as a person would), and offers signed-in
  * HTTP helpers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { CreateMeetingResponse, MeetingSettingsPatch, OrgRole, Sensitivity, SessionInfo } from '@parley/protocol';
 import { startParley, type RunningParley } from '../index.js';
 import type { ParleyOptions } from '../config.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 
 /** A signed-in browser's credentials: its session cookie and CSRF token. */
 export interface Credentials {
@@ -21,6 +19,10 @@ export interface Credentials {
 export interface TestServer extends RunningParley {
   readonly wsUrl: string;
   readonly dataDir: string;
+  /** The server's own PostgreSQL database when the tests run against PostgreSQL (test-support/database.ts). */
+  readonly databaseUrl: string | undefined;
+  /** The database itself (to clone or drop when the test closes only `server`, not this wrapper). */
+  readonly database: TestDatabase;
   /** The first administrator, created through the setup link. */
   readonly admin: Credentials;
   /** Signs in; rejects with the HTTP status on failure. */
@@ -45,8 +47,12 @@ function cookieOf(res: Response): string {
 }
 
 export async function startTestServer(options: ParleyOptions = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
-  const running = await startParley({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', ...options });
+  const database = await createTestDatabase();
+  const { dataDir, databaseUrl } = database;
+  const running = await startParley({ port: 0, host: '127.0.0.1', dataDir, databaseUrl, logLevel: 'silent', ...options }).catch(async (err: unknown) => {
+    await database.drop();
+    throw err;
+  });
 
   const api = (method: string, path: string, body?: unknown, as?: Credentials): Promise<Response> =>
     fetch(`${running.url}${path}`, {
@@ -74,6 +80,8 @@ export async function startTestServer(options: ParleyOptions = {}): Promise<Test
   return {
     ...running,
     dataDir,
+    databaseUrl,
+    database,
     admin,
     wsUrl: running.url.replace(/^http/, 'ws') + '/ws',
     api,
@@ -97,7 +105,7 @@ export async function startTestServer(options: ParleyOptions = {}): Promise<Test
     },
     async close() {
       await running.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }
