@@ -61,7 +61,7 @@ test('raised hands (not lowered ones)', () => {
 
 function joined(): MeetingState {
   const state: RoomState = {
-    meeting: { id: 'k7qm-x2hd-9tfa-wr3p', title: 'T' },
+    meeting: { id: 'k7qm-x2hd-9tfa-wr3p', title: 'T', startedAt: 0 },
     self: { ...person('p_self00', 'Me'), role: 'participant', identity: 'member' },
     participants: [{ ...person('p_host00', 'Hana'), role: 'host', identity: 'member' }],
     tracks: [],
@@ -76,7 +76,7 @@ function joined(): MeetingState {
     activeSpeaker: null,
     resume: { token: 'resume-token-0123456789', windowSeconds: 60 },
   };
-  return meetingReducer(initialMeetingState({ micOn: true, camOn: false, screenOn: false, cameraTrack: null, screenTrack: null, speakerId: '', deviceError: null }), { type: 'joined', state });
+  return meetingReducer(initialMeetingState({ micOn: true, camOn: false, screenOn: false, cameraTrack: null, micTrack: null, cameraId: '', micId: '', screenTrack: null, speakerId: '', deviceError: null }), { type: 'joined', state });
 }
 
 test('a moderator muting this person is said as "You are muted by the host" (the reducer’s own notice)', () => {

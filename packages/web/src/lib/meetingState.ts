@@ -2,7 +2,7 @@
  * The meeting's state and the reducer that is its only writer. Server events, join results, remote
  * media and local device changes all arrive here as actions; components read, never write.
  */
-import type { ChatMessage, LobbyEntry, MeetingInfo, MeetingSettings, ParticipantInfo, RemovedEntry, RoomState, RunningMeetingInfo, Sensitivity, ServerEvent, TrackInfo } from '@parley/protocol';
+import type { ChatMessage, LobbyEntry, MeetingSettings, ParticipantInfo, RemovedEntry, RoomState, RunningMeetingInfo, Sensitivity, ServerEvent, TrackInfo } from '@parley/protocol';
 import { collapseAlert, type MeetingAlert } from './alerts.js';
 import { chatFromRoom, chatSent, e2eeChatReceived, EMPTY_CHAT, setChatOpen, type ChatState } from './chatState.js';
 import type { E2eeView } from './e2ee/session.js';
