@@ -127,7 +127,7 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   const policy = await PolicyStore.open(db, audit);
   const meetings = new Meetings(meetingStore, audit, { policy, untrusted: untrustedAudit, metrics, throttles: cluster.throttles });
   const moderation = new ModerationStore(db);
-  const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit, untrustedAudit, metrics, policy, cluster.throttles);
+  const accounts = new Accounts(new UserStore(db), new SessionStore(db), audit, untrustedAudit, metrics, policy, cluster.throttles, () => cluster.setupToken());
   const sso = oidcSettings(config);
   const oidc = sso
     ? new OidcSignIn(sso, {

@@ -227,13 +227,15 @@ function checkTurnConfig(config: ParleyConfig): void {
   }
 }
 
-/** Several nodes need to reach each other and to trust each other: PARLEY_NODE_URL and PARLEY_CLUSTER_SECRET with PARLEY_REDIS_URL. */
+/** Several nodes need to reach each other, to trust each other and to share PostgreSQL: PARLEY_NODE_URL, PARLEY_CLUSTER_SECRET and PARLEY_DATABASE_URL with PARLEY_REDIS_URL. */
 function checkClusterConfig(config: ParleyConfig): void {
   if (config.redisUrl === undefined) {
     if (config.nodeUrl !== undefined || config.clusterSecret !== undefined) throw new Error('PARLEY_NODE_URL and PARLEY_CLUSTER_SECRET are for several nodes: set PARLEY_REDIS_URL too');
     return;
   }
   if (config.nodeUrl === undefined || config.clusterSecret === undefined) throw new Error('several nodes (PARLEY_REDIS_URL) need PARLEY_NODE_URL and PARLEY_CLUSTER_SECRET');
+  // Nodes on different hosts cannot share an SQLite file, and two processes on one are not scale-out.
+  if (config.databaseUrl === undefined) throw new Error('several nodes (PARLEY_REDIS_URL) share PostgreSQL: set PARLEY_DATABASE_URL (an SQLite file is for one node)');
 }
 
 /** Single sign-on needs all three of issuer, client ID and secret, and an https issuer unless it is on this machine. */

@@ -26,7 +26,7 @@ test('SIGTERM: clients get bye (shutdown), sockets close, the process exits 0', 
     const client = await TestClient.ready(url.replace('http', 'ws') + '/ws');
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
-    const bye = await client.waitFor((m) => m.type === 'bye', 5000, 0);
+    const bye = await client.waitFor((m) => m.type === 'bye', 15_000, 0);
     assert.equal(bye.type === 'bye' && bye.reason, 'shutdown');
     assert.equal(await client.closed(), 1001);
     assert.equal(await exited, 0);

@@ -29,7 +29,9 @@ export class Accounts {
   readonly #metrics: Pick<Metrics, 'throttled' | 'guessFailed'>;
   /** The organization's policy: whether local passwords may sign in at all. */
   readonly #policy: PolicySource;
-  #setupToken: string | undefined;
+  readonly #setupToken: () => string;
+  /** A setup under way: a second one at the same moment is refused (one first administrator). */
+  #settingUp = false;
 
   constructor(
     users: UserStore,
@@ -39,7 +41,9 @@ export class Accounts {
     metrics: Pick<Metrics, 'throttled' | 'guessFailed'> = NO_METRICS,
     policy: PolicySource = fixedPolicy(),
     throttles: ThrottleFactory = localThrottles,
+    setupToken: () => string = oneSetupToken(),
   ) {
+    this.#setupToken = setupToken;
     this.#byAddress = throttles('signin-address', SIGNIN_ADDRESS_POLICY);
     this.#byAccountAtAddress = throttles('signin-account-address', SIGNIN_ACCOUNT_POLICY);
     this.#byAccount = throttles('signin-account', SIGNIN_ACCOUNT_GLOBAL_POLICY);
@@ -54,8 +58,7 @@ export class Accounts {
   /** On a fresh install (no accounts), a one-time token that lets the first administrator be created. */
   async setupToken(): Promise<string | undefined> {
     if ((await this.users.count()) > 0) return undefined;
-    this.#setupToken ??= randomBytes(24).toString('base64url');
-    return this.#setupToken;
+    return this.#setupToken();
   }
 
   async setupRequired(): Promise<boolean> {
@@ -63,16 +66,21 @@ export class Accounts {
   }
 
   async setup(token: string, input: { email: string; displayName: string; password: string }, clientAddress: string): Promise<UserRecord> {
-    const expected = await this.setupToken();
-    const given = Buffer.from(token);
-    if (!expected || given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
-      await this.#untrusted.repeat({ action: 'setup.denied', clientAddress });
-      throw new ParleyError('forbidden', 'setup is closed or the token is wrong');
+    if (this.#settingUp) throw new ParleyError('forbidden', 'setup is closed or the token is wrong');
+    this.#settingUp = true;
+    try {
+      const expected = await this.setupToken();
+      const given = Buffer.from(token);
+      if (!expected || given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
+        await this.#untrusted.repeat({ action: 'setup.denied', clientAddress });
+        throw new ParleyError('forbidden', 'setup is closed or the token is wrong');
+      }
+      const user = await this.users.create({ ...input, orgRole: 'admin' });
+      await this.#audit.append({ action: 'account.created', actor: user.id, target: user.id, clientAddress, details: { orgRole: 'admin', via: 'setup' } });
+      return user;
+    } finally {
+      this.#settingUp = false;
     }
-    this.#setupToken = undefined;
-    const user = await this.users.create({ ...input, orgRole: 'admin' });
-    await this.#audit.append({ action: 'account.created', actor: user.id, target: user.id, clientAddress, details: { orgRole: 'admin', via: 'setup' } });
-    return user;
   }
 
   async createUser(
@@ -143,4 +151,10 @@ export class Accounts {
     await this.sessions.delete(token);
     if (session) await this.#audit.append({ action: 'signout', actor: session.user.id, clientAddress });
   }
+}
+
+/** One random first-administrator token for the life of this process (a single node). */
+function oneSetupToken(): () => string {
+  const token = randomBytes(24).toString('base64url');
+  return () => token;
 }

@@ -3,8 +3,8 @@
  * The private key lives in one PEM file, created on first start with mode 0600 and never logged;
  * anyone holding the public key (`npm run parley -- audit public-key`) can check checkpoints.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import type { Checkpoint } from './chain.js';
@@ -51,7 +51,18 @@ export class CheckpointSigner {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       const { privateKey } = generateKeyPairSync('ed25519');
       pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-      writeFileSync(path, pem, { mode: 0o600, flag: 'wx' });
+      // Written whole to a private file, then linked into place: never overwrites, and a process that
+      // shares the data directory and starts at the same moment never reads a half-written key.
+      const partial = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      writeFileSync(partial, pem, { mode: 0o600, flag: 'wx' });
+      try {
+        linkSync(partial, path);
+      } catch (raced) {
+        if ((raced as NodeJS.ErrnoException).code !== 'EEXIST') throw raced;
+        pem = readFileSync(path, 'utf8'); // the other process's key: one key for both
+      } finally {
+        unlinkSync(partial);
+      }
     }
     return new CheckpointSigner(createPrivateKey(pem));
   }

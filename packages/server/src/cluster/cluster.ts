@@ -48,6 +48,12 @@ export interface Cluster {
   relayHeader(clientAddress: string): string;
   /** Reads X-Parley-Relay: null when there is none, the client when it verifies, 'invalid' otherwise. */
   verifyRelay(header: string | string[] | undefined): RelayedClient | null | 'invalid';
+  /**
+   * The first-administrator token of a fresh install: random in this process for one node; on several
+   * nodes one token for all (derived from the cluster secret), so the link any node prints works
+   * through the load balancer. It is good only while the database has no account.
+   */
+  setupToken(): string;
   /** Starts renewing leases and hearing broadcasts. */
   start(hooks: ClusterHooks): void;
   /** Gives up this node's leases (so another node may take its meetings at once) and disconnects. */
@@ -56,6 +62,7 @@ export interface Cluster {
 
 /** One node: every meeting is here, throttles count in this process, there is nobody to tell and nothing to relay. */
 export function singleNode(nodeId: string = randomBytes(6).toString('base64url')): Cluster {
+  const setupToken = randomBytes(24).toString('base64url');
   return {
     nodeId,
     clustered: false,
@@ -68,6 +75,7 @@ export function singleNode(nodeId: string = randomBytes(6).toString('base64url')
     },
     // Nobody may claim to be a relay when there are no other nodes.
     verifyRelay: (header) => (header === undefined ? null : 'invalid'),
+    setupToken: () => setupToken,
     start: () => undefined,
     close: () => Promise.resolve(),
   };

@@ -179,6 +179,10 @@ export class RedisCluster implements Cluster {
     return verifyRelayHeader(this.#secret, header);
   }
 
+  setupToken(): string {
+    return hmac(this.#secret, 'parley setup token: the first administrator of this cluster').slice(0, 32);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

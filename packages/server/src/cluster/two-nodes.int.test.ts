@@ -5,15 +5,12 @@
  * killed (-9) the meeting and its people move to the other node, resuming with their credentials.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, test as nodeTest } from 'node:test';
 import { createClient } from 'redis';
 import { DEFAULT_POLICY, PROTOCOL_VERSION, type CreateMeetingResponse, type MeetingSettingsPatch, type RoomState, type ServerMessage, type SessionInfo } from '@parley/protocol';
 import { verifyStoredLog } from '../audit/status.js';
-import { openDatabase } from '../storage/db.js';
+import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../test-support/database.js';
 import { clusterSecret, startNode, startRedis, type TestClusterConfig, type TestNode, type TestRedis } from '../test-support/cluster-nodes.js';
 import { eventually, TestMedia } from '../test-support/media-peer.js';
 import { OPEN_DOORS, TEST_PASSWORD, type Credentials } from '../test-support/server.js';
@@ -23,17 +20,12 @@ import { TestClient } from '../test-support/ws-client.js';
 
 type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 
-/**
- * The database both nodes share. SQLite (one data directory, one parley.sqlite in WAL mode) until
- * PostgreSQL lands; then return `{ env: { PARLEY_DATABASE_URL: ... }, ... }` here and nothing else changes.
- */
-function sharedDatabase(): { env: Record<string, string>; dataDir: string; cleanup(): void } {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-cluster-'));
-  return { env: { PARLEY_DATA_DIR: dataDir }, dataDir, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
-}
+/** Several nodes share PostgreSQL (config.ts refuses a cluster on SQLite): this file runs in the PostgreSQL pass. */
+const SKIP = TEST_ENGINE === 'postgres' ? false : 'several nodes share PostgreSQL: this runs in the PostgreSQL pass (set PARLEY_TEST_POSTGRES_URL)';
+const test = (name: string, fn: () => Promise<void>): void => void nodeTest(name, { skip: SKIP }, fn);
 
 let redis: TestRedis & { port: number };
-let database: ReturnType<typeof sharedDatabase>;
+let database: TestDatabase;
 let config: TestClusterConfig;
 let a: TestNode;
 let b: TestNode;
@@ -97,13 +89,17 @@ function admitted(reply: ServerMessage): RoomState {
 }
 
 before(async () => {
+  if (SKIP) return;
   redis = await startRedis();
-  database = sharedDatabase();
+  database = await createTestDatabase('parley-cluster-');
   config = { redisUrl: redis.url, secret: clusterSecret(), database: database.env };
-  // One after the other: the first creates the database (migrations) and the audit signing key.
-  a = await startNode('node-a', config, { fresh: true });
-  b = await startNode('node-b', config);
-  const setup = await api(a, 'POST', '/api/setup', { token: a.setupToken, email: 'admin@parley.test', displayName: 'Ada Admin', password: TEST_PASSWORD });
+  // Both at once on the fresh database, as an orchestrator starts them: PostgreSQL migrates once
+  // (Kysely's migration lock), they share the audit signing key's file, and print one setup link.
+  [a, b] = await Promise.all([startNode('node-a', config, { fresh: true }), startNode('node-b', config, { fresh: true })]);
+  assert.ok(a.setupToken);
+  assert.equal(b.setupToken, a.setupToken, 'every node prints the same first-administrator link');
+  // The link node A printed works through node B (the load balancer chose it).
+  const setup = await api(b, 'POST', '/api/setup', { token: a.setupToken, email: 'admin@parley.test', displayName: 'Ada Admin', password: TEST_PASSWORD });
   assert.equal(setup.status, 201);
   admin = await credentials(setup, 'admin@parley.test');
 });
@@ -111,7 +107,7 @@ before(async () => {
 after(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
   await redis?.stop();
-  database?.cleanup();
+  await database?.drop();
 });
 
 test('a relay header not signed with the cluster secret is refused', async () => {
@@ -363,7 +359,7 @@ test('a node that loses Redis closes its rooms (people keep their credentials) a
 });
 
 test('the audit chain two nodes wrote to one database verifies', async () => {
-  const db = await openDatabase(database.dataDir);
+  const db = await database.open();
   try {
     const result = await verifyStoredLog(db, undefined);
     assert.deepEqual(result.problems, []);

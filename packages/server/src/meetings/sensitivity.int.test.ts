@@ -238,7 +238,7 @@ test('a members-only meeting waiting in the lobby learns it became sensitive, an
   const mia = await join(server, meeting, 'x', member);
   await waitForQueue(host.client, (q) => q.length === 1);
   await host.client.request('setSensitivity', { sensitivity: 'sensitive' });
-  const status = await mia.client.waitFor<Msg<'lobbyStatus'>>((m) => m.type === 'lobbyStatus' && m.sensitivity !== undefined, 5000, 0);
+  const status = await mia.client.waitFor<Msg<'lobbyStatus'>>((m) => m.type === 'lobbyStatus' && m.sensitivity !== undefined, 15_000, 0);
   assert.deepEqual(status, { type: 'lobbyStatus', status: 'waiting', sensitivity: 'sensitive' });
   assert.deepEqual(mia.client.messages.map((m) => m.type), ['welcome', 'result', 'lobbyStatus'], 'nothing else reached the lobby');
   await Promise.all([host.client.close(), mia.client.close()]);

@@ -260,7 +260,7 @@ test('throttled passcode guesses, wrong passcodes and sign-ins, and the guessing
     const late = await guesser('127.0.21.5');
     const refused = await guess(late, meeting.passcode);
     assert.equal(refused.type === 'error' && refused.code, 'rate_limited');
-    await host.client.waitFor((m) => m.type === 'alert' && m.kind === 'passcode-guessing', 5000, 0);
+    await host.client.waitFor((m) => m.type === 'alert' && m.kind === 'passcode-guessing', 15_000, 0);
 
     // A wrong password at sign-in.
     const signIn = await server.api('POST', '/api/auth/sign-in', { email: server.admin.email, password: 'not the password at all' });

@@ -24,7 +24,7 @@ test('a socket in the lobby hears only its own status while the meeting goes on'
   assert.deepEqual(waiting.result, { status: 'waiting', reason: 'lobby' });
   const queue = await waitForQueue(host.client, (q) => q.length === 1);
   assert.deepEqual(queue.map((e) => [e.displayName, e.identity, e.email]), [['Waiting Wendy', 'guest', null]]);
-  const knock = await host.client.waitFor<Msg<'lobbyChanged'>>((m) => m.type === 'lobbyChanged' && m.knock !== undefined, 2000, 0);
+  const knock = await host.client.waitFor<Msg<'lobbyChanged'>>((m) => m.type === 'lobbyChanged' && m.knock !== undefined, 15_000, 0);
   assert.deepEqual([knock.knock, knock.added.map((e) => e.id)], [queue[0]?.id, [queue[0]?.id]], 'a knock sends the newcomer, not the queue');
 
   // The meeting goes on: someone else is let in, media is published, the host locks and unlocks, someone leaves.
@@ -68,7 +68,7 @@ test('before the host arrives people wait for the host; a denied guest gets the 
   assert.equal(status.status, 'waiting');
   const entry = (await waitForQueue(host.client, (q) => q.length === 1))[0];
   await host.client.request('deny', { lobbyId: entry?.id, message: 'This meeting is for the board only.' });
-  const denial = await early.client.waitFor((m) => m.type === 'lobbyStatus' && m.status === 'denied', 2000, 0);
+  const denial = await early.client.waitFor((m) => m.type === 'lobbyStatus' && m.status === 'denied', 15_000, 0);
   assert.deepEqual(denial, { type: 'lobbyStatus', status: 'denied', message: 'This meeting is for the board only.' });
   await early.client.closed();
   assert.deepEqual(early.client.messages.map((m) => m.type), ['welcome', 'result', 'lobbyStatus', 'lobbyStatus']);
@@ -150,7 +150,7 @@ test('co-hosts moderate; when the last host leaves a co-host takes over; the hos
   await cora.client.request('lock', { locked: false });
 
   await host.client.request('leave', {});
-  const handover = await dan.client.waitFor<Msg<'participantUpdated'>>((m) => m.type === 'participantUpdated' && m.participant.role === 'host', 3000, 0);
+  const handover = await dan.client.waitFor<Msg<'participantUpdated'>>((m) => m.type === 'participantUpdated' && m.participant.role === 'host', 15_000, 0);
   assert.equal(handover.participant.id, cora.state.self.id);
 
   await cora.client.request('endMeeting', {});

@@ -28,7 +28,7 @@ test('block (the default): any link attempt is refused, never delivered, and the
   for (const text of ['see https://example.org', '\\\\fileserver\\share', 'www.evil.com', 'java\tscript:alert(1)']) {
     assert.equal(errorCode(await guest.client.requestRaw('chat', { text })), 'link_blocked', text);
   }
-  await host.client.waitFor((m) => m.type === 'alert' && m.attempted === 'link', 2000, 0);
+  await host.client.waitFor((m) => m.type === 'alert' && m.attempted === 'link', 15_000, 0);
   const linkAlerts = host.client.messages.filter((m) => m.type === 'alert' && m.attempted === 'link');
   assert.equal(linkAlerts.length, 4);
   assert.equal(host.client.messages.filter((m) => m.type === 'chatMessage').length, 0, 'nothing was delivered');
@@ -43,21 +43,21 @@ test('hold: a message with a link waits for a moderator; approved, its allow-lis
   const { host, guest } = await room({ linkPolicy: 'hold', linkAllowList: ['example.org'] });
   const held = await guest.client.request('chat', { text: 'agenda: https://example.org/agenda' });
   assert.equal(held.status, 'held');
-  const notice = await host.client.waitFor<Msg<'chatHeld'>>((m) => m.type === 'chatHeld', 2000, 0);
+  const notice = await host.client.waitFor<Msg<'chatHeld'>>((m) => m.type === 'chatHeld', 15_000, 0);
   assert.equal(notice.message.id, held.message.id);
   assert.equal(guest.client.messages.filter((m) => m.type === 'chatMessage').length, 0);
   await host.client.request('approveMessage', { messageId: held.message.id });
   for (const c of [host.client, guest.client]) {
-    const delivered = await c.waitFor<Msg<'chatMessage'>>((m) => m.type === 'chatMessage', 2000, 0);
+    const delivered = await c.waitFor<Msg<'chatMessage'>>((m) => m.type === 'chatMessage', 15_000, 0);
     assert.deepEqual(links(delivered.message), ['https://example.org/agenda']);
   }
   const unc = await guest.client.request('chat', { text: 'also \\\\fs\\share and https://example.org' });
   await host.client.request('approveMessage', { messageId: unc.message.id });
-  const second = await guest.client.waitFor<Msg<'chatMessage'>>((m) => m.type === 'chatMessage' && m.message.id === unc.message.id, 2000, 0);
+  const second = await guest.client.waitFor<Msg<'chatMessage'>>((m) => m.type === 'chatMessage' && m.message.id === unc.message.id, 15_000, 0);
   assert.deepEqual(links(second.message), ['https://example.org/'], 'the UNC path stays text even when approved');
   const rejected = await guest.client.request('chat', { text: 'http://phish.example.net' });
   await host.client.request('rejectMessage', { messageId: rejected.message.id });
-  await guest.client.waitFor((m) => m.type === 'chatRejected' && m.messageId === rejected.message.id, 2000, 0);
+  await guest.client.waitFor((m) => m.type === 'chatRejected' && m.messageId === rejected.message.id, 15_000, 0);
   await Promise.all([host.client.close(), guest.client.close()]);
 });
 
@@ -67,7 +67,7 @@ test('approving a held message keeps the allow-list and the classifier’s verdi
   const held = await guest.client.request('chat', { text });
   assert.equal(held.status, 'held');
   await host.client.request('approveMessage', { messageId: held.message.id });
-  const delivered = await guest.client.waitFor<Msg<'chatMessage'>>((m) => m.type === 'chatMessage' && m.message.id === held.message.id, 2000, 0);
+  const delivered = await guest.client.waitFor<Msg<'chatMessage'>>((m) => m.type === 'chatMessage' && m.message.id === held.message.id, 15_000, 0);
   assert.deepEqual(links(delivered.message), ['https://docs.trusted.example/a'], 'only the allow-listed, plainly written link is clickable');
   assert.equal(delivered.message.segments.map((s) => s.text).join(''), text, 'the text is kept whole');
   await Promise.all([host.client.close(), guest.client.close()]);
@@ -90,7 +90,7 @@ test('allow: only plain https links to listed domains are clickable; UNC paths a
     assert.deepEqual(links(sent.message), expected, text);
     assert.equal(sent.message.segments.map((s) => s.text).join(''), text, 'the text is kept whole');
   }
-  await host.client.waitFor((m) => m.type === 'alert' && m.attempted === 'link', 2000, 0);
+  await host.client.waitFor((m) => m.type === 'alert' && m.attempted === 'link', 15_000, 0);
   const alerts = host.client.messages.filter((m) => m.type === 'alert' && m.attempted === 'link');
   assert.equal(alerts.length, 4, 'the UNC path, file:, the disguised link and javascript: alert the moderators');
   await Promise.all([host.client.close(), guest.client.close()]);
@@ -101,7 +101,7 @@ test('private messages reach only the two people; late joiners get the history t
   const other = await joinAdmitted(server, meeting, 'Other');
   await guest.client.request('chat', { text: 'for everyone' });
   await guest.client.request('chat', { text: 'just for the host', to: host.state.self.id });
-  await host.client.waitFor((m) => m.type === 'chatMessage' && m.message.to !== null, 2000, 0);
+  await host.client.waitFor((m) => m.type === 'chatMessage' && m.message.to !== null, 15_000, 0);
   await new Promise((r) => setTimeout(r, 200));
   assert.deepEqual(other.client.messages.filter((m): m is Msg<'chatMessage'> => m.type === 'chatMessage').map((m) => m.message.text), ['for everyone']);
   const late = await joinAdmitted(server, meeting, 'Late');
@@ -124,7 +124,7 @@ test('files: only allowed types, only for participants, as attachments that cann
   assert.equal(res.status, 201);
   const file = (await res.json()) as { id: string; name: string; type: string };
   assert.equal(file.name, 'Quarterly report.pdf', 'no path in the name');
-  const shared = await host.client.waitFor<Msg<'fileShared'>>((m) => m.type === 'fileShared', 2000, 0);
+  const shared = await host.client.waitFor<Msg<'fileShared'>>((m) => m.type === 'fileShared', 15_000, 0);
   assert.equal(shared.file.id, file.id);
 
   const download = await fetch(`${server.url}/api/meetings/${meeting.id}/files/${file.id}`, { headers: { 'x-parley-participant': host.state.participantToken } });

@@ -38,11 +38,11 @@ test('joiners see each other arrive and leave, with names', async () => {
   assert.deepEqual(ann.state.participants, []);
   const bob = await join(meeting, 'Bob');
   assert.deepEqual(bob.state.participants.map((p) => p.displayName), ['Ann']);
-  const joinedEvent = await ann.client.waitFor((m) => m.type === 'participantJoined', 2000, 0);
+  const joinedEvent = await ann.client.waitFor((m) => m.type === 'participantJoined', 15_000, 0);
   assert.equal(joinedEvent.type === 'participantJoined' && joinedEvent.participant.displayName, 'Bob');
 
   await bob.client.request('leave', {});
-  const left = await ann.client.waitFor((m) => m.type === 'participantLeft', 2000, 0);
+  const left = await ann.client.waitFor((m) => m.type === 'participantLeft', 15_000, 0);
   assert.deepEqual(left, { type: 'participantLeft', participantId: bob.state.self.id, reason: 'left' });
   assert.equal(await bob.client.closed(), 1000);
   await ann.client.close();
@@ -102,7 +102,7 @@ test('mute state reaches the others', async () => {
   const publisher = await new TestMedia(a.client, a.state).setup();
   const mic = await publisher.publish('microphone');
   await a.client.request('setMuted', { trackId: mic.trackId, muted: true });
-  const update = await b.client.waitFor((m) => m.type === 'trackUpdated', 5000, 0);
+  const update = await b.client.waitFor((m) => m.type === 'trackUpdated', 15_000, 0);
   assert.equal(update.type === 'trackUpdated' && update.track.muted, true);
   publisher.close();
   await Promise.all([a.client.close(), b.client.close()]);
@@ -164,13 +164,13 @@ test('a socket that closes keeps the place for the resume window, then the parti
   const go = await join(meeting, 'Goes');
   const publisher = await new TestMedia(go.client, go.state).setup();
   const track = await publisher.publish('camera');
-  await stay.client.waitFor((m) => m.type === 'trackPublished', 5000, 0);
+  await stay.client.waitFor((m) => m.type === 'trackPublished', 15_000, 0);
   await go.client.close(); // like closing the tab
   const reconnecting = await stay.client.waitFor((m) => m.type === 'participantUpdated' && m.participant.connection === 'reconnecting', 10_000, 0);
   assert.equal(reconnecting.type === 'participantUpdated' && reconnecting.participant.id, go.state.self.id);
   const gone = await stay.client.waitFor((m) => m.type === 'participantLeft', 30_000, 0);
   assert.equal(gone.type === 'participantLeft' && gone.reason, 'disconnected');
-  await stay.client.waitFor((m) => m.type === 'trackUnpublished' && m.trackId === track.trackId, 5000, 0);
+  await stay.client.waitFor((m) => m.type === 'trackUnpublished' && m.trackId === track.trackId, 15_000, 0);
 
   publisher.close();
   await stay.client.close();

@@ -158,7 +158,7 @@ describe('access and isolation', () => {
     const watcher = await joined(m1, 'Watcher');
     const publisher = await new TestMedia(owner, ownerState).setup();
     const track = await publisher.publish('microphone');
-    await watcher.waitFor((m) => m.type === 'trackPublished', 5000, 0);
+    await watcher.waitFor((m) => m.type === 'trackPublished', 15_000, 0);
 
     const intruder = await joined(m2, 'Intruder');
     for (const [type, fields] of [
@@ -188,7 +188,7 @@ describe('access and isolation', () => {
       client.sendRaw({ type: 'publish', id: 1 });
       client.sendRaw(Buffer.alloc(MAX_MESSAGE_BYTES + 1, 1));
     }
-    await Promise.all(clients.map((c) => c.waitFor((m) => m.type === 'error', 5000, 0)));
+    await Promise.all(clients.map((c) => c.waitFor((m) => m.type === 'error', 15_000, 0)));
     const health = await fetch(`${server.url}/api/health`);
     assert.equal(health.status, 200);
     const meeting = await openMeeting();

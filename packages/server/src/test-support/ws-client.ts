@@ -75,7 +75,7 @@ export class TestClient {
   }
 
   /** The next message matching, including one already received after `since`. */
-  waitFor<T extends ServerMessage = ServerMessage>(match: Matcher, timeoutMs = 5000, since = this.messages.length): Promise<T> {
+  waitFor<T extends ServerMessage = ServerMessage>(match: Matcher, timeoutMs = 15_000, since = this.messages.length): Promise<T> {
     const seen = this.messages.slice(since).find(match);
     if (seen) return Promise.resolve(seen as T);
     return new Promise((resolve, reject) => {
