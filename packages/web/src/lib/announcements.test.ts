@@ -1,10 +1,10 @@
 /** What the live region says: joins batched, moderators' waiting room and admissions, hands, being muted. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { LobbyEntry, ParticipantInfo, RoomState } from '@parley/protocol';
+import type { LobbyEntry, ParticipantInfo } from '@parley/protocol';
 import { announcement, emptyBatch, gather, isEmpty, type Batch, type Seen } from './announcements.js';
-import { initialMeetingState, meetingReducer, type MeetingState } from './meetingState.js';
-import { TEST_SETTINGS } from './test-settings.js';
+import { meetingReducer, type MeetingState } from './meetingState.js';
+import { joinedMeeting, testLocal, testRoom } from './test-settings.js';
 
 const person = (id: string, displayName = id, handRaised = false): ParticipantInfo => ({
   id,
@@ -60,23 +60,10 @@ test('raised hands (not lowered ones)', () => {
 });
 
 function joined(): MeetingState {
-  const state: RoomState = {
-    meeting: { id: 'k7qm-x2hd-9tfa-wr3p', title: 'T', startedAt: 0 },
-    self: { ...person('p_self00', 'Me'), role: 'participant', identity: 'member' },
-    participants: [{ ...person('p_host00', 'Hana'), role: 'host', identity: 'member' }],
-    tracks: [],
-    settings: TEST_SETTINGS,
-    lobby: [],
-    chat: [],
-    files: [],
-    removed: [],
-    held: [],
-    participantToken: 'secret-token-0123456789',
-    media: { rtpCapabilities: { codecs: [] }, iceServers: [], iceTransportPolicy: 'all' },
-    activeSpeaker: null,
-    resume: { token: 'resume-token-0123456789', windowSeconds: 60 },
-  };
-  return meetingReducer(initialMeetingState({ micOn: true, camOn: false, screenOn: false, cameraTrack: null, micTrack: null, cameraId: '', micId: '', screenTrack: null, speakerId: '', deviceError: null }), { type: 'joined', state });
+  return joinedMeeting(
+    testRoom({ self: { ...person('p_self00', 'Me'), role: 'participant', identity: 'member' }, participants: [{ ...person('p_host00', 'Hana'), role: 'host', identity: 'member' }] }),
+    testLocal(true),
+  );
 }
 
 test('a moderator muting this person is said as "You are muted by the host" (the reducer’s own notice)', () => {

@@ -1,12 +1,10 @@
 /** The host's departure and raised hands in the client: who is offered as next host, the order of hands, the notices. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ParticipantInfo, Role, RoomState } from '@parley/protocol';
-import { initialMeetingState, meetingReducer, type MeetingState } from './meetingState.js';
+import type { ParticipantInfo, Role } from '@parley/protocol';
+import { meetingReducer, type MeetingState } from './meetingState.js';
 import { handoverCandidates, raisedFirst } from './people.js';
-import { TEST_SETTINGS } from './test-settings.js';
-
-const SETTINGS = TEST_SETTINGS;
+import { joinedMeeting, testRoom } from './test-settings.js';
 
 const person = (id: string, role: Role, identity: ParticipantInfo['identity'], joinedAt: number, handRaisedAt?: number): ParticipantInfo => ({
   id,
@@ -38,23 +36,7 @@ test('raised hands come first, earliest raised on top; the rest keep join order'
 });
 
 function joined(role: Role): MeetingState {
-  const state: RoomState = {
-    meeting: { id: 'k7qm-x2hd-9tfa-wr3p', title: 'T', startedAt: 0 },
-    self: person('p_self00', role, 'member', 3),
-    participants: [person('p_bob000', 'participant', 'member', 1)],
-    tracks: [],
-    settings: SETTINGS,
-    lobby: [],
-    chat: [],
-    files: [],
-    removed: [],
-    held: [],
-    participantToken: 'secret-token-0123456789',
-    media: { rtpCapabilities: { codecs: [] }, iceServers: [], iceTransportPolicy: 'all' },
-    activeSpeaker: null,
-    resume: { token: 'resume-token-0123456789', windowSeconds: 60 },
-  };
-  return meetingReducer(initialMeetingState({ micOn: false, camOn: false, screenOn: false, cameraTrack: null, micTrack: null, cameraId: '', micId: '', screenTrack: null, speakerId: '', deviceError: null }), { type: 'joined', state });
+  return joinedMeeting(testRoom({ self: person('p_self00', role, 'member', 3), participants: [person('p_bob000', 'participant', 'member', 1)] }));
 }
 
 const texts = (s: MeetingState): string[] => s.notices.map((n) => n.text);
