@@ -41,6 +41,8 @@ test('bad bodies get coded errors', async () => {
     [{ headers: { 'content-type': 'application/json' }, body: '{not json' }, 400, 'bad_request'],
     [{ headers: { 'content-type': 'text/plain' }, body: 'hi' }, 400, 'bad_request'],
     [{ headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'x'.repeat(20_000) }) }, 413, 'message_too_large'],
+    // PostgreSQL's text cannot hold U+0000 (SQLite's can): refused on both, never an internal error on one.
+    [{ headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'a\u0000b' }) }, 400, 'bad_request'],
   ];
   for (const [init, status, code] of cases) {
     const headers = { ...(init.headers as Record<string, string>), cookie: server.admin.cookie, 'x-csrf-token': server.admin.csrfToken };
@@ -49,6 +51,9 @@ test('bad bodies get coded errors', async () => {
     const body = (await res.json()) as { error: { code: string } };
     assert.equal(body.error.code, code);
   }
+  const nulQuery = await fetch(`${server.url}/api/meetings/mine?x=%00`, { headers: { cookie: server.admin.cookie } });
+  assert.equal(nulQuery.status, 400);
+  assert.equal(((await nulQuery.json()) as { error: { code: string } }).error.code, 'bad_request');
   const missing = await fetch(`${server.url}/api/nothing-here`);
   assert.equal(missing.status, 404);
   assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'not_found');

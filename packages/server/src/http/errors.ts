@@ -1,8 +1,15 @@
-/** Maps every error an HTTP route can raise to the coded `{ error: { code, message } }` body. */
+/**
+ * Maps every error an HTTP route can raise to the coded `{ error: { code, message } }` body, and
+ * refuses, before any route, a request whose body, query or parameters carry U+0000 (util/nul.ts).
+ */
 import { ParleyError } from '@parley/protocol';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasNul, NUL_REFUSED } from '../util/nul.js';
 
 export function errorHandling(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    if (hasNul(request.params) || hasNul(request.query) || hasNul(request.body)) throw new ParleyError('bad_request', NUL_REFUSED);
+  });
   app.setErrorHandler((err: FastifyError | ParleyError | Error, request, reply) => {
     let error: ParleyError;
     if (err instanceof ParleyError) error = err;

@@ -36,3 +36,15 @@ test('a message of exactly 64 KiB is still read', () => {
   assert.equal(Buffer.byteLength(padded), MAX_MESSAGE_BYTES);
   assert.ok(decode(text(padded), false).ok);
 });
+
+test('U+0000 anywhere in a message is refused as bad input, with the request id (PostgreSQL cannot store it)', () => {
+  for (const frame of ['{"type":"report","id":7,"participantId":"p_abcdefgh","note":"\\u0000"}', '{"type":"chat","id":7,"text":"hi\\u0000there"}']) {
+    const result = decode(text(frame), false);
+    assert.ok(!result.ok, frame);
+    assert.equal(result.error.code, 'bad_request');
+    assert.equal(result.id, 7);
+    assert.match(result.error.message, /NUL/);
+  }
+  // The six characters \u0000 typed as text are not NUL: accepted.
+  assert.ok(decode(text('{"type":"leave","id":8,"pad":"a backslash, then u0000: \\\\u0000"}'), false).ok);
+});

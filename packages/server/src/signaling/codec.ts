@@ -3,6 +3,7 @@
  * request id when one could be read. Never throws.
  */
 import { CLIENT_MESSAGE_TYPES, ClientMessage, MAX_MESSAGE_BYTES, ParleyError } from '@parley/protocol';
+import { hasNul, NUL_REFUSED } from '../util/nul.js';
 
 export type Decoded = { ok: true; message: ClientMessage } | { ok: false; id: number | null; error: ParleyError };
 
@@ -32,6 +33,7 @@ export function decode(data: Buffer, isBinary: boolean): Decoded {
   if (!knownTypes.has(record.type)) {
     return fail(id, new ParleyError('unknown_type', `unknown message type "${record.type.slice(0, 40)}"`));
   }
+  if (hasNul(value)) return fail(id, new ParleyError('bad_request', `invalid ${record.type}: ${NUL_REFUSED}`));
   const parsed = ClientMessage.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
