@@ -30,7 +30,7 @@ function walk(dir, out = []) {
   return out;
 }
 
-const POSTGRES_CORE = ['api', 'accounts', 'audit-routes', 'audit-cli', 'resume', 'shutdown', 'policy-routes', 'accounts-admin', 'brute-force'];
+const POSTGRES_CORE = ['api', 'accounts', 'audit-routes', 'audit-cli', 'resume', 'shutdown', 'policy-routes', 'accounts-admin', 'brute-force', 'clients-view'];
 const packageFiles = readdirSync(join(root, 'packages')).flatMap((p) => walk(join(root, 'packages', p, 'src')));
 const files = {
   unit: packageFiles.filter((f) => f.endsWith('.test.ts') && !f.endsWith('.int.test.ts')),

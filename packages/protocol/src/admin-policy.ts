@@ -62,11 +62,28 @@ export const ClientSample = z.object({
 });
 export type ClientSample = z.infer<typeof ClientSample>;
 
+/** One node whose clients the Clients view lists (several nodes: each node lists its own sockets). */
+export const ClientsNode = z.object({
+  node: z.string(),
+  /** Its clients in `connected`. */
+  listed: z.number().int(),
+  /** Its clients beyond what one node shares (5,000), not listed. */
+  omitted: z.number().int(),
+});
+export type ClientsNode = z.infer<typeof ClientsNode>;
+
 /** `GET /api/admin/clients`. */
 export const AdminClientsView = z.object({
   servedBuild: z.string(),
   minimumBuild: z.string(),
   connected: z.array(ConnectedClient),
+  /** The nodes `connected` covers: the one that answered first, then the other live nodes. */
+  nodes: z.array(ClientsNode),
+  /**
+   * `connected` may be incomplete: the other nodes' lists could not be read (Redis unreachable: this
+   * node's own clients only), or a node has more clients than it shares.
+   */
+  partial: z.boolean(),
   samples: z.array(ClientSample),
 });
 export type AdminClientsView = z.infer<typeof AdminClientsView>;

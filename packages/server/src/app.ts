@@ -169,8 +169,8 @@ export async function createParleyServer(config: ParleyConfig, log: Logger): Pro
   });
   const connections = new Set<SignalingConnection>();
   const builds = new ClientBuilds({ webRoot: config.webRoot, policy, log, fallback: SERVER_BUILD });
-  const clients = new ClientRegistry({ connections, builds, policy, db, log });
-  clients.start();
+  const clients = new ClientRegistry({ connections, builds, policy, db, log, cluster });
+  clients.start(config.clientSampleMs);
   // A new build reaches every open tab within seconds; a policy change re-resolves every room's settings
   // and tells clients whose build it no longer accepts.
   builds.on('deployed', (build) => {

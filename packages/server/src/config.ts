@@ -79,6 +79,8 @@ export const ParleyConfig = z.object({
   trustProxy: z.union([z.boolean(), z.array(z.string().refine(isAddressOrCidr, 'not an IP address or CIDR range')).min(1)]).default(false),
   /** Open signaling sockets allowed from one client address (lobby sockets count); raise it for large NATs. */
   maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(50),
+  /** How often the Clients view samples the connected clients (ms); a minute. Only the tests shorten it. */
+  clientSampleMs: z.number().int().min(1000).max(3_600_000).default(60_000),
   /** Seconds a socket may take to send `hello`, and then to send `join`, before it is closed. */
   handshakeTimeoutSeconds: z.number().positive().max(600).default(15),
   /**
@@ -179,6 +181,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ParleyOptions {
     trustProxy: trustProxyFromEnv(env.PARLEY_TRUST_PROXY),
     maxConnectionsPerAddress: num('PARLEY_MAX_CONNECTIONS_PER_ADDRESS'),
     handshakeTimeoutSeconds: num('PARLEY_HANDSHAKE_TIMEOUT_SECONDS'),
+    clientSampleMs: num('PARLEY_CLIENT_SAMPLE_MS'),
     metricsAllow: metricsAllowFromEnv(env.PARLEY_METRICS_ALLOW),
     metricsToken: env.PARLEY_METRICS_TOKEN || undefined,
     oidcIssuer: env.PARLEY_OIDC_ISSUER || undefined,

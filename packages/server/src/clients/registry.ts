@@ -2,8 +2,11 @@
  * The Clients view (C1): who is connected with which build and browser, which of them are outdated
  * (below the minimum build or the minimum browser version), and how those counts move: a sample
  * every minute in `client_samples`, kept 30 days. Read from the live sockets, never stored per person.
+ * On several nodes each node shares the clients of its own sockets through the cluster and lists the
+ * others' with its own; one node per minute (whichever claims it) writes the sample, for all of them.
  */
-import { browserShortfall, type BrowserVersion, type ClientSample, type ConnectedClient, type OutdatedClients } from '@parley/protocol';
+import { browserShortfall, type BrowserVersion, type ClientSample, type ClientsNode, type ConnectedClient, type OutdatedClients } from '@parley/protocol';
+import type { Cluster } from '../cluster/cluster.js';
 import type { Logger } from '../log.js';
 import type { PolicySource } from '../policy/policy-store.js';
 import type { Db } from '../storage/db.js';
@@ -22,10 +25,23 @@ export interface DescribedClient {
   describe(): ClientDescription | undefined;
 }
 
+/** The connected clients now, of every node the cluster could read. */
+export interface ClientsNow {
+  clients: ConnectedClient[];
+  /** This node first, then the other nodes whose clients are listed. */
+  nodes: ClientsNode[];
+  /** The other nodes could not be read (Redis unreachable): `clients` are this node's only. */
+  othersUnknown: boolean;
+  /** `clients` may be incomplete (the other nodes unknown, or one had more clients than it shares). */
+  partial: boolean;
+}
+
 const MINUTE = 60_000;
 const KEEP_MS = 30 * 24 * 60 * MINUTE;
 /** At most this many points in one answer (older spans are bucketed: the largest counts of each bucket). */
 const MAX_POINTS = 240;
+/** Several nodes: how often this node shares its clients with the others (more often if it samples more often). */
+export const SHARE_MS = 20_000;
 
 function browserLabel(browser: BrowserVersion): string {
   return browser.major === null ? browser.name : `${browser.name} ${browser.major}`;
@@ -37,33 +53,53 @@ export class ClientRegistry {
   readonly #policy: PolicySource;
   readonly #db: Db;
   readonly #log: Logger;
+  readonly #cluster: Cluster;
   #timer: NodeJS.Timeout | undefined;
+  #shareTimer: NodeJS.Timeout | undefined;
 
-  constructor(deps: { connections: Iterable<DescribedClient>; builds: ClientBuilds; policy: PolicySource; db: Db; log: Logger }) {
+  constructor(deps: { connections: Iterable<DescribedClient>; builds: ClientBuilds; policy: PolicySource; db: Db; log: Logger; cluster: Cluster }) {
     this.#connections = deps.connections;
     this.#builds = deps.builds;
     this.#policy = deps.policy;
     this.#db = deps.db;
     this.#log = deps.log;
+    this.#cluster = deps.cluster;
   }
 
-  /** Samples every `everyMs` (a minute) until `stop`. */
+  /** Samples every `everyMs` (a minute) until `stop`; on several nodes, also shares this node's clients. */
   start(everyMs = MINUTE): void {
-    this.#timer = setInterval(() => void this.sample().catch((err: unknown) => this.#log.warn({ err }, 'client sample failed')), everyMs);
+    this.#timer = setInterval(() => void this.#tick(everyMs).catch((err: unknown) => this.#log.warn({ err }, 'client sample failed')), everyMs);
     this.#timer.unref();
+    if (!this.#cluster.clustered) return;
+    const share = (): void =>
+      void this.#cluster.shareClients(this.#own()).catch((err: unknown) => this.#log.warn({ err: err instanceof Error ? err.message : String(err) }, 'sharing the clients with the other nodes failed'));
+    share();
+    this.#shareTimer = setInterval(share, Math.min(SHARE_MS, everyMs));
+    this.#shareTimer.unref();
   }
 
   stop(): void {
     clearInterval(this.#timer);
+    clearInterval(this.#shareTimer);
   }
 
-  /** The connected clients now, outdated ones flagged. */
-  connected(): ConnectedClient[] {
-    const minimums = this.#policy.current().minimumBrowsers;
-    const list: ConnectedClient[] = [];
+  /** The clients on this node's own sockets (a socket relayed to another node describes nothing: it is counted there). */
+  #own(): ClientDescription[] {
+    const own: ClientDescription[] = [];
     for (const connection of this.#connections) {
       const c = connection.describe();
-      if (!c) continue;
+      if (c) own.push(c);
+    }
+    return own;
+  }
+
+  /** The connected clients now, on every node, outdated ones flagged (by this node's policy and builds). */
+  async connected(): Promise<ClientsNow> {
+    const own = this.#own();
+    const others = await this.#cluster.otherClients();
+    const minimums = this.#policy.current().minimumBrowsers;
+    const list: ConnectedClient[] = [];
+    for (const c of [own, ...others.nodes.map((n) => n.clients)].flat()) {
       list.push({
         build: c.build,
         browser: browserLabel(c.browser),
@@ -75,12 +111,35 @@ export class ClientRegistry {
         connectedAt: c.connectedAt,
       });
     }
-    return list.sort((a, b) => a.connectedAt - b.connectedAt);
+    const nodes: ClientsNode[] = [{ node: this.#cluster.nodeId, listed: own.length, omitted: 0 }, ...others.nodes.map((n) => ({ node: n.node, listed: n.clients.length, omitted: n.omitted }))];
+    return {
+      clients: list.sort((a, b) => a.connectedAt - b.connectedAt),
+      nodes,
+      othersUnknown: !others.reachable,
+      partial: !others.reachable || others.nodes.some((n) => n.omitted > 0),
+    };
   }
 
-  /** Stores one sample of the counts now (and forgets samples older than 30 days). */
+  /**
+   * One sampling interval: the node that claims it writes the sample of every node's clients. While
+   * the other nodes cannot be read, no sample is written rather than one counting this node only.
+   */
+  async #tick(everyMs: number, at = Date.now()): Promise<void> {
+    if (!(await this.#cluster.claimSample(Math.floor(at / everyMs), 2 * everyMs))) return;
+    const now = await this.connected();
+    if (now.othersUnknown) {
+      this.#log.warn("client sample skipped: the other nodes' clients could not be read");
+      return;
+    }
+    await this.#record(now.clients, at);
+  }
+
+  /** Stores one sample of the counts now, every node's clients (and forgets samples older than 30 days). */
   async sample(at = Date.now()): Promise<ClientSample> {
-    const clients = this.connected();
+    return this.#record((await this.connected()).clients, at);
+  }
+
+  async #record(clients: ConnectedClient[], at: number): Promise<ClientSample> {
     const byBuild: Record<string, number> = {};
     const byBrowser: Record<string, number> = {};
     const outdatedByBrowser: Record<string, number> = {};

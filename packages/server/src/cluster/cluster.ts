@@ -2,11 +2,12 @@
  * Several Parley nodes behind one load balancer, or just one. A meeting's room and media live on one
  * node, the one holding its lease in the meeting directory; the throttles that protect passcodes and
  * sign-in count across all nodes; some events (an account disabled, the policy changed) reach every
- * node at once. `singleNode()` is all of that within this process (no Redis), the default;
+ * node at once; the Clients view lists every node's clients and samples them once for all.
+ * `singleNode()` is all of that within this process (no Redis), the default;
  * `RedisCluster` (redis-cluster.ts) shares it through Redis when PARLEY_REDIS_URL is set.
  */
 import { randomBytes } from 'node:crypto';
-import type { ClusterEvent } from '@parley/protocol';
+import type { ClusterClient, ClusterEvent } from '@parley/protocol';
 import { localThrottles, type ThrottleFactory } from '../util/failure-throttle.js';
 
 /** Where a meeting's room runs: here, or on another node reached at `url` (its PARLEY_NODE_URL). */
@@ -17,6 +18,22 @@ export interface RelayedClient {
   clientAddress: string;
   /** The node that relayed it. */
   from: string;
+}
+
+/** Another node's connected clients, as it last shared them. */
+export interface SharedSnapshot {
+  node: string;
+  /** When it shared them (unix ms). */
+  at: number;
+  clients: ClusterClient[];
+  /** Its clients beyond what one node shares, not listed. */
+  omitted: number;
+}
+
+/** The other live nodes' clients; `reachable: false` when they could not be read (Redis unreachable). */
+export interface OtherNodesClients {
+  reachable: boolean;
+  nodes: SharedSnapshot[];
 }
 
 /** What the cluster needs of this node's rooms and connections. */
@@ -54,6 +71,15 @@ export interface Cluster {
    * through the load balancer. It is good only while the database has no account.
    */
   setupToken(): string;
+  /** The Clients view (C1): shares the clients on this node's own sockets with the other nodes (every ~20 s). */
+  shareClients(clients: readonly ClusterClient[]): Promise<void>;
+  /** The Clients view: the clients the other live nodes shared (never this node's own). */
+  otherClients(): Promise<OtherNodesClients>;
+  /**
+   * The minute samples: true if this node takes the sample of interval `slot` (one node per interval
+   * writes it, counting every node); false when another node took it or Redis is unreachable.
+   */
+  claimSample(slot: number, ttlMs: number): Promise<boolean>;
   /** Starts renewing leases and hearing broadcasts. */
   start(hooks: ClusterHooks): void;
   /** Gives up this node's leases (so another node may take its meetings at once) and disconnects. */
@@ -76,6 +102,10 @@ export function singleNode(nodeId: string = randomBytes(6).toString('base64url')
     // Nobody may claim to be a relay when there are no other nodes.
     verifyRelay: (header) => (header === undefined ? null : 'invalid'),
     setupToken: () => setupToken,
+    // The Clients view: this node's sockets are all there is, and it takes every sample.
+    shareClients: () => Promise.resolve(),
+    otherClients: () => Promise.resolve({ reachable: true, nodes: [] }),
+    claimSample: () => Promise.resolve(true),
     start: () => undefined,
     close: () => Promise.resolve(),
   };

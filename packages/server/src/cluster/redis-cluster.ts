@@ -13,13 +13,17 @@
  *
  * Broadcasts: one pub/sub channel; each message is HMAC-SHA256-signed under PARLEY_CLUSTER_SECRET and
  * validated (ClusterEnvelope, ClusterMessage), so whoever can publish to Redis cannot forge one.
+ *
+ * The Clients view: each node's signed snapshot of its clients, and one sample per interval for all
+ * nodes (shared-clients.ts).
  */
-import { ClusterEnvelope, ClusterLease, ClusterMessage, ParleyError, type ClusterEvent } from '@parley/protocol';
-import { createClient } from 'redis';
+import { ClusterEnvelope, ClusterLease, ClusterMessage, ParleyError, type ClusterClient, type ClusterEvent } from '@parley/protocol';
 import type { Logger } from '../log.js';
 import type { ThrottleFactory } from '../util/failure-throttle.js';
-import type { Cluster, ClusterHooks, Placement, RelayedClient } from './cluster.js';
+import type { Cluster, ClusterHooks, OtherNodesClients, Placement, RelayedClient } from './cluster.js';
 import { hmac, sameMac, signRelay, verifyRelayHeader } from './relay-auth.js';
+import { redisClient, type Redis } from './redis-client.js';
+import { SharedClients } from './shared-clients.js';
 import { SharedThrottle, type ScriptRunner } from './shared-throttle.js';
 
 /** How long a meeting stays with a node that stopped renewing its lease. */
@@ -34,11 +38,6 @@ const MAX_EVENT_AGE_MS = 5 * 60_000;
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 /** Gives the lease up if it is still this node's. */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
-
-function redisClient(url: string) {
-  return createClient({ url, socket: { connectTimeout: 5000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) } });
-}
-type Redis = ReturnType<typeof redisClient>;
 
 function leaseText(node: string, url: string): string {
   return `lease\n${node}\n${url}`;
@@ -62,6 +61,7 @@ export class RedisCluster implements Cluster {
   readonly throttles: ThrottleFactory;
   readonly #client: Redis;
   readonly #subscriber: Redis;
+  readonly #clients: SharedClients;
   readonly #secret: string;
   readonly #log: Logger;
   /** This node's lease value: what `parley:meeting:<id>` says while the meeting is ours. */
@@ -81,6 +81,7 @@ export class RedisCluster implements Cluster {
     this.#log = options.log.child({ component: 'cluster', nodeId: options.nodeId });
     this.#client = client;
     this.#subscriber = subscriber;
+    this.#clients = new SharedClients(client, options.secret, options.nodeId, this.#log);
     this.#lease = JSON.stringify(ClusterLease.parse({ node: options.nodeId, url: options.nodeUrl, mac: hmac(options.secret, leaseText(options.nodeId, options.nodeUrl)) }));
     const runner: ScriptRunner = { eval: (script, keys, args) => client.eval(script, { keys, arguments: args }) };
     this.throttles = (name, policy) => new SharedThrottle(runner, name, policy);
@@ -183,6 +184,18 @@ export class RedisCluster implements Cluster {
     return hmac(this.#secret, 'parley setup token: the first administrator of this cluster').slice(0, 32);
   }
 
+  shareClients(clients: readonly ClusterClient[]): Promise<void> {
+    return this.#clients.share(clients);
+  }
+
+  otherClients(): Promise<OtherNodesClients> {
+    return this.#clients.others();
+  }
+
+  claimSample(slot: number, ttlMs: number): Promise<boolean> {
+    return this.#clients.claimSample(slot, ttlMs);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -190,6 +203,7 @@ export class RedisCluster implements Cluster {
     // Give the leases up, so whoever resumes reaches a node that takes the meeting at once.
     await Promise.all([...this.#owned.keys()].map((id) => this.#client.eval(RELEASE, { keys: [leaseKey(id)], arguments: [this.#lease] }).catch(() => 0)));
     this.#owned.clear();
+    await this.#clients.forget();
     await Promise.allSettled([this.#subscriber.close(), this.#client.close()]);
   }
 

@@ -73,10 +73,14 @@ export function policyRoutes(app: FastifyInstance, deps: PolicyRouteDeps): void 
     requireAdmin(request);
     const query = request.query as { hours?: unknown };
     const hours = Math.min(Math.max(Number.parseInt(typeof query.hours === 'string' ? query.hours : '24', 10) || 24, 1), 24 * 30);
+    // Every node's clients (several nodes: this node's sockets and the others' shared lists).
+    const now = await deps.clients.connected();
     const body: AdminClientsView = {
       servedBuild: deps.builds.served,
       minimumBuild: deps.builds.minimum(),
-      connected: deps.clients.connected(),
+      connected: now.clients,
+      nodes: now.nodes,
+      partial: now.partial,
       samples: await deps.clients.samples(Date.now() - hours * HOUR),
     };
     return reply.header('cache-control', 'no-store').send(body);

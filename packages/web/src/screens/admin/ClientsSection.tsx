@@ -2,9 +2,11 @@
  * The console's Clients section (C1): who is connected now with which build and browser (outdated
  * ones flagged: below the minimum build or the organization's minimum browser version), and the
  * counts over time (a sample a minute, kept 30 days) as a plain bar chart: all clients, outdated ones.
+ * On several servers it lists every server's clients, says how many each has, and says so when the
+ * list may be incomplete (the other servers' lists could not be read).
  */
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
-import type { AdminClientsView, ClientSample } from '@parley/protocol';
+import type { AdminClientsView, ClientSample, ClientsNode } from '@parley/protocol';
 import { useAccount } from '../../lib/account.js';
 import { ApiRequestError } from '../../lib/api.js';
 import { loadClients } from '../../lib/admin/policyApi.js';
@@ -76,6 +78,27 @@ function Counts({ title, counts }: { title: string; counts: Record<string, numbe
   );
 }
 
+/** Which servers the list covers (several servers only), and a warning when it may be incomplete. */
+function Coverage({ nodes, partial }: { nodes: ClientsNode[]; partial: boolean }): ReactElement | null {
+  const omitted = nodes.reduce((n, node) => n + node.omitted, 0);
+  return (
+    <>
+      {nodes.length > 1 && (
+        <p className="muted small" data-testid="clients-nodes">
+          Clients of {nodes.length} servers: {nodes.map((n) => `${n.node} (${n.listed})`).join(', ')}.
+        </p>
+      )}
+      {partial && (
+        <p className="error-text" role="status" data-testid="clients-partial">
+          {omitted > 0
+            ? `This list is incomplete: ${omitted} more ${omitted === 1 ? 'client is' : 'clients are'} connected than the servers share.`
+            : 'This list may be incomplete: only the clients of the server that answered are shown, as it cannot reach the other servers right now.'}
+        </p>
+      )}
+    </>
+  );
+}
+
 export function ClientsSection(): ReactElement {
   const { account } = useAccount();
   const [hours, setHours] = useState<number>(24);
@@ -117,6 +140,7 @@ export function ClientsSection(): ReactElement {
             Serving build <span className="mono">{view.servedBuild}</span>; the minimum accepted is <span className="mono">{view.minimumBuild}</span>. {view.connected.length} connected,{' '}
             <strong data-testid="clients-outdated-count">{outdated}</strong> outdated.
           </p>
+          <Coverage nodes={view.nodes} partial={view.partial} />
           <table className="policy-table" data-testid="clients-table">
             <caption>Connected now</caption>
             <thead>
