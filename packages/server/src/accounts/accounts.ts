@@ -30,8 +30,6 @@ export class Accounts {
   /** The organization's policy: whether local passwords may sign in at all. */
   readonly #policy: PolicySource;
   readonly #setupToken: () => string;
-  /** A setup under way: a second one at the same moment is refused (one first administrator). */
-  #settingUp = false;
 
   constructor(
     users: UserStore,
@@ -66,21 +64,17 @@ export class Accounts {
   }
 
   async setup(token: string, input: { email: string; displayName: string; password: string }, clientAddress: string): Promise<UserRecord> {
-    if (this.#settingUp) throw new ParleyError('forbidden', 'setup is closed or the token is wrong');
-    this.#settingUp = true;
-    try {
-      const expected = await this.setupToken();
-      const given = Buffer.from(token);
-      if (!expected || given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
-        await this.#untrusted.repeat({ action: 'setup.denied', clientAddress });
-        throw new ParleyError('forbidden', 'setup is closed or the token is wrong');
-      }
-      const user = await this.users.create({ ...input, orgRole: 'admin' });
-      await this.#audit.append({ action: 'account.created', actor: user.id, target: user.id, clientAddress, details: { orgRole: 'admin', via: 'setup' } });
-      return user;
-    } finally {
-      this.#settingUp = false;
+    const expected = await this.setupToken();
+    const given = Buffer.from(token);
+    if (!expected || given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
+      await this.#untrusted.repeat({ action: 'setup.denied', clientAddress });
+      throw new ParleyError('forbidden', 'setup is closed or the token is wrong');
     }
+    // Another setup at the same moment (another tab, another node) may have won: one first administrator.
+    const user = await this.users.createFirstAdmin(input);
+    if (!user) throw new ParleyError('forbidden', 'setup is closed or the token is wrong');
+    await this.#audit.append({ action: 'account.created', actor: user.id, target: user.id, clientAddress, details: { orgRole: 'admin', via: 'setup' } });
+    return user;
   }
 
   async createUser(

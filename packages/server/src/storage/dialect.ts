@@ -104,6 +104,8 @@ export const LOCKS = {
   auditChain: 1,
   /** An administrator's change guarded by "another active administrator remains". */
   adminChanges: 2,
+  /** The first administrator's creation on a fresh install: "no account yet" and the insert as one. */
+  firstAdmin: 3,
 } as const;
 
 /**
