@@ -7,21 +7,18 @@
  * clients and says the list is partial.
  */
 import assert from 'node:assert/strict';
-import { after, before, test as nodeTest } from 'node:test';
+import { after, before } from 'node:test';
 import { createClient } from 'redis';
 import { PROTOCOL_VERSION, type AdminClientsView, type CreateMeetingResponse, type SessionInfo } from '@parley/protocol';
 import { versionOf } from '../clients/builds.js';
-import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../test-support/database.js';
+import { createTestDatabase, type TestDatabase } from '../test-support/database.js';
+import { CLUSTER_SKIP as SKIP, clusterTest as test, nodeApi as api, sessionCookie as cookieOf } from '../test-support/cluster-tests.js';
 import { clusterSecret, startNode, startRedis, type TestClusterConfig, type TestNode, type TestRedis } from '../test-support/cluster-nodes.js';
 import { eventually } from '../test-support/media-peer.js';
 import { OPEN_DOORS, TEST_PASSWORD, type Credentials } from '../test-support/server.js';
 import { TEST_CLIENT_BUILD } from '../test-support/client-build.js';
 import { TestClient } from '../test-support/ws-client.js';
 import { hmac } from './relay-auth.js';
-
-/** Several nodes share PostgreSQL (config.ts refuses a cluster on SQLite): this file runs in the PostgreSQL pass. */
-const SKIP = TEST_ENGINE === 'postgres' ? false : 'several nodes share PostgreSQL: this runs in the PostgreSQL pass (set PARLEY_TEST_POSTGRES_URL)';
-const test = (name: string, fn: () => Promise<void>): void => void nodeTest(name, { skip: SKIP }, fn);
 
 const FIREFOX_128 = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 const CHROME_120 = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
@@ -37,20 +34,6 @@ let config: TestClusterConfig;
 let a: TestNode;
 let b: TestNode;
 let admin: Credentials;
-
-function cookieOf(res: Response): string {
-  const match = /parley_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '');
-  if (!match) throw new Error('no session cookie');
-  return `parley_session=${match[1]}`;
-}
-
-function api(node: TestNode, method: string, path: string, body?: unknown, as?: Credentials): Promise<Response> {
-  return fetch(`${node.url}${path}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(as ? { cookie: as.cookie, 'x-csrf-token': as.csrfToken } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-}
 
 async function createMeeting(node: TestNode): Promise<CreateMeetingResponse> {
   const res = await api(node, 'POST', '/api/meetings', { settings: OPEN_DOORS }, admin);

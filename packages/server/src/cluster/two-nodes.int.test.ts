@@ -6,11 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { after, before, test as nodeTest } from 'node:test';
+import { after, before } from 'node:test';
 import { createClient } from 'redis';
 import { DEFAULT_POLICY, PROTOCOL_VERSION, type CreateMeetingResponse, type MeetingSettingsPatch, type RoomState, type ServerMessage, type SessionInfo } from '@parley/protocol';
 import { verifyStoredLog } from '../audit/status.js';
-import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../test-support/database.js';
+import { createTestDatabase, type TestDatabase } from '../test-support/database.js';
+import { CLUSTER_SKIP as SKIP, clusterTest as test, nodeApi as api, sessionCookie as cookieOf } from '../test-support/cluster-tests.js';
 import { clusterSecret, startNode, startRedis, type TestClusterConfig, type TestNode, type TestRedis } from '../test-support/cluster-nodes.js';
 import { eventually, TestMedia } from '../test-support/media-peer.js';
 import { OPEN_DOORS, TEST_PASSWORD, type Credentials } from '../test-support/server.js';
@@ -20,30 +21,12 @@ import { TestClient } from '../test-support/ws-client.js';
 
 type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 
-/** Several nodes share PostgreSQL (config.ts refuses a cluster on SQLite): this file runs in the PostgreSQL pass. */
-const SKIP = TEST_ENGINE === 'postgres' ? false : 'several nodes share PostgreSQL: this runs in the PostgreSQL pass (set PARLEY_TEST_POSTGRES_URL)';
-const test = (name: string, fn: () => Promise<void>): void => void nodeTest(name, { skip: SKIP }, fn);
-
 let redis: TestRedis & { port: number };
 let database: TestDatabase;
 let config: TestClusterConfig;
 let a: TestNode;
 let b: TestNode;
 let admin: Credentials;
-
-function cookieOf(res: Response): string {
-  const match = /parley_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '');
-  if (!match) throw new Error('no session cookie');
-  return `parley_session=${match[1]}`;
-}
-
-function api(node: TestNode, method: string, path: string, body?: unknown, as?: Credentials): Promise<Response> {
-  return fetch(`${node.url}${path}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(as ? { cookie: as.cookie, 'x-csrf-token': as.csrfToken } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-}
 
 async function signIn(node: TestNode, email: string, password = TEST_PASSWORD): Promise<Response> {
   return api(node, 'POST', '/api/auth/sign-in', { email, password });
