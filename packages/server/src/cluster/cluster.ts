@@ -7,7 +7,7 @@
  * `RedisCluster` (redis-cluster.ts) shares it through Redis when PARLEY_REDIS_URL is set.
  */
 import { randomBytes } from 'node:crypto';
-import type { ClusterClient, ClusterEvent } from '@parley/protocol';
+import type { ClusterClient, ClusterClientsSnapshot, ClusterEvent } from '@parley/protocol';
 import { localThrottles, type ThrottleFactory } from '../util/failure-throttle.js';
 
 /** Where a meeting's room runs: here, or on another node reached at `url` (its PARLEY_NODE_URL). */
@@ -20,15 +20,8 @@ export interface RelayedClient {
   from: string;
 }
 
-/** Another node's connected clients, as it last shared them. */
-export interface SharedSnapshot {
-  node: string;
-  /** When it shared them (unix ms). */
-  at: number;
-  clients: ClusterClient[];
-  /** Its clients beyond what one node shares, not listed. */
-  omitted: number;
-}
+/** Another node's connected clients, as it last shared them (validated, signature checked). */
+export type SharedSnapshot = ClusterClientsSnapshot;
 
 /** The other live nodes' clients; `reachable: false` when they could not be read (Redis unreachable). */
 export interface OtherNodesClients {

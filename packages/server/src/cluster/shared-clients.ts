@@ -87,7 +87,7 @@ export class SharedClients {
         const text = texts[i];
         if (text === null || text === undefined) continue; // expired: that node stopped (or has not shared yet)
         const snapshot = this.#read(id, text, now);
-        if (snapshot) nodes.push({ node: snapshot.node, at: snapshot.at, clients: snapshot.clients, omitted: snapshot.omitted });
+        if (snapshot) nodes.push(snapshot);
       }
       return { reachable: true, nodes };
     } catch (err) {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import { TEST_ENGINE } from './database.js';
 import type { TestNode } from './cluster-nodes.js';
-import type { Credentials } from './server.js';
+import { apiRequest, type Credentials } from './server.js';
 
 /** False on PostgreSQL; on SQLite, why the file's tests skip. */
 export const CLUSTER_SKIP: false | string = TEST_ENGINE === 'postgres' ? false : 'several nodes share PostgreSQL: this runs in the PostgreSQL pass (set PARLEY_TEST_POSTGRES_URL)';
@@ -15,18 +15,7 @@ export function clusterTest(name: string, fn: () => Promise<void>): void {
   void test(name, { skip: CLUSTER_SKIP }, fn);
 }
 
-/** The session cookie a sign-in or setup response sets, as a Cookie header value. */
-export function sessionCookie(res: Response): string {
-  const match = /parley_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '');
-  if (!match) throw new Error('no session cookie');
-  return `parley_session=${match[1]}`;
-}
-
 /** A JSON request to one node, as `as` (with their CSRF token) or anonymously. */
 export function nodeApi(node: TestNode, method: string, path: string, body?: unknown, as?: Credentials): Promise<Response> {
-  return fetch(`${node.url}${path}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(as ? { cookie: as.cookie, 'x-csrf-token': as.csrfToken } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
+  return apiRequest(node.url, method, path, body, as);
 }

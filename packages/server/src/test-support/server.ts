@@ -39,7 +39,20 @@ export interface TestServer extends RunningParley {
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
-function cookieOf(res: Response): string {
+/** A JSON request to the server at `baseUrl`, as `as` (with their CSRF token) or anonymously. */
+export function apiRequest(baseUrl: string, method: string, path: string, body?: unknown, as?: Credentials): Promise<Response> {
+  return fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(as ? { cookie: as.cookie, 'x-csrf-token': as.csrfToken } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+}
+
+/** The session cookie a sign-in or setup response sets, as a Cookie header value. */
+export function sessionCookie(res: Response): string {
   const header = res.headers.get('set-cookie') ?? '';
   const match = /parley_session=([^;]+)/.exec(header);
   if (!match) throw new Error('no session cookie set');
@@ -54,27 +67,19 @@ export async function startTestServer(options: ParleyOptions = {}): Promise<Test
     throw err;
   });
 
-  const api = (method: string, path: string, body?: unknown, as?: Credentials): Promise<Response> =>
-    fetch(`${running.url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(as ? { cookie: as.cookie, 'x-csrf-token': as.csrfToken } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
+  const api = (method: string, path: string, body?: unknown, as?: Credentials): Promise<Response> => apiRequest(running.url, method, path, body, as);
 
   const token = new URL(running.setupUrl ?? 'http://x/#token=').hash.replace('#token=', '');
   const setup = await api('POST', '/api/setup', { token, email: 'admin@parley.test', displayName: 'Ada Admin', password: TEST_PASSWORD });
   if (setup.status !== 201) throw new Error(`setup: HTTP ${setup.status} ${await setup.text()}`);
   const setupInfo = (await setup.json()) as SessionInfo;
-  const admin: Credentials = { cookie: cookieOf(setup), csrfToken: setupInfo.csrfToken ?? '', userId: setupInfo.user?.id ?? '', email: 'admin@parley.test' };
+  const admin: Credentials = { cookie: sessionCookie(setup), csrfToken: setupInfo.csrfToken ?? '', userId: setupInfo.user?.id ?? '', email: 'admin@parley.test' };
 
   const signIn = async (email: string, password: string): Promise<Credentials> => {
     const res = await api('POST', '/api/auth/sign-in', { email, password });
     if (res.status !== 200) throw Object.assign(new Error(`sign-in: HTTP ${res.status}`), { status: res.status, body: await res.json() });
     const info = (await res.json()) as SessionInfo;
-    return { cookie: cookieOf(res), csrfToken: info.csrfToken ?? '', userId: info.user?.id ?? '', email };
+    return { cookie: sessionCookie(res), csrfToken: info.csrfToken ?? '', userId: info.user?.id ?? '', email };
   };
 
   return {
